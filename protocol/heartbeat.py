@@ -1,0 +1,76 @@
+"""Heartbeats: a board's status every interval, chained by hash.
+
+Each heartbeat carries the hash of the one before it, so a record that is
+edited or thinned after the fact no longer verifies (see `chain_ok`).
+"""
+import hashlib
+import json
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from protocol.text import NFCStr
+from protocol.timebase import UTCDateTime
+
+GENESIS_HASH = "0" * 64
+
+
+class DisplayState(str, Enum):
+    on = "on"  # showing content
+    scheduled_off = "scheduled_off"  # outside operating hours: not downtime
+    error = "error"  # meant to show content but cannot
+
+
+class Heartbeat(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=0)
+    # The board's own clock when it recorded this, and its estimate of how far
+    # that clock is ahead of the manager's (seconds; negative when behind).
+    board_time: UTCDateTime
+    clock_skew_s: float = 0.0
+    manifest_version: str | None = None
+    display_state: DisplayState
+    on_screen: dict[str, NFCStr] = Field(default_factory=dict)  # zone id -> item id
+    alert: str | None = None  # the emergency alert on screen, if any
+    disk_free_bytes: int | None = Field(default=None, ge=0)
+    software_version: str = ""
+    # True when recorded while the manager could not be reached (sent later).
+    recorded_offline: bool = False
+    interval_s: int = Field(default=30, ge=1, le=3600)
+    prev_hash: str = Field(default=GENESIS_HASH, pattern=r"^[0-9a-f]{64}$")
+    hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+
+    def sealed(self) -> "Heartbeat":
+        return self.model_copy(update={"hash": heartbeat_hash(self)})
+
+
+def heartbeat_hash(hb: Heartbeat) -> str:
+    body = hb.model_dump(mode="json", exclude={"hash"})
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def chain_ok(heartbeats: list[Heartbeat]) -> tuple[bool, int | None]:
+    """Whether consecutive heartbeats link up; on failure, the first bad seq."""
+    previous: Heartbeat | None = None
+    for hb in heartbeats:
+        if hb.hash != heartbeat_hash(hb):
+            return False, hb.seq
+        if previous is not None and (hb.seq != previous.seq + 1 or hb.prev_hash != previous.hash):
+            return False, hb.seq
+        previous = hb
+    return True, None
+
+
+class HeartbeatBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    heartbeats: list[Heartbeat] = Field(min_length=1, max_length=2000)
+
+
+class HeartbeatAck(BaseModel):
+    accepted: int
+    duplicates: int
+    server_time: UTCDateTime
+    manifest_version: str | None = None  # the version the manager would serve now
