@@ -1,0 +1,255 @@
+"""Uptime: a board's heartbeats turned into a timeline, and availability measured on it.
+
+Pure functions of their inputs; times are epoch seconds (UTC) as floats.
+
+The rules, decided once here and documented in docs/uptime.md:
+
+* A heartbeat placed at t with interval i vouches for [t, t + 2.5 i): the board
+  counts as up while the next heartbeat arrives within 2.5 times its interval.
+  Its state holds until the next heartbeat (of any kind) or until t + 2.5 i,
+  whichever comes first. With no heartbeat vouching for an instant, the board is
+  offline there: an outage starts 2.5 intervals after the last heartbeat and ends
+  at the next one, to the second.
+* On screen: a heartbeat with display_state "on" (sent live or recorded
+  offline and uploaded later).
+* Connected: an instant vouched for by a heartbeat received live
+  (recorded_offline false), whatever the screen showed.
+* Time outside the board's operating hours (from the manager's record of the
+  board) is left out of the denominator; a board that reports scheduled_off or
+  error inside its hours is not on screen.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable, Sequence
+
+from protocol.timebase import VN_TZ
+
+GRACE_FACTOR = 2.5
+STATES = ("on", "scheduled_off", "error", "offline")
+
+Segment = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What compaction needs from one stored heartbeat."""
+
+    placed_at: float
+    state: str  # on | scheduled_off | error
+    live: bool
+    interval_s: float
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: float
+    end: float
+    state: str  # on | scheduled_off | error | offline
+    connected: bool
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Outage:
+    start: float
+    end: float
+    state: str  # offline | error | scheduled_off (reported inside operating hours)
+    counted_s: float  # seconds of operating time inside [start, end)
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Availability:
+    window: Segment  # the part of the period the board was monitored in
+    operating_s: float
+    on_screen_s: float
+    connected_s: float
+    outages: list[Outage]
+
+    @property
+    def on_screen_pct(self) -> float | None:
+        return None if self.operating_s <= 0 else 100.0 * self.on_screen_s / self.operating_s
+
+    @property
+    def connected_pct(self) -> float | None:
+        return None if self.operating_s <= 0 else 100.0 * self.connected_s / self.operating_s
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping intervals with touching neighbours of equal kind joined."""
+    out: list[Interval] = []
+    for iv in intervals:
+        if iv.end <= iv.start:
+            continue
+        if out and out[-1].end == iv.start and out[-1].state == iv.state and out[-1].connected == iv.connected:
+            out[-1] = Interval(out[-1].start, iv.end, iv.state, iv.connected)
+        else:
+            out.append(iv)
+    return out
+
+
+def _union(segments: Iterable[Segment]) -> list[Segment]:
+    out: list[list[float]] = []
+    for s, e in sorted(segments):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def compact(beats: Sequence[Beat], grace: float = GRACE_FACTOR) -> list[Interval]:
+    """Covered intervals (no offline ones) from heartbeats sorted by placed_at."""
+    state_segments: list[tuple[float, float, str]] = []
+    for k, beat in enumerate(beats):
+        end = beat.placed_at + grace * beat.interval_s
+        if k + 1 < len(beats):
+            end = min(end, beats[k + 1].placed_at)
+        if end > beat.placed_at:
+            state_segments.append((beat.placed_at, end, beat.state))
+    live = _union((b.placed_at, b.placed_at + grace * b.interval_s) for b in beats if b.live)
+    out: list[Interval] = []
+    j = 0
+    for s, e, state in state_segments:
+        cursor = s
+        while j < len(live) and live[j][1] <= cursor:
+            j += 1
+        k = j
+        while cursor < e:
+            if k < len(live) and live[k][0] <= cursor:
+                stop = min(e, live[k][1])
+                out.append(Interval(cursor, stop, state, True))
+                cursor = stop
+                if stop == live[k][1]:
+                    k += 1
+            else:
+                stop = min(e, live[k][0]) if k < len(live) else e
+                out.append(Interval(cursor, stop, state, False))
+                cursor = stop
+    return merge(out)
+
+
+def clip(intervals: Iterable[Interval], start: float, end: float) -> list[Interval]:
+    return [
+        Interval(max(iv.start, start), min(iv.end, end), iv.state, iv.connected)
+        for iv in intervals
+        if iv.end > start and iv.start < end
+    ]
+
+
+def overlay(base: Sequence[Interval], top: Sequence[Interval]) -> list[Interval]:
+    """`top` wherever it covers, `base` elsewhere; both sorted and non-overlapping."""
+    out: list[Interval] = []
+    j = 0
+    for iv in base:
+        cursor = iv.start
+        while j < len(top) and top[j].end <= cursor:
+            j += 1
+        k = j
+        while cursor < iv.end:
+            if k < len(top) and top[k].start <= cursor:
+                cursor = max(cursor, top[k].end)
+                k += 1
+            else:
+                stop = min(iv.end, top[k].start) if k < len(top) else iv.end
+                out.append(Interval(cursor, stop, iv.state, iv.connected))
+                cursor = stop
+    return merge(sorted(out + list(top), key=lambda iv: iv.start))
+
+
+def with_offline(intervals: Sequence[Interval], start: float, end: float) -> list[Interval]:
+    """The timeline over [start, end): covered intervals, and offline ones in the gaps."""
+    out: list[Interval] = []
+    cursor = start
+    for iv in clip(intervals, start, end):
+        if iv.start > cursor:
+            out.append(Interval(cursor, iv.start, "offline", False))
+        out.append(iv)
+        cursor = iv.end
+    if cursor < end:
+        out.append(Interval(cursor, end, "offline", False))
+    return merge(out)
+
+
+def _local_midnight(day: date) -> float:
+    return datetime.combine(day, time(0), VN_TZ).timestamp()
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def operating_segments(hours: Sequence, start: float, end: float) -> list[Segment]:
+    """Operating time within [start, end) as sorted segments.
+
+    `hours` are OperatingWindow-like objects (weekdays, start, end in Vietnam
+    wall-clock time); empty means around the clock. Same rules as
+    `protocol.schedule.is_operating`: a window whose end is at or before its
+    start runs past midnight and belongs to its start day.
+    """
+    if end <= start:
+        return []
+    if not hours:
+        return [(start, end)]
+    first = datetime.fromtimestamp(start, timezone.utc).astimezone(VN_TZ).date() - timedelta(days=1)
+    last = datetime.fromtimestamp(end, timezone.utc).astimezone(VN_TZ).date()
+    segments = []
+    day = first
+    while day <= last:
+        midnight = _local_midnight(day)
+        for w in hours:
+            if day.isoweekday() not in w.weekdays:
+                continue
+            s, e = _minutes(w.start), _minutes(w.end)
+            if e <= s:
+                e += 24 * 60
+            segments.append((max(start, midnight + 60 * s), min(end, midnight + 60 * e)))
+        day += timedelta(days=1)
+    return _union(segments)
+
+
+def _overlap(a: Sequence[Segment], b: Sequence[Segment]) -> float:
+    total, i, j = 0.0, 0, 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if hi > lo:
+            total += hi - lo
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def availability(intervals: Sequence[Interval], operating: Sequence[Segment], window: Segment) -> Availability:
+    """On-screen and connected time over the operating time in `window`, and the outages.
+
+    `intervals` are covered intervals (as from `compact`, sorted); `operating`
+    the board's operating segments covering at least `window`.
+    """
+    start, end = window
+    ops = [(max(s, start), min(e, end)) for s, e in operating if e > start and s < end]
+    timeline = with_offline(intervals, start, end)
+    on = [(iv.start, iv.end) for iv in timeline if iv.state == "on"]
+    connected = _union((iv.start, iv.end) for iv in timeline if iv.connected)
+    outages = []
+    for iv in merge(Interval(iv.start, iv.end, iv.state, False) for iv in timeline if iv.state != "on"):
+        counted = _overlap([(iv.start, iv.end)], ops)
+        if counted > 0:
+            outages.append(Outage(iv.start, iv.end, iv.state, counted))
+    return Availability(
+        window=(start, end),
+        operating_s=sum(e - s for s, e in ops),
+        on_screen_s=_overlap(on, ops),
+        connected_s=_overlap(connected, ops),
+        outages=outages,
+    )
