@@ -1,0 +1,339 @@
+"""CAP 1.2 (OASIS Common Alerting Protocol): parse a message, map it to a board alert.
+
+Pure: bytes in, dataclasses out; `now` is always passed in. Every refusal is
+a `CapError` with a reason code and a message in Vietnamese and English, so
+the push API answers 422 and the poller writes one clear inbox entry.
+
+Conventions of this project (see docs/sources.md):
+- unit codes travel as geocodes named `VN-UNIT:<catalogue>` (e.g.
+  `VN-UNIT:vn-2025`, value `01` for Hà Nội, `00004` for a ward), because the
+  same code meant different units before and after 1 July 2025;
+- a parameter `VN-RISK-LEVEL` (1..5) states the risk level of Decision
+  18/2021/QĐ-TTg outright; without it the level is mapped from
+  severity/urgency/certainty by `risk_level`.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from manager import geo
+from manager.errors import BadInput
+from protocol.text import nfc
+
+CAP_NAMESPACES = {
+    "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
+    "urn:oasis:names:tc:emergency:cap:1.1": "1.1",  # same elements as far as we read them
+}
+ATOM_NS = "http://www.w3.org/2005/Atom"
+UNIT_GEOCODE_PREFIX = "VN-UNIT:"
+RISK_LEVEL_PARAMETER = "VN-RISK-LEVEL"
+MAX_DOCUMENT_BYTES = 2_000_000
+DEFAULT_DURATION = timedelta(hours=24)
+
+
+class CapError(BadInput):
+    """A CAP message we refuse; `code` says why (cap_malformed, cap_expired, ...)."""
+
+    def __init__(self, reason: str, message_vi: str, message_en: str):
+        super().__init__(message_vi, message_en, code=f"cap_{reason}")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Reference:
+    sender: str
+    identifier: str
+    sent: str
+
+
+@dataclass
+class CapArea:
+    description: str
+    polygons: list[list[tuple[float, float]]] = field(default_factory=list)
+    circles: list[dict] = field(default_factory=list)
+    geocodes: list[tuple[str, str]] = field(default_factory=list)  # (valueName, value)
+
+
+@dataclass
+class CapInfo:
+    language: str
+    event: str
+    urgency: str
+    severity: str
+    certainty: str
+    headline: str = ""
+    description: str = ""
+    instruction: str = ""
+    sender_name: str = ""
+    effective: datetime | None = None
+    onset: datetime | None = None
+    expires: datetime | None = None
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    areas: list[CapArea] = field(default_factory=list)
+
+
+@dataclass
+class CapAlert:
+    identifier: str
+    sender: str
+    sent: datetime
+    status: str  # Actual | Exercise | System | Test | Draft
+    msg_type: str  # Alert | Update | Cancel | Ack | Error
+    scope: str
+    version: str = "1.2"
+    references: list[Reference] = field(default_factory=list)
+    infos: list[CapInfo] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Identifier and sender together name a message (CAP 1.2 §3.2.1)."""
+        return f"{self.sender},{self.identifier}"
+
+
+# ---------------------------------------------------------------- parsing
+
+def _xml(data: bytes) -> Element:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise CapError("too_large", f"Tài liệu quá lớn ({len(data)} byte)", f"document too large ({len(data)} bytes)")
+    try:
+        # CAP never needs a DTD; refusing one also refuses entity bombs and external entities.
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise CapError("unsafe_xml", f"XML bị từ chối vì không an toàn (DTD/thực thể): {exc}", f"unsafe XML refused (DTD/entities): {exc}") from exc
+    except ParseError as exc:
+        raise CapError("malformed", f"XML không hợp lệ: {exc}", f"malformed XML: {exc}") from exc
+
+
+def _split(tag: str) -> tuple[str, str]:
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
+def _text(el: Element, ns: str, name: str, required: bool = False) -> str:
+    child = el.find(f"{{{ns}}}{name}")
+    value = nfc((child.text or "").strip()) if child is not None else ""
+    if required and not value:
+        raise CapError("invalid", f"Thiếu trường bắt buộc <{name}>", f"required element <{name}> missing")
+    return value
+
+
+def _time(value: str, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CapError("invalid", f"Thời gian <{name}> không hợp lệ: {value!r}", f"bad <{name}> time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise CapError("invalid", f"Thời gian <{name}> thiếu múi giờ: {value!r}", f"<{name}> lacks a UTC offset: {value!r}")
+    return parsed.astimezone(timezone.utc)
+
+
+def _pairs(el: Element, ns: str, name: str) -> list[tuple[str, str]]:
+    return [(_text(p, ns, "valueName"), _text(p, ns, "value")) for p in el.findall(f"{{{ns}}}{name}")]
+
+
+def _area(el: Element, ns: str) -> CapArea:
+    try:
+        polygons = [geo.parse_polygon(p.text or "") for p in el.findall(f"{{{ns}}}polygon")]
+        circles = [geo.parse_circle(c.text or "") for c in el.findall(f"{{{ns}}}circle")]
+    except geo.GeoError as exc:
+        raise CapError("invalid", f"Vùng <area> không hợp lệ: {exc}", f"bad <area> shape: {exc}") from exc
+    return CapArea(_text(el, ns, "areaDesc"), polygons, circles, _pairs(el, ns, "geocode"))
+
+
+def _info(el: Element, ns: str) -> CapInfo:
+    return CapInfo(
+        language=_text(el, ns, "language") or "en-US",
+        event=_text(el, ns, "event"),
+        urgency=_text(el, ns, "urgency") or "Unknown",
+        severity=_text(el, ns, "severity") or "Unknown",
+        certainty=_text(el, ns, "certainty") or "Unknown",
+        headline=_text(el, ns, "headline"),
+        description=_text(el, ns, "description"),
+        instruction=_text(el, ns, "instruction"),
+        sender_name=_text(el, ns, "senderName"),
+        effective=_time(_text(el, ns, "effective"), "effective"),
+        onset=_time(_text(el, ns, "onset"), "onset"),
+        expires=_time(_text(el, ns, "expires"), "expires"),
+        parameters=_pairs(el, ns, "parameter"),
+        areas=[_area(a, ns) for a in el.findall(f"{{{ns}}}area")],
+    )
+
+
+def _references(text: str) -> list[Reference]:
+    refs = []
+    for triple in text.split():
+        parts = triple.split(",")
+        if len(parts) != 3:
+            raise CapError("invalid", f"<references> không đúng dạng 'sender,identifier,sent': {triple!r}", f"<references> entry is not 'sender,identifier,sent': {triple!r}")
+        refs.append(Reference(*parts))
+    return refs
+
+
+def alert_from_element(root: Element) -> CapAlert:
+    ns, local = _split(root.tag)
+    if local != "alert" or ns not in CAP_NAMESPACES:
+        shown = f"{{{ns}}}{local}" if ns else local
+        raise CapError("namespace", f"Không phải bản tin CAP 1.2: phần tử gốc {shown}", f"not a CAP 1.2 message: root element {shown}")
+    msg_type = _text(root, ns, "msgType", required=True)
+    return CapAlert(
+        identifier=_text(root, ns, "identifier", required=True),
+        sender=_text(root, ns, "sender", required=True),
+        sent=_time(_text(root, ns, "sent", required=True), "sent"),
+        status=_text(root, ns, "status", required=True),
+        msg_type=msg_type,
+        scope=_text(root, ns, "scope") or "Public",
+        version=CAP_NAMESPACES[ns],
+        references=_references(_text(root, ns, "references")),
+        infos=[_info(i, ns) for i in root.findall(f"{{{ns}}}info")],
+    )
+
+
+def parse_cap(data: bytes) -> CapAlert:
+    """One CAP message; raises CapError for anything we cannot read."""
+    return alert_from_element(_xml(data))
+
+
+@dataclass
+class FeedEntry:
+    id: str
+    title: str
+    updated: str
+    alert: CapAlert | None = None  # when the entry embeds the message
+    link: str | None = None  # when it only links to it
+    error: CapError | None = None  # an embedded message we refused; the rest of the feed still counts
+
+
+def parse_cap_feed(data: bytes) -> list[FeedEntry]:
+    """An Atom feed whose entries embed CAP messages (in <content>) or link to them."""
+    root = _xml(data)
+    if root.tag != f"{{{ATOM_NS}}}feed":
+        raise CapError("namespace", f"Không phải nguồn Atom: phần tử gốc {root.tag}", f"not an Atom feed: root element {root.tag}")
+    entries = []
+    for entry in root.findall(f"{{{ATOM_NS}}}entry"):
+        item = FeedEntry(id=_text(entry, ATOM_NS, "id"), title=_text(entry, ATOM_NS, "title"), updated=_text(entry, ATOM_NS, "updated"))
+        embedded = [el for el in entry.iter() if _split(el.tag)[1] == "alert" and _split(el.tag)[0] != ATOM_NS]
+        if embedded:
+            try:
+                item.alert = alert_from_element(embedded[0])
+            except CapError as exc:
+                item.error = exc
+        else:
+            links = entry.findall(f"{{{ATOM_NS}}}link")
+            cap_links = [l for l in links if "cap" in (l.get("type") or "")] or links
+            item.link = cap_links[0].get("href") if cap_links else None
+            if not item.link:
+                item.error = CapError("no_alert", "Mục Atom không chứa và không liên kết bản tin CAP", "Atom entry neither embeds nor links a CAP message")
+        entries.append(item)
+    return entries
+
+
+# ---------------------------------------------------------------- mapping
+
+_BASE_LEVEL = {"Extreme": 4, "Severe": 3, "Moderate": 2, "Minor": 1, "Unknown": 1}
+
+
+def risk_level(severity: str, urgency: str, certainty: str) -> int:
+    """Risk level 1..5 of Decision 18/2021/QĐ-TTg from CAP's three scales (table in docs/sources.md).
+
+    Severity sets the level (Extreme 4, Severe 3, Moderate 2, Minor/Unknown 1);
+    an Extreme hazard that is Immediate and Observed or Likely is level 5
+    (the "catastrophe" level); Unlikely lowers one level; Past is level 1.
+    """
+    level = _BASE_LEVEL.get(severity, 1)
+    if urgency == "Past":
+        return 1
+    if severity == "Extreme" and urgency == "Immediate" and certainty in ("Observed", "Likely"):
+        level = 5
+    if certainty == "Unlikely":
+        level -= 1
+    return max(1, min(5, level))
+
+
+def choose_info(alert: CapAlert) -> CapInfo | None:
+    """The Vietnamese <info> block when there is one, else the first."""
+    for info in alert.infos:
+        if info.language.lower() in ("vi", "vi-vn"):
+            return info
+    return alert.infos[0] if alert.infos else None
+
+
+def target_area(info: CapInfo) -> dict:
+    """The manager's area JSON from every <area> of the chosen info; foreign geocodes are ignored."""
+    units, polygons, circles = [], [], []
+    for area in info.areas:
+        for name, value in area.geocodes:
+            if name.startswith(UNIT_GEOCODE_PREFIX) and value:
+                unit = {"catalogue": name[len(UNIT_GEOCODE_PREFIX):], "code": value}
+                if unit["catalogue"] and unit not in units:
+                    units.append(unit)
+        polygons += [[list(p) for p in ring] for ring in area.polygons]
+        circles += area.circles
+    return {"units": units, "boards": [], "polygons": polygons, "circles": circles}
+
+
+def area_is_empty(area: dict) -> bool:
+    return not (area.get("units") or area.get("boards") or area.get("polygons") or area.get("circles"))
+
+
+def _declared_level(info: CapInfo) -> int | None:
+    for name, value in info.parameters:
+        if name == RISK_LEVEL_PARAMETER:
+            if value.strip() in {"1", "2", "3", "4", "5"}:
+                return int(value)
+            raise CapError("invalid", f"{RISK_LEVEL_PARAMETER} phải là 1..5, nhận {value!r}", f"{RISK_LEVEL_PARAMETER} must be 1..5, got {value!r}")
+    return None
+
+
+@dataclass
+class Mapped:
+    """What the manager does with a message: `action` is publish, update or cancel."""
+
+    action: str
+    fields: dict  # alert columns: level, headline, body, starts_at, ends_at, source, test, area
+    references: list[Reference]
+
+
+def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFAULT_DURATION) -> Mapped:
+    """Decide what a parsed message means for the boards; refuse what must not be shown."""
+    if alert.status not in ("Actual", "Test", "Exercise"):
+        raise CapError("status", f"Bản tin trạng thái {alert.status} không hiển thị trên bảng tin", f"status {alert.status} is not shown on boards")
+    if alert.scope != "Public":
+        raise CapError("scope", f"Bản tin phạm vi {alert.scope} không được hiển thị công khai", f"scope {alert.scope} is not for public display")
+    if alert.msg_type == "Cancel":
+        if not alert.references:
+            raise CapError("invalid", "Bản tin Cancel thiếu <references>", "Cancel without <references>")
+        return Mapped("cancel", {}, alert.references)
+    if alert.msg_type not in ("Alert", "Update"):
+        raise CapError("msg_type", f"Loại bản tin {alert.msg_type} không cần hiển thị", f"msgType {alert.msg_type} is not displayed")
+    if alert.msg_type == "Update" and not alert.references:
+        raise CapError("invalid", "Bản tin Update thiếu <references>", "Update without <references>")
+    info = choose_info(alert)
+    if info is None:
+        raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block")
+    area = target_area(info)
+    if area_is_empty(area) and alert.msg_type == "Alert":
+        raise CapError("no_area", "Bản tin CAP không có vùng nhắm được (mã đơn vị VN-UNIT, đa giác hoặc hình tròn)",
+                       "CAP message has no targetable area (VN-UNIT geocode, polygon or circle)")
+    starts = info.effective or alert.sent
+    ends = info.expires or starts + default_duration
+    if ends <= now:
+        raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}")
+    body = "\n\n".join(part for part in (info.description, info.instruction) if part)
+    fields = {
+        "level": _declared_level(info) or risk_level(info.severity, info.urgency, info.certainty),
+        "headline": info.headline or info.event or alert.identifier,
+        "body": body,
+        "starts_at": starts,
+        "ends_at": ends,
+        "source": info.sender_name or alert.sender,
+        "test": alert.status != "Actual",
+        "area": area,
+    }
+    return Mapped("update" if alert.msg_type == "Update" else "publish", fields, alert.references)
