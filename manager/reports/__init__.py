@@ -1,0 +1,1 @@
+"""Reports for auditors: periods, per-board uptime, indicators, chain checks, exports and charts."""

@@ -1,0 +1,206 @@
+"""Stored uptime: compacted intervals per board, and chain checkpoints for pruned heartbeats.
+
+`board_intervals` holds only covered time (on, scheduled_off, error, with a
+connected flag); a gap is offline. It is updated on every stored heartbeat
+batch (`on_heartbeats`, called by the ingest), so reports never read raw
+heartbeats. `seal` turns raw heartbeats older than the retention into one
+checkpoint per contiguous run (first/last seq and hash, count, whether the
+run's chain verified, largest clock offset) and deletes them: a year of a
+province stays small, and the chain remains verifiable across the pruned part.
+"""
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from manager import uptime
+from manager.uptime import Beat, Interval
+from protocol.heartbeat import Heartbeat, heartbeat_hash
+
+CLOCK_DISPLACED_S = 1.0  # placed_at this far from the corrected board time: the server placed it
+
+
+def m_uptime_001_tables(db: Database) -> None:
+    for statement in (
+        """CREATE TABLE board_intervals (
+            board_id TEXT NOT NULL, start_at REAL NOT NULL, end_at REAL NOT NULL,
+            state TEXT NOT NULL, connected INTEGER NOT NULL,
+            PRIMARY KEY (board_id, start_at)) WITHOUT ROWID""",
+        """CREATE TABLE chain_checkpoints (
+            board_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+            count INTEGER NOT NULL, first_prev_hash TEXT NOT NULL, last_hash TEXT NOT NULL,
+            first_placed_at REAL NOT NULL, last_placed_at REAL NOT NULL,
+            ok INTEGER NOT NULL, first_bad_seq INTEGER, reason TEXT,
+            max_clock_offset_s REAL NOT NULL DEFAULT 0, displaced INTEGER NOT NULL DEFAULT 0,
+            sealed_at REAL NOT NULL,
+            PRIMARY KEY (board_id, first_seq)) WITHOUT ROWID""",
+        """CREATE TABLE unit_groups (
+            grouping TEXT NOT NULL, catalogue TEXT NOT NULL, province_code TEXT NOT NULL,
+            group_code TEXT NOT NULL, group_name TEXT NOT NULL, unit_code TEXT NOT NULL,
+            PRIMARY KEY (grouping, group_code, unit_code))""",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS = [m_uptime_001_tables]
+
+_BEAT_SQL = "SELECT placed_at, display_state, recorded_offline, interval_s FROM heartbeats WHERE board_id = ? "
+
+
+def _beats(db: Database, where: str, params: list) -> list[Beat]:
+    rows = db.execute(_BEAT_SQL + where, params).fetchall()
+    return [Beat(r[0], r[1], not r[2], r[3]) for r in rows]
+
+
+def intervals(db: Database, board_id: str, start: float, end: float) -> list[Interval]:
+    rows = db.execute(
+        "SELECT start_at, end_at, state, connected FROM board_intervals "
+        "WHERE board_id = ? AND end_at > ? AND start_at < ? ORDER BY start_at",
+        [board_id, start, end],
+    ).fetchall()
+    return [Interval(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def intervals_by_board(db: Database, board_ids: list[str], start: float, end: float) -> dict[str, list[Interval]]:
+    """All boards' intervals over [start, end) in one query."""
+    out: dict[str, list[Interval]] = {b: [] for b in board_ids}
+    if not board_ids:
+        return out
+    marks = ",".join("?" * len(board_ids))
+    rows = db.execute(
+        f"SELECT board_id, start_at, end_at, state, connected FROM board_intervals "
+        f"WHERE board_id IN ({marks}) AND end_at > ? AND start_at < ? ORDER BY board_id, start_at",
+        [*board_ids, start, end],
+    ).fetchall()
+    for b, s, e, state, connected in rows:
+        out[b].append(Interval(s, e, state, bool(connected)))
+    return out
+
+
+def _replace(db: Database, board_id: str, lo: float, hi: float, top: list[Interval]) -> None:
+    """Lay `top` (covering part of [lo, hi)) over the stored intervals, merging neighbours."""
+    base = intervals_touching(db, board_id, lo, hi)
+    merged = uptime.overlay(base, top)
+    if base:
+        db.execute(
+            "DELETE FROM board_intervals WHERE board_id = ? AND start_at >= ? AND start_at <= ?",
+            [board_id, base[0].start, base[-1].start],
+        )
+    db.conn.executemany(
+        "INSERT INTO board_intervals (board_id, start_at, end_at, state, connected) VALUES (?, ?, ?, ?, ?)",
+        [(board_id, iv.start, iv.end, iv.state, int(iv.connected)) for iv in merged],
+    )
+
+
+def intervals_touching(db: Database, board_id: str, lo: float, hi: float) -> list[Interval]:
+    rows = db.execute(
+        "SELECT start_at, end_at, state, connected FROM board_intervals "
+        "WHERE board_id = ? AND end_at >= ? AND start_at <= ? ORDER BY start_at",
+        [board_id, lo, hi],
+    ).fetchall()
+    return [Interval(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def on_heartbeats(db: Database, board_id: str, placed: list[float], intervals_s: list[float],
+                  grace: float = uptime.GRACE_FACTOR) -> None:
+    """Update the board's intervals after heartbeats placed at `placed` were stored (same transaction).
+
+    New heartbeats change the timeline only from the earliest of them to
+    `grace` intervals past the latest; that window is recomputed from the raw
+    heartbeats it needs (plus the last one before it, and the last live one,
+    which may still vouch into it) and laid over what is stored.
+    """
+    if not placed:
+        return
+    lo = min(placed)
+    hi = max(placed) + grace * max(intervals_s)
+    beats = _beats(db, "AND placed_at >= ? AND placed_at < ? ORDER BY placed_at, seq", [board_id, lo, hi])
+    before = _beats(db, "AND placed_at < ? ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
+    live_before = _beats(db, "AND placed_at < ? AND recorded_offline = 0 ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
+    extra = {b for b in before + live_before}
+    ordered = sorted(extra, key=lambda b: b.placed_at) + beats
+    computed = uptime.compact(ordered, grace)
+    # A live heartbeat from before `before` cannot vouch past `before`'s own
+    # window unless intervals changed; the live one fetched covers that case.
+    top = uptime.clip(computed, lo, hi)
+    _replace(db, board_id, lo, hi, top)
+
+
+def rebuild(db: Database, board_id: str, grace: float = uptime.GRACE_FACTOR) -> int:
+    """Recompute the board's intervals from all its raw heartbeats (pruned time keeps what is stored)."""
+    beats = _beats(db, "ORDER BY placed_at, seq", [board_id])
+    if not beats:
+        return 0
+    computed = uptime.compact(beats, grace)
+    base = intervals(db, board_id, float("-inf"), float("inf"))
+    merged = uptime.overlay(base, computed)
+    db.execute("DELETE FROM board_intervals WHERE board_id = ?", [board_id])
+    db.conn.executemany(
+        "INSERT INTO board_intervals (board_id, start_at, end_at, state, connected) VALUES (?, ?, ?, ?, ?)",
+        [(board_id, iv.start, iv.end, iv.state, int(iv.connected)) for iv in merged],
+    )
+    return len(merged)
+
+
+def monitored_span(db: Database, board_ids: list[str]) -> dict[str, tuple[float, float]]:
+    """Per board: the first and last instants vouched for by a heartbeat (from stored intervals)."""
+    if not board_ids:
+        return {}
+    marks = ",".join("?" * len(board_ids))
+    rows = db.execute(
+        f"SELECT board_id, min(start_at), max(end_at) FROM board_intervals WHERE board_id IN ({marks}) GROUP BY board_id",
+        board_ids,
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+@dataclass(frozen=True)
+class SealResult:
+    checkpoints: int
+    pruned: int
+
+
+def check_run(rows: list[tuple], prev_hash: str | None, prev_seq: int | None) -> tuple[bool, int | None, str | None]:
+    """Verify consecutive stored heartbeats (seq, payload, display_state, recorded_offline)."""
+    for seq, payload, state, offline in rows:
+        hb = Heartbeat.model_validate_json(payload)
+        if hb.seq != seq or hb.display_state.value != state or hb.recorded_offline != bool(offline):
+            return False, seq, "stored columns differ from the signed heartbeat"
+        if hb.hash != heartbeat_hash(hb):
+            return False, seq, "hash does not match the heartbeat"
+        if prev_seq is not None and seq != prev_seq + 1:
+            return False, prev_seq + 1, "heartbeats missing (seq gap)"
+        if prev_hash is not None and hb.prev_hash != prev_hash:
+            return False, seq, "prev_hash does not link to the previous heartbeat"
+        prev_hash, prev_seq = hb.hash, seq
+    return True, None, None
+
+
+def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
+    """Checkpoint and delete the board's raw heartbeats placed before `before` (run in a write transaction)."""
+    rows = db.execute(
+        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s "
+        "FROM heartbeats WHERE board_id = ? AND seq <= "
+        "(SELECT coalesce(max(seq), -1) FROM heartbeats WHERE board_id = ? AND placed_at < ?) ORDER BY seq",
+        [board_id, board_id, before],
+    ).fetchall()
+    # Only the run in seq order that lies wholly before `before`: a checkpoint never skips raw rows.
+    cut = next((k for k, r in enumerate(rows) if r[6] >= before), len(rows))
+    rows = rows[:cut]
+    if not rows:
+        return SealResult(0, 0)
+    last = db.execute(
+        "SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY first_seq DESC LIMIT 1", [board_id]
+    ).fetchone()
+    prev_seq, prev_hash = (last[0], last[1]) if last else (None, None)
+    ok, bad_seq, reason = check_run([(r[0], r[1], r[2], r[3]) for r in rows], prev_hash, prev_seq)
+    offsets = [abs(r[7] - r[6]) for r in rows]
+    displaced = sum(1 for r in rows if abs(r[6] - (r[7] - r[8])) > CLOCK_DISPLACED_S)
+    db["chain_checkpoints"].insert(dict(
+        board_id=board_id, first_seq=rows[0][0], last_seq=rows[-1][0], count=len(rows),
+        first_prev_hash=rows[0][5], last_hash=rows[-1][4],
+        first_placed_at=min(r[6] for r in rows), last_placed_at=max(r[6] for r in rows),
+        ok=int(ok), first_bad_seq=bad_seq, reason=reason,
+        max_clock_offset_s=max(offsets), displaced=displaced, sealed_at=now,
+    ))
+    db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq >= ? AND seq <= ?", [board_id, rows[0][0], rows[-1][0]])
+    return SealResult(1, len(rows))
