@@ -152,6 +152,7 @@ class BoardInfo(BaseModel):
     width: int
     height: int
     orientation: str
+    layout: str  # for the idle screen and alerts; playlists name their own
     # Empty: on around the clock.
     operating_hours: list[OperatingWindow] = Field(default_factory=list)
     heartbeat_interval_s: int = Field(default=30, ge=5, le=3600)

@@ -27,4 +27,5 @@ def to_local(value: datetime) -> datetime:
 
 
 def iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    """Fixed width, so stored timestamps sort and compare as text."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,123 @@
+"""The board API: pairing, manifest long-poll, reports, and immutable assets."""
+import asyncio
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
+
+from manager import assets, heartbeats, pairing, playlog
+from manager.auth import board_for_request
+from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
+from protocol import api
+from protocol.heartbeat import HeartbeatAck, HeartbeatBatch
+from protocol.pairing import PairingCode, PairingRequest, PairingStatus
+from protocol.playlog import PlayLogAck, PlayLogBatch
+
+router = APIRouter(tags=["board"])
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    return if_none_match.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+
+
+@router.post(api.PAIR, response_model=PairingCode, status_code=201)
+def start_pairing(body: PairingRequest, request: Request):
+    state = request.app.state
+    with state.store.write() as db:
+        return pairing.start(db, body, state.clock.time(), state.settings.pairing_ttl_s)
+
+
+@router.get(api.PAIR_STATUS, response_model=PairingStatus)
+async def pairing_status(code: str, request: Request, secret: str = Query(min_length=8, max_length=200),
+                         wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
+    """Long-polls until an editor claims the code (or `wait` runs out)."""
+    state = request.app.state
+
+    def check():
+        with state.store.write() as db:
+            return pairing.status(db, code, secret, state.clock.time())
+
+    deadline = asyncio.get_running_loop().time() + wait
+    while True:
+        generation = state.changes.generation
+        status = await run_in_threadpool(check)
+        remaining = deadline - asyncio.get_running_loop().time()
+        if status.state != "pending" or remaining <= 0:
+            return status
+        await state.changes.wait_beyond(generation, remaining)
+
+
+@router.get(api.MANIFEST, responses={304: {"description": "unchanged"}})
+async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
+    """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
+    state = request.app.state
+    await run_in_threadpool(board_for_request, request, board_id)
+    if_none_match = request.headers.get("if-none-match")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        generation = state.changes.generation
+        served = await run_in_threadpool(state.manifests.current, board_id)
+        headers = {"ETag": served.etag, "Cache-Control": "no-cache"}
+        if not _matches(if_none_match, served.etag):
+            return Response(served.body, media_type="application/json", headers=headers)
+        remaining = deadline - loop.time()
+        if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining):
+            return Response(status_code=304, headers=headers)
+
+
+@router.post(api.HEARTBEATS, response_model=HeartbeatAck)
+def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
+    state = request.app.state
+    board = board_for_request(request, board_id)
+    with state.store.write() as db:
+        ack, _ = heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s)
+    return ack
+
+
+@router.post(api.PLAYLOG, response_model=PlayLogAck)
+def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
+    state = request.app.state
+    board_for_request(request, board_id)
+    with state.store.write() as db:
+        return playlog.ingest(db, board_id, batch.records, state.clock.time())
+
+
+@router.put(api.SCREENSHOT, status_code=204)
+async def put_screenshot(board_id: str, request: Request):
+    state = request.app.state
+    await run_in_threadpool(board_for_request, request, board_id)
+    mime = request.headers.get("content-type", "").split(";")[0].strip()
+    if mime not in playlog.SCREENSHOT_TYPES:
+        raise UnsupportedMedia("Ảnh chụp màn hình phải là JPEG hoặc PNG", "screenshot must be JPEG or PNG")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > playlog.SCREENSHOT_MAX_BYTES:
+            raise TooLarge("Ảnh chụp màn hình quá lớn (tối đa 2 MB)", "screenshot too large (2 MB at most)")
+    if not body:
+        raise BadInput("Ảnh chụp màn hình rỗng", "empty screenshot")
+
+    def save():
+        with state.store.write() as db:
+            playlog.store_screenshot(db, board_id, mime, bytes(body), state.clock.time())
+
+    await run_in_threadpool(save)
+    return Response(status_code=204)
+
+
+@router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"}})
+def get_asset(sha256: str, request: Request):
+    """Content-addressed, so immutable: cache forever, resume with Range."""
+    path = request.app.state.assets.path(sha256)
+    with request.app.state.store.read() as db:
+        mime = assets.get(db, sha256)["mime"]
+    if not path.is_file():
+        raise NotFound("Không có tệp này", "no such asset")
+    etag = f'"{sha256}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, headers=headers, media_type=mime)

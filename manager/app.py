@@ -1,0 +1,35 @@
+"""The manager application: `create_app(settings)` builds one on a database file."""
+import logging
+
+from fastapi import FastAPI
+
+from manager.api import admin_api, board_api
+from manager.assets import AssetStore
+from manager.clock import Clock
+from manager.db import Store
+from manager.errors import install_handlers
+from manager.manifest_service import ManifestService
+from manager.migrations import migrate
+from manager.notify import ChangeFeed
+from manager.settings import Settings
+
+log = logging.getLogger("bangtin.manager")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="Bảng tin — máy chủ quản lý", version="0.1.0",
+                  description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.")
+    store = Store(settings.db)
+    ran = migrate(store.db())
+    if ran:
+        log.info("database %s migrated: %s", settings.db, ", ".join(ran))
+    app.state.settings = settings
+    app.state.store = store
+    app.state.clock = Clock(settings.fake_clock_file)
+    app.state.changes = ChangeFeed()
+    app.state.assets = AssetStore(settings.assets_path)
+    app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days)
+    install_handlers(app)
+    app.include_router(board_api.router)
+    app.include_router(admin_api.router)
+    return app

@@ -1,0 +1,15 @@
+"""The audit log: who did what, and when."""
+import json
+
+from sqlite_utils import Database
+
+from manager.auth import Principal
+from protocol.timebase import iso, utcnow
+
+
+def record(db: Database, principal: Principal | None, action: str, object_type: str, object_id: str | None, **detail) -> None:
+    db["audit_log"].insert(dict(
+        at=iso(utcnow()), user_id=principal.user_id if principal else None,
+        username=principal.username if principal else "system", action=action,
+        object_type=object_type, object_id=object_id, detail=json.dumps(detail, ensure_ascii=False, default=str),
+    ))

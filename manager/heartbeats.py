@@ -1,0 +1,59 @@
+"""Heartbeat ingest: store each report once, placed on the manager's timeline.
+
+A board's clock is not trusted blindly. A heartbeat stands at its board time
+corrected by the board's own skew estimate; a live heartbeat whose corrected
+time still disagrees with when it arrived is placed at its arrival instead,
+and the board is flagged. Backfilled heartbeats (recorded offline) keep their
+corrected time but can never be placed after their arrival.
+"""
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+from protocol.heartbeat import Heartbeat, HeartbeatAck
+
+
+def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[float, bool]:
+    """(the instant the heartbeat stands for, whether the board's clock disagreed)."""
+    corrected = hb.board_time.timestamp() - hb.clock_skew_s
+    if hb.recorded_offline:
+        return min(corrected, received_at), corrected > received_at + tolerance_s
+    if abs(corrected - received_at) > tolerance_s:
+        return received_at, True
+    return corrected, False
+
+
+def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float) -> tuple[HeartbeatAck, list[dict]]:
+    """Stores new heartbeats, skips ones already stored; returns the ack and the rows stored."""
+    stored = []
+    for hb in sorted(heartbeats, key=lambda h: h.seq):
+        at, _ = placed_at(hb, received_at, tolerance_s)
+        row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
+                   received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
+                   recorded_offline=int(hb.recorded_offline), interval_s=hb.interval_s,
+                   manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
+                   payload=hb.model_dump_json())
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO heartbeats (board_id, seq, placed_at, board_time, received_at, clock_skew_s, display_state, "
+            "recorded_offline, interval_s, manifest_version, prev_hash, hash, payload) "
+            "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
+            ":recorded_offline, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
+        if cursor.rowcount:
+            stored.append(row)
+            if hb.alert:
+                db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, board_id, first_seen_at) "
+                           "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
+    newest = max(heartbeats, key=lambda h: h.seq)
+    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"]):
+        # The skew the manager itself sees on a live report beats the board's own estimate.
+        skew = newest.clock_skew_s if newest.recorded_offline else newest.board_time.timestamp() - received_at
+        db.execute(
+            "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
+            "software_version = ?, disk_free_bytes = ? WHERE id = ?",
+            [received_at, newest.seq, newest.manifest_version, newest.display_state.value, skew,
+             newest.software_version, newest.disk_free_bytes, board["id"]])
+    else:
+        db.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
+    ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
+                       server_time=datetime.fromtimestamp(received_at, timezone.utc))
+    return ack, stored

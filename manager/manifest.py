@@ -1,0 +1,122 @@
+"""Builds each board's manifest: gather rows (I/O), then assemble (pure).
+
+What a board gets: approved schedules that target it directly, through its
+unit or any unit above it, or through a group it belongs to, for the next
+days; the playlists, layouts and assets they use; alerts that cover it.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from layouts import builtin_layouts
+from manager import alerts, boards, units
+from protocol import api
+from protocol.layout import Layout
+from protocol.manifest import (Alert, AssetRef, BoardInfo, Item, Manifest, OperatingWindow, Playlist, Priority,
+                               ScheduleRule, TimeWindow)
+from protocol.timebase import VN_TZ, iso
+
+
+@dataclass
+class ManifestInputs:
+    board: dict
+    unit_name: str
+    ancestry: list[str]
+    group_ids: list[str]
+    schedules: list[dict]
+    playlists: dict[str, dict]
+    items: dict[str, list[dict]]
+    assets: dict[str, dict]
+    alerts: list[Alert]
+    layouts: dict[str, Layout] = field(default_factory=builtin_layouts)
+
+
+def board_layout_id(board: dict) -> str:
+    if board.get("layout"):
+        return board["layout"]
+    return "portrait-9x16" if board["orientation"] == "portrait" else "landscape-16x9"
+
+
+def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInputs:
+    board = boards.get(db, board_id)
+    ancestry = units.ancestors(db, board["unit_catalogue"], board["unit_code"])
+    unit = units.get(db, board["unit_catalogue"], board["unit_code"])
+    group_ids = boards.group_ids(db, board_id)
+    unit_targets = [f"{board['unit_catalogue']}:{code}" for code in ancestry]
+    horizon = now + timedelta(days=days)
+    today = now.astimezone(VN_TZ).date().isoformat()
+    last_day = horizon.astimezone(VN_TZ).date().isoformat()
+    marks = lambda xs: ",".join("?" * len(xs)) or "NULL"  # noqa: E731
+    schedules = list(db.query(
+        f"""SELECT * FROM schedules WHERE status = 'approved'
+            AND ((target_kind = 'board' AND target_id = ?)
+              OR (target_kind = 'unit' AND target_id IN ({marks(unit_targets)}))
+              OR (target_kind = 'group' AND target_id IN ({marks(group_ids)})))
+            AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
+            AND (date_to IS NULL OR date_to >= ?) AND (date_from IS NULL OR date_from <= ?)""",
+        [board_id, *unit_targets, *group_ids, iso(now), iso(horizon), today, last_day]))
+    playlist_ids = sorted({s["playlist_id"] for s in schedules})
+    playlists = {r["id"]: r for r in db.query(f"SELECT * FROM playlists WHERE id IN ({marks(playlist_ids)})", playlist_ids)}
+    items: dict[str, list[dict]] = {pid: [] for pid in playlist_ids}
+    for row in db.query(f"SELECT * FROM items WHERE playlist_id IN ({marks(playlist_ids)}) ORDER BY position", playlist_ids):
+        items[row["playlist_id"]].append(row)
+    shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
+    asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({marks(shas)})", shas)}
+    return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,
+                          playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now))
+
+
+def _specificity(schedule: dict, inputs: ManifestInputs) -> int:
+    if schedule["target_kind"] == "board":
+        return 1000
+    if schedule["target_kind"] == "group":
+        return 500
+    code = schedule["target_id"].split(":", 1)[1]
+    return len(inputs.ancestry) - inputs.ancestry.index(code)  # the board's own unit ranks above its province
+
+
+def _rule(schedule: dict) -> ScheduleRule:
+    return ScheduleRule(
+        id=schedule["id"], playlist=schedule["playlist_id"], priority=Priority(schedule["priority"]),
+        date_from=schedule["date_from"], date_to=schedule["date_to"], weekdays=json.loads(schedule["weekdays"]),
+        windows=[TimeWindow.model_validate(w) for w in json.loads(schedule["windows"])],
+        starts_at=schedule["starts_at"], ends_at=schedule["ends_at"])
+
+
+def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
+    board = inputs.board
+    ranked = sorted(inputs.schedules, key=lambda s: (Priority(s["priority"]).rank, _specificity(s, inputs), s["created_at"]), reverse=True)
+    defaults = [s for s in ranked if s["is_default"]]
+    rules = [_rule(s) for s in ranked if not s["is_default"]]
+    default_playlist = defaults[0]["playlist_id"] if defaults else None
+    used = {r.playlist for r in rules} | ({default_playlist} if default_playlist else set())
+    playlists = {}
+    for pid in sorted(used):
+        row = inputs.playlists[pid]
+        playlists[pid] = Playlist(id=pid, name=row["name"], layout=row["layout"], items=[
+            Item(id=i["id"], zone=i["zone"], kind=i["kind"], asset=i["asset_sha256"], title=i["title"], body=i["body"],
+                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]))
+            for i in inputs.items.get(pid, [])])
+    shas = {i.asset for p in playlists.values() for i in p.items if i.asset}
+    assets = {sha: AssetRef(sha256=sha, size=a["size"], mime=a["mime"], kind=a["kind"], url=api.ASSET.format(sha256=sha),
+                            width=a["width"], height=a["height"], duration_s=a["duration_s"])
+              for sha, a in sorted(inputs.assets.items()) if sha in shas}
+    layout_id = board_layout_id(board)
+    layout_ids = {p.layout for p in playlists.values()} | {layout_id}
+    info = BoardInfo(
+        id=board["id"], name=board["name"], unit_catalogue=board["unit_catalogue"], unit_code=board["unit_code"],
+        unit_name=inputs.unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
+        orientation=board["orientation"], layout=layout_id,
+        operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
+        heartbeat_interval_s=board["heartbeat_interval_s"])
+    manifest = Manifest(generated_at=now, valid_until=now + timedelta(days=days), board=info,
+                        layouts={i: inputs.layouts[i] for i in sorted(layout_ids) if i in inputs.layouts},
+                        assets=assets, playlists=playlists, schedule=rules, default_playlist=default_playlist,
+                        alerts=inputs.alerts)
+    return manifest.with_version()
+
+
+def build(db: Database, board_id: str, now: datetime, days: int) -> Manifest:
+    return assemble(gather(db, board_id, now, days), now, days)

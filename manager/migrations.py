@@ -1,0 +1,170 @@
+"""Schema migrations: small functions applied in order, each in one transaction.
+
+A migration is recorded by its function name in `_migrations`, so a database
+made by an older version is upgraded in place on start. Never edit a migration
+that has shipped: append a new one.
+
+Time columns: `*_at` TEXT columns hold ISO 8601 UTC ("...Z"); high-volume
+tables (heartbeats, playlog, intervals) hold REAL epoch seconds, also UTC.
+"""
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+
+def _run(db: Database, script: str) -> None:
+    # executescript() would commit the surrounding transaction first; run statements one by one.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m001_base(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE catalogues (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,
+            source TEXT NOT NULL, imported_at TEXT NOT NULL, is_current INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE units (
+            catalogue TEXT NOT NULL REFERENCES catalogues(id), code TEXT NOT NULL,
+            name TEXT NOT NULL, kind TEXT NOT NULL, level INTEGER NOT NULL,
+            parent_code TEXT, province_code TEXT NOT NULL,
+            PRIMARY KEY (catalogue, code));
+        CREATE INDEX units_parent ON units(catalogue, parent_code);
+        CREATE INDEX units_province ON units(catalogue, province_code);
+
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT, role TEXT NOT NULL,
+            unit_catalogue TEXT, unit_code TEXT,
+            created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE api_tokens (
+            token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+            label TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, revoked_at TEXT);
+
+        CREATE TABLE boards (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL,
+            unit_catalogue TEXT NOT NULL, unit_code TEXT NOT NULL,
+            board_class TEXT NOT NULL DEFAULT 'commune',
+            width INTEGER NOT NULL DEFAULT 1920, height INTEGER NOT NULL DEFAULT 1080,
+            orientation TEXT NOT NULL DEFAULT 'landscape',
+            operating_hours TEXT NOT NULL DEFAULT '[]',
+            heartbeat_interval_s INTEGER NOT NULL DEFAULT 30,
+            lat REAL, lon REAL, is_test INTEGER NOT NULL DEFAULT 0,
+            token_hash TEXT, revoked_at TEXT, created_at TEXT NOT NULL, paired_at TEXT,
+            last_seen_at REAL, last_seq INTEGER, applied_version TEXT, display_state TEXT,
+            clock_skew_s REAL, software_version TEXT, disk_free_bytes INTEGER);
+        CREATE INDEX boards_unit ON boards(unit_catalogue, unit_code);
+        CREATE UNIQUE INDEX boards_token ON boards(token_hash);
+
+        CREATE TABLE board_groups (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+            unit_catalogue TEXT, unit_code TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE board_group_members (
+            group_id INTEGER NOT NULL REFERENCES board_groups(id) ON DELETE CASCADE,
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            PRIMARY KEY (group_id, board_id));
+
+        CREATE TABLE pairings (
+            code TEXT PRIMARY KEY, secret_hash TEXT NOT NULL,
+            created_at REAL NOT NULL, expires_at REAL NOT NULL,
+            board_id TEXT REFERENCES boards(id), token_delivered INTEGER NOT NULL DEFAULT 0,
+            width INTEGER, height INTEGER, software_version TEXT);
+
+        CREATE TABLE assets (
+            sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, kind TEXT NOT NULL,
+            width INTEGER, height INTEGER, duration_s REAL, original_name TEXT NOT NULL,
+            uploaded_by INTEGER, unit_catalogue TEXT, unit_code TEXT, created_at TEXT NOT NULL);
+
+        CREATE TABLE playlists (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, layout TEXT NOT NULL,
+            unit_catalogue TEXT, unit_code TEXT, created_by INTEGER,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE items (
+            id TEXT PRIMARY KEY, playlist_id TEXT NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL, zone TEXT NOT NULL, kind TEXT NOT NULL,
+            asset_sha256 TEXT REFERENCES assets(sha256),
+            title TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '',
+            duration_s REAL NOT NULL DEFAULT 10, fit TEXT, muted INTEGER NOT NULL DEFAULT 1);
+        CREATE INDEX items_playlist ON items(playlist_id, position);
+
+        CREATE TABLE schedules (
+            id TEXT PRIMARY KEY, playlist_id TEXT NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+            priority TEXT NOT NULL DEFAULT 'normal',
+            target_kind TEXT NOT NULL, target_id TEXT NOT NULL,
+            date_from TEXT, date_to TEXT, weekdays TEXT NOT NULL DEFAULT '[1,2,3,4,5,6,7]',
+            windows TEXT NOT NULL DEFAULT '[]', starts_at TEXT, ends_at TEXT,
+            is_default INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'draft',
+            created_by INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            approved_by INTEGER, approved_at TEXT);
+
+        CREATE TABLE alerts (
+            id TEXT PRIMARY KEY, level INTEGER NOT NULL, headline TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',
+            starts_at TEXT NOT NULL, ends_at TEXT, withdrawn_at TEXT,
+            source TEXT NOT NULL DEFAULT '', test INTEGER NOT NULL DEFAULT 0,
+            area TEXT NOT NULL DEFAULT '{}', external_id TEXT,
+            created_by INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE alert_acks (
+            alert_id TEXT NOT NULL REFERENCES alerts(id), board_id TEXT NOT NULL REFERENCES boards(id),
+            first_seen_at REAL NOT NULL, PRIMARY KEY (alert_id, board_id));
+
+        CREATE TABLE heartbeats (
+            board_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            placed_at REAL NOT NULL, board_time REAL NOT NULL, received_at REAL NOT NULL,
+            clock_skew_s REAL NOT NULL DEFAULT 0, display_state TEXT NOT NULL,
+            recorded_offline INTEGER NOT NULL DEFAULT 0, interval_s INTEGER NOT NULL,
+            manifest_version TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, payload TEXT NOT NULL,
+            PRIMARY KEY (board_id, seq)) WITHOUT ROWID;
+        CREATE INDEX heartbeats_placed ON heartbeats(board_id, placed_at);
+
+        CREATE TABLE playlog (
+            board_id TEXT NOT NULL, seq INTEGER NOT NULL, item TEXT NOT NULL, playlist TEXT, alert TEXT,
+            zone TEXT NOT NULL, kind TEXT NOT NULL, asset TEXT,
+            started_at REAL NOT NULL, duration_s REAL NOT NULL, outcome TEXT NOT NULL, error TEXT,
+            received_at REAL NOT NULL,
+            PRIMARY KEY (board_id, seq)) WITHOUT ROWID;
+        CREATE INDEX playlog_started ON playlog(started_at);
+
+        CREATE TABLE screenshots (
+            board_id TEXT PRIMARY KEY REFERENCES boards(id), taken_at REAL NOT NULL,
+            mime TEXT NOT NULL, content BLOB NOT NULL);
+
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER, username TEXT,
+            action TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT, detail TEXT NOT NULL DEFAULT '{}');
+        """
+    )
+
+
+def m002_board_layout(db: Database) -> None:
+    # Boards first chose their layout by orientation only; editors asked to pick one.
+    db.execute("ALTER TABLE boards ADD COLUMN layout TEXT")
+
+
+MIGRATIONS = [m001_base, m002_board_layout]
+
+
+def applied(db: Database) -> set[str]:
+    if "_migrations" not in db.table_names():
+        return set()
+    return {row["name"] for row in db.query("SELECT name FROM _migrations")}
+
+
+def migrate(db: Database, migrations=None) -> list[str]:
+    """Apply what is missing, each migration in its own transaction; returns their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = applied(db)
+    ran = []
+    for migration in migrations if migrations is not None else MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                [migration.__name__, datetime.now(timezone.utc).isoformat()],
+            )
+        ran.append(migration.__name__)
+    return ran

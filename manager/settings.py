@@ -1,0 +1,67 @@
+"""Every manager setting, declared once as (name, default, help) and cast strictly.
+
+A setting comes from a command-line flag or a `BANGTIN_<NAME>` environment
+variable; a value that does not parse stops the manager with a clear message
+instead of falling back to a default.
+"""
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = field(default=Path("data/bangtin.db"), metadata={"help": "SQLite database file (created and migrated on start)"})
+    host: str = field(default="127.0.0.1", metadata={"help": "address to listen on"})
+    port: int = field(default=8000, metadata={"help": "TCP port to listen on"})
+    asset_dir: Path | None = field(default=None, metadata={"help": "where uploaded files are kept (default: <db>.assets beside the database)"})
+    max_upload_mb: int = field(default=512, metadata={"help": "largest file an editor may upload, in MB"})
+    max_image_pixels: int = field(default=50_000_000, metadata={"help": "largest image accepted, in pixels (decompression-bomb limit)"})
+    heartbeat_interval_s: int = field(default=30, metadata={"help": "how often boards report, in seconds"})
+    manifest_days: int = field(default=7, metadata={"help": "how many days ahead a board's manifest covers"})
+    pairing_ttl_s: int = field(default=900, metadata={"help": "how long a pairing code shown on a board stays valid"})
+    clock_tolerance_s: int = field(default=120, metadata={"help": "a live heartbeat whose corrected board time differs from the receive time by more is placed at the receive time"})
+    fake_clock_file: Path | None = field(default=None, metadata={"help": "tests only: read the current time (epoch seconds) from this file"})
+    public_url: str = field(default="", metadata={"help": "the address boards and editors use to reach this manager (shown on pairing screens)"})
+    log_level: str = field(default="info", metadata={"help": "uvicorn log level"})
+
+    @property
+    def assets_path(self) -> Path:
+        return self.asset_dir or self.db.with_name(self.db.name + ".assets")
+
+
+def _cast(kind, raw: str):
+    if kind is bool:
+        return _bool(raw)
+    if kind is int:
+        return int(raw)
+    if "Path" in str(kind):
+        return Path(raw) if raw else None
+    return raw
+
+
+def setting_fields():
+    return fields(Settings)
+
+
+def from_environment(overrides: dict | None = None) -> Settings:
+    """Settings from BANGTIN_* variables, then explicit overrides (already typed)."""
+    values = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"BANGTIN_{f.name.upper()}")
+        if raw is not None:
+            try:
+                values[f.name] = _cast(f.type, raw)
+            except ValueError as exc:
+                raise SystemExit(f"BANGTIN_{f.name.upper()}={raw!r}: {exc}") from exc
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return Settings(**values)
