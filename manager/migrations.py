@@ -143,7 +143,35 @@ def m002_board_layout(db: Database) -> None:
     db.execute("ALTER TABLE boards ADD COLUMN layout TEXT")
 
 
-MIGRATIONS = [m001_base, m002_board_layout]
+def m003_sources_inbox(db: Database) -> None:
+    # The provincial source link (issue 6): sources, their inbox, and their events for the console.
+    _run(
+        db,
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, adapter TEXT NOT NULL, url TEXT NOT NULL DEFAULT '',
+            config TEXT NOT NULL DEFAULT '{}', mode TEXT NOT NULL DEFAULT 'approval',
+            poll_interval_s INTEGER NOT NULL DEFAULT 60, timeout_s REAL NOT NULL DEFAULT 10,
+            enabled INTEGER NOT NULL DEFAULT 1, push_token_hash TEXT UNIQUE,
+            last_polled_at TEXT, last_ok_at TEXT, last_error TEXT, last_error_at TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            external_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',
+            link TEXT, published_at TEXT, received_at TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT, level INTEGER, test INTEGER NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL DEFAULT '{}', alert_id TEXT, decided_by INTEGER, decided_at TEXT,
+            UNIQUE (source_id, external_id));
+        CREATE INDEX inbox_status ON inbox(status, received_at);
+        CREATE INDEX inbox_external ON inbox(external_id);
+        CREATE TABLE source_events (
+            id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE, at TEXT NOT NULL,
+            level TEXT NOT NULL, message TEXT NOT NULL, message_en TEXT NOT NULL);
+        CREATE INDEX source_events_at ON source_events(source_id, at)
+        """
+    )
+
+
+MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox]
 
 
 def applied(db: Database) -> set[str]:
