@@ -1,0 +1,242 @@
+"""The board's behaviour on Kivy's main thread: which view, which programme, until when.
+
+Workers (sync, USB watcher, disk writer) hand results here through
+`Clock.schedule_once`; this class only decides and updates widgets. It does
+no network or disk I/O itself: that goes to the `io` executor.
+"""
+import logging
+import subprocess
+from concurrent.futures import Executor
+from datetime import datetime
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+
+from player import heartbeat as hb
+from player import programme
+from player.clock import SkewClock
+from player.config import Config
+from player.reports import ReportQueue
+from player.screen.context import ZoneContext
+from player.screen.overlays import spaced_code
+from player.screen.stage import LayoutView, Stage
+from protocol.heartbeat import DisplayState
+from protocol.layout import Layout
+from protocol.manifest import Item, Manifest
+from protocol.pairing import PairingCode
+from protocol.playlog import PlayOutcome, PlayRecord
+
+log = logging.getLogger(__name__)
+RECHECK_S = 300  # re-evaluate at least this often: the skew estimate may have moved
+
+
+class Board:
+    def __init__(self, stage: Stage, config: Config, clock: SkewClock, io: Executor,
+                 reports: ReportQueue | None, ctx: ZoneContext):
+        self.stage = stage
+        self.config = config
+        self.clock = clock
+        self.io = io
+        self.reports = reports
+        self.ctx = ctx
+        self.manifest: Manifest | None = None  # from the manager
+        self.usb_manifest: Manifest | None = None
+        self.layouts: dict[str, Layout] = {}
+        self.prog: programme.Programme | None = None
+        self.operating = True
+        self.pairing_code: PairingCode | None = None
+        self.online = False
+        self._timer = None
+        self._hb_event = None
+        self._hb_interval = 0
+        self._shot_event = None
+        self._shot_interval = 0
+        self.refresh_trigger = Clock.create_trigger(self.refresh, 0)
+        self.idle_clock = Clock.schedule_interval(self._tick_idle, 1)
+
+    # Inputs, all on the main thread.
+    def set_manifest(self, manifest: Manifest | None) -> None:
+        self.manifest = manifest
+        self.refresh()
+        self._schedule_reports()
+
+    def set_usb_manifest(self, manifest: Manifest | None) -> None:
+        self.usb_manifest = manifest
+        self.refresh()
+
+    def set_layouts(self, layouts: dict[str, Layout]) -> None:
+        self.layouts = layouts
+        if self.stage.content is not None:
+            self.stage.set_content(None)  # rebuilt from the edited files
+        self.refresh()
+
+    def set_config(self, config: Config) -> None:
+        self.config = config
+        self.ctx.crossfade_s = config.crossfade_s
+        self.ctx.ticker_speed = config.ticker_speed
+        logging.getLogger("player").setLevel(config.log_level)
+        self.refresh()
+
+    def set_pairing(self, code: PairingCode | None) -> None:
+        self.pairing_code = code
+        view = self.stage.pairing
+        view.manager = self.config.manager
+        if code is not None:
+            view.code = spaced_code(code.code)
+            view.message = "Cán bộ biên tập nhập mã này trên trang quản lý để nhận bảng tin."
+        self.stage.show(view, code is not None)
+
+    def unpaired(self) -> None:
+        self.stage.pairing.code = ""
+        self.stage.pairing.message = "Bảng tin chưa được ghép nối. Đang lấy mã…"
+        self.stage.show(self.stage.pairing, True)
+
+    def set_progress(self, fraction: float | None) -> None:
+        self.stage.download.fraction = -1 if fraction is None else fraction
+
+    def set_online(self, online: bool) -> None:
+        self.online = online
+
+    # The programme.
+    @property
+    def active(self) -> Manifest | None:
+        return self.manifest or self.usb_manifest
+
+    def title(self) -> str:
+        m = self.active
+        if m is not None and m.board.id != "local":
+            return m.board.unit_name or m.board.name
+        return self.config.name or "Bảng tin điện tử"
+
+    def refresh(self, *args) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        now = self.clock.now()
+        size = tuple(int(v) for v in Window.size)
+        try:
+            prog = programme.build(self.active, now, self.layouts, size, self.config.layout)
+        except (KeyError, ValueError, StopIteration) as exc:
+            log.error("cannot evaluate the programme (%s); showing the idle screen", exc)
+            prog = programme.Programme(operating=True)
+        self.prog = prog
+        self._apply(prog)
+        delay = RECHECK_S
+        if prog.until is not None:
+            delay = min(delay, max(0.05, (prog.until - now).total_seconds()))
+        self._timer = Clock.schedule_once(self.refresh, delay)
+
+    def _apply(self, prog: programme.Programme) -> None:
+        stage = self.stage
+        stage.emergency.show(prog.alerts)
+        stage.show(stage.emergency, bool(prog.alerts))
+        if prog.operating != self.operating:
+            self.operating = prog.operating
+            self._display_command(self.config.display_on_command if prog.operating else self.config.display_off_command)
+        if not prog.operating:
+            stage.show(stage.dark, True)
+            stage.set_content(None)
+            return
+        stage.show(stage.dark, False)
+        if prog.layout is None or (prog.empty and self.active is None):
+            stage.show(stage.idle, True)
+            stage.idle.title = self.title()
+            stage.set_content(None)
+            return
+        if stage.content is None or stage.content.layout != prog.layout:
+            stage.set_content(LayoutView(prog.layout, self.ctx, self.title()))
+        else:
+            stage.content.set_title(self.title())
+        for zone_id, widget in stage.content.zones.items():
+            widget.play(prog.zones.get(zone_id, []))
+        # Nothing at all to play: the dignified idle screen rather than empty zones.
+        stage.show(stage.idle, prog.empty)
+        stage.idle.title = self.title()
+
+    def _tick_idle(self, dt) -> None:
+        if self.stage.idle in self.stage.visible:
+            self.stage.idle.tick(self.clock.now())
+
+    def _display_command(self, command: str) -> None:
+        if command:
+            self.io.submit(_run_command, command)
+
+    # Reports.
+    def status(self) -> hb.Status:
+        if not self.operating:
+            state = DisplayState.scheduled_off
+        elif self.pairing_code is not None or self.stage.pairing in self.stage.visible:
+            state = DisplayState.error
+        else:
+            state = DisplayState.on
+        on_screen = self.stage.content.on_screen() if self.stage.content is not None and self.operating else {}
+        return hb.Status(state, on_screen, self.stage.emergency.alert_id,
+                         self.manifest.version if self.manifest else None)
+
+    def record_heartbeat(self, *args) -> None:
+        if self.reports is None:
+            return
+        status, skew, offline = self.status(), self.clock.skew_s, not self.online
+        interval, data_dir = self._hb_interval or 30, self.config.data_dir
+        self.io.submit(self.reports.append_heartbeat,
+                       lambda seq, prev: hb.build(seq, prev, status, skew_s=skew, offline=offline,
+                                                  interval_s=interval, data_dir=data_dir))
+
+    def report_play(self, item: Item, zone: str, started_at: datetime, duration_s: float,
+                    outcome: PlayOutcome, error: str | None, asset_failed: bool = False) -> None:
+        if self.reports is not None:
+            prog = self.prog
+            playlist = prog.playlist if prog else None
+            self.io.submit(self.reports.append_play, lambda seq: PlayRecord(
+                seq=seq, item=item.id, playlist=playlist, zone=zone, kind=item.kind, asset=item.asset,
+                started_at=started_at, duration_s=duration_s, outcome=outcome, error=error))
+        if asset_failed and item.asset and self.on_asset_failed is not None:
+            self.on_asset_failed(item.asset)
+
+    on_asset_failed = None
+
+    def _schedule_reports(self) -> None:
+        board = self.manifest.board if self.manifest else None
+        interval = self.config.heartbeat_s or (board.heartbeat_interval_s if board else 30)
+        if interval != self._hb_interval:
+            if self._hb_event is not None:
+                self._hb_event.cancel()
+            self._hb_interval = interval
+            self._hb_event = Clock.schedule_interval(self.record_heartbeat, interval)
+        shot = self.config.screenshot_s or (board.screenshot_interval_s if board else 300)
+        if shot != self._shot_interval:
+            if self._shot_event is not None:
+                self._shot_event.cancel()
+            self._shot_interval = shot
+            self._shot_event = Clock.schedule_interval(self.take_screenshot, shot)
+
+    def take_screenshot(self, *args) -> None:
+        if self.reports is None:
+            return
+        from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+
+        width, height = (int(v) for v in Window.size)
+        pixels = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+        self.io.submit(_store_screenshot, self.reports, pixels, (width, height), self.config.screenshot_width)
+
+    def start_reports(self) -> None:
+        self._schedule_reports()
+        self.record_heartbeat()
+
+
+def _run_command(command: str) -> None:
+    try:
+        subprocess.run(command, shell=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.error("display command %r failed: %s", command, exc)
+
+
+def _store_screenshot(reports: ReportQueue, pixels: bytes, size: tuple[int, int], width: int) -> None:
+    import io
+
+    from PIL import Image
+
+    img = Image.frombytes("RGB", size, pixels).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    img.thumbnail((width, width * 4))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=70)
+    reports.put_screenshot(buf.getvalue())

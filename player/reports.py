@@ -1,0 +1,137 @@
+"""The report queue: heartbeats, play log and screenshots, kept in SQLite.
+
+Every report is committed to `reports.db` (WAL, synchronous=FULL) before it
+is sent, so a power cut or `kill -9` loses nothing; the uploader sends them
+oldest first and deletes a row only after the manager acknowledged it, and
+the manager de-duplicates by (board, seq), so nothing counts twice.
+"""
+import json
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable
+
+from protocol.heartbeat import GENESIS_HASH, Heartbeat
+from protocol.playlog import PlayRecord
+
+log = logging.getLogger(__name__)
+
+
+def _m001_outbox(db: sqlite3.Connection) -> None:
+    db.execute("""CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('heartbeat', 'play', 'screenshot')),
+        seq INTEGER,
+        body BLOB NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))""")
+    db.execute("CREATE INDEX outbox_kind ON outbox (kind, id)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS = [_m001_outbox]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+class ReportQueue:
+    """Thread-safe; call it from worker threads only (it does disk I/O)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        migrate(self._db)
+        self.changed = threading.Event()  # set when something was queued
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _meta(self, key: str, default: str) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def append_heartbeat(self, make: Callable[[int, str], Heartbeat]) -> Heartbeat:
+        """Chain and queue one heartbeat: `make(seq, prev_hash)` builds it unsealed.
+
+        The chain's last seq and hash are stored in the same transaction as the
+        heartbeat, so the chain survives restarts without gaps or forks.
+        """
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            seq = int(self._meta("heartbeat_seq", "-1")) + 1
+            prev = self._meta("heartbeat_hash", GENESIS_HASH)
+            hb = make(seq, prev).sealed()
+            self._db.execute("INSERT INTO outbox (kind, seq, body) VALUES ('heartbeat', ?, ?)",
+                             (seq, hb.model_dump_json()))
+            self._set_meta("heartbeat_seq", str(seq))
+            self._set_meta("heartbeat_hash", hb.hash)
+        self.changed.set()
+        return hb
+
+    def append_play(self, make: Callable[[int], PlayRecord]) -> PlayRecord:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            seq = int(self._meta("play_seq", "-1")) + 1
+            record = make(seq)
+            self._db.execute("INSERT INTO outbox (kind, seq, body) VALUES ('play', ?, ?)",
+                             (seq, record.model_dump_json()))
+            self._set_meta("play_seq", str(seq))
+        self.changed.set()
+        return record
+
+    def put_screenshot(self, jpeg: bytes) -> None:
+        """Queue a thumbnail; only the newest one is worth sending."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM outbox WHERE kind = 'screenshot'")
+            self._db.execute("INSERT INTO outbox (kind, body) VALUES ('screenshot', ?)", (jpeg,))
+        self.changed.set()
+
+    def pending(self, kind: str, limit: int) -> list[tuple[int, bytes]]:
+        with self._lock:
+            return self._db.execute("SELECT id, body FROM outbox WHERE kind = ? ORDER BY id LIMIT ?",
+                                    (kind, limit)).fetchall()
+
+    def count(self, kind: str | None = None) -> int:
+        with self._lock:
+            if kind is None:
+                return self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            return self._db.execute("SELECT count(*) FROM outbox WHERE kind = ?", (kind,)).fetchone()[0]
+
+    def delete(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        with self._lock, self._db:
+            self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+
+    def reset(self, board_id: str) -> None:
+        """Start afresh for a new board identity: reports for another board cannot be sent."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if self._meta("board_id", board_id) != board_id:
+                log.warning("paired as a new board: dropping reports queued for the old one")
+                self._db.execute("DELETE FROM outbox")
+                self._db.execute("DELETE FROM meta")
+            self._set_meta("board_id", board_id)
+
+
+def heartbeat_bodies(rows: list[tuple[int, bytes]]) -> dict:
+    return {"heartbeats": [json.loads(body) for _, body in rows]}
+
+
+def play_bodies(rows: list[tuple[int, bytes]]) -> dict:
+    return {"records": [json.loads(body) for _, body in rows]}

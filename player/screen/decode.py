@@ -1,0 +1,31 @@
+"""Image decoding with Pillow, run on a worker thread: EXIF-rotated, scaled, RGB(A) bytes."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from protocol.layout import Fit
+
+
+@dataclass(frozen=True)
+class Decoded:
+    width: int
+    height: int
+    mode: str  # 'rgb' or 'rgba'
+    pixels: bytes  # rows bottom-up, as OpenGL wants them
+
+
+def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
+    box = (max(1, int(box[0])), max(1, int(box[1])))
+    with Image.open(path) as im:
+        side = max(box)
+        im.draft("RGB", (side, side))  # JPEG: decode at a reduced scale when much larger than needed
+        im = ImageOps.exif_transpose(im)
+        mode = "RGBA" if im.mode in ("RGBA", "LA", "P") and ("transparency" in im.info or im.mode != "P") else "RGB"
+        im = im.convert(mode)
+        if fit == Fit.fill:
+            im = ImageOps.fit(im, box, Image.Resampling.LANCZOS)
+        else:
+            im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
+        im = im.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+        return Decoded(im.width, im.height, mode.lower(), im.tobytes())

@@ -1,0 +1,302 @@
+"""The media zone: images and videos in turn, the next one ready before the current ends.
+
+Two slots are stacked: the one on screen and the one being prepared. The new
+slot fades in over the old one and the old one is released only once the new
+one is fully opaque, so there is never a black frame between items. A broken
+item is reported once and skipped; the current picture stays until a good one
+is ready.
+"""
+import logging
+
+from kivy.animation import Animation
+from kivy.clock import Clock
+from kivy.graphics import Color, Rectangle
+from kivy.graphics.texture import Texture
+from kivy.uix.widget import Widget
+
+from player.screen.context import Showing, ZoneContext
+from player.screen.decode import Decoded, decode
+from player.screen.video import VideoStream
+from protocol.layout import Fit, Zone
+from protocol.manifest import Item, ItemKind
+from protocol.playlog import PlayOutcome
+
+log = logging.getLogger(__name__)
+RETRY_ALL_FAILED_S = 15
+
+
+def hex_rgba(value: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    v = value.lstrip("#")
+    return (int(v[0:2], 16) / 255, int(v[2:4], 16) / 255, int(v[4:6], 16) / 255, alpha)
+
+
+def place(src: tuple[int, int], box: tuple[float, float], fit: Fit) -> tuple[tuple[float, float], tuple[float, float], tuple]:
+    """Offset, size and texture coordinates drawing `src` into `box` (fit: letterbox, fill: crop)."""
+    sw, sh = src
+    bw, bh = box
+    if sw <= 0 or sh <= 0 or bw <= 0 or bh <= 0:
+        return (0, 0), (0, 0), (0, 0, 1, 0, 1, 1, 0, 1)
+    if fit == Fit.fit:
+        scale = min(bw / sw, bh / sh)
+        w, h = sw * scale, sh * scale
+        return ((bw - w) / 2, (bh - h) / 2), (w, h), (0, 0, 1, 0, 1, 1, 0, 1)
+    scale = max(bw / sw, bh / sh)
+    u = (bw / scale) / sw
+    v = (bh / scale) / sh
+    u0, v0 = (1 - u) / 2, (1 - v) / 2
+    return (0, 0), (bw, bh), (u0, v0, u0 + u, v0, u0 + u, v0 + v, u0, v0 + v)
+
+
+class Slot(Widget):
+    """One item's picture, drawn in the zone's rectangle."""
+
+    def __init__(self, item: Item, fit: Fit, **kwargs):
+        super().__init__(**kwargs)
+        self.item = item
+        self.fit = fit
+        self.texture: Texture | None = None
+        self.video: VideoStream | None = None
+        self.flipped_uv = False
+        with self.canvas:
+            self._color = Color(1, 1, 1, 1)
+            self._rect = Rectangle()
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def show_texture(self, texture: Texture) -> None:
+        self.texture = texture
+        self._rect.texture = texture
+        self._redraw()
+
+    def _redraw(self, *args) -> None:
+        if self.texture is None:
+            return
+        offset, size, uv = place(self.texture.size, self.size, self.fit)
+        self._rect.pos = (self.x + offset[0], self.y + offset[1])
+        self._rect.size = size
+        if self.video is not None:
+            # Video textures are flipped: map the crop rectangle upside down.
+            u0, v0, u1, _, _, v1, _, _ = uv
+            uv = (u0, v1, u1, v1, u1, v0, u0, v0)
+        self._rect.tex_coords = uv
+
+    def release(self) -> None:
+        if self.video is not None:
+            self.video.stop()
+            self.video = None
+        self._rect.texture = None
+        self.texture = None
+
+
+class MediaZone(Widget):
+    def __init__(self, zone: Zone, ctx: ZoneContext, **kwargs):
+        super().__init__(**kwargs)
+        self.zone = zone
+        self.ctx = ctx
+        self.items: list[Item] = []
+        self.index = -1
+        self.current: Slot | None = None
+        self.incoming: Slot | None = None
+        self.showing: Showing | None = None
+        self.failed_once: set[str] = set()
+        self._fails_in_row = 0
+        self._timer = None
+        self._waiting = False  # the current item's time is up; swap as soon as the next is ready
+        self._generation = 0  # bumps when the item list changes; stale callbacks check it
+        with self.canvas.before:
+            Color(*hex_rgba(zone.background))
+            self._bg = Rectangle()
+        self.bind(pos=self._layout, size=self._layout)
+
+    def _layout(self, *args) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        for slot in (self.current, self.incoming):
+            if slot is not None:
+                slot.pos, slot.size = self.pos, self.size
+
+    @property
+    def current_id(self) -> str | None:
+        return self.current.item.id if self.current is not None else None
+
+    def play(self, items: list[Item]) -> None:
+        if _signature(items) == _signature(self.items):
+            return
+        self.items = list(items)
+        self._generation += 1
+        self._cancel_timer()
+        self._drop_incoming()
+        self._fails_in_row = 0
+        self._waiting = False
+        if not items:
+            self.flush_report()
+            old, self.current = self.current, None
+            self._retire(old)
+            return
+        self.index = -1
+        self._advance()
+
+    def stop(self) -> None:
+        self.play([])
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _drop_incoming(self) -> None:
+        if self.incoming is not None:
+            self.remove_widget(self.incoming)
+            self.incoming.release()
+            self.incoming = None
+
+    def _advance(self, *args) -> None:
+        """Prepare the next item; it replaces the current one when ready."""
+        self._cancel_timer()
+        if not self.items:
+            return
+        if self.incoming is not None and self.incoming.texture is not None:
+            self._swap(self.incoming)
+            return
+        if self.incoming is not None:
+            self._waiting = True  # still preparing; it swaps itself in when ready
+            return
+        self.index = (self.index + 1) % len(self.items)
+        self._prepare(self.items[self.index], swap_when_ready=True)
+
+    def _prepare(self, item: Item, swap_when_ready: bool) -> None:
+        generation = self._generation
+        fit = item.fit or self.zone.fit
+        slot = Slot(item, fit, pos=self.pos, size=self.size, opacity=0)
+        self.incoming = slot
+        path, ref = self.ctx.resolve(item.asset)
+        if path is None:
+            Clock.schedule_once(lambda dt: self._failed(slot, generation, "asset missing from cache"))
+            return
+        if item.kind == ItemKind.video:
+            loop = len(self.items) == 1
+            slot.video = VideoStream(
+                path, muted=item.muted, loop=loop,
+                on_frame=lambda tex: self._video_frame(slot, generation, tex),
+                on_eof=lambda: self._video_ended(slot, generation),
+                on_error=lambda msg: self._failed(slot, generation, msg))
+            self.add_widget(slot, index=len(self.children))  # below the current slot
+            return
+        if item.kind != ItemKind.image:
+            Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
+            return
+        box = (max(1, int(self.width)), max(1, int(self.height)))
+        future = self.ctx.decoder.submit(decode, path, box, fit)
+
+        def done(fut):
+            exc = fut.exception()
+            if exc is not None:
+                Clock.schedule_once(lambda dt: self._failed(slot, generation, f"cannot decode image: {exc}"))
+            else:
+                Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
+
+        future.add_done_callback(done)
+
+    def _decoded(self, slot: Slot, generation: int, img: Decoded, swap_when_ready: bool) -> None:
+        if generation != self._generation or slot is not self.incoming:
+            return
+        tex = Texture.create(size=(img.width, img.height), colorfmt=img.mode)
+        tex.blit_buffer(img.pixels, colorfmt=img.mode, bufferfmt="ubyte")
+        slot.show_texture(tex)
+        if swap_when_ready or self._waiting:
+            self._swap(slot)
+
+    def _video_frame(self, slot: Slot, generation: int, tex: Texture) -> None:
+        if generation != self._generation:
+            return
+        first = slot.texture is None
+        slot.show_texture(tex)
+        if first and slot is self.incoming:
+            self._swap(slot)
+
+    def _video_ended(self, slot: Slot, generation: int) -> None:
+        if generation == self._generation and slot is self.current:
+            self._advance()
+
+    def _swap(self, slot: Slot) -> None:
+        """Fade `slot` in over the current one; release the old one when covered."""
+        self.incoming = None
+        self._waiting = False
+        self._fails_in_row = 0
+        old, old_showing = self.current, self.showing
+        if slot.parent is None:
+            self.add_widget(slot)
+        else:
+            self.remove_widget(slot)
+            self.add_widget(slot)  # on top
+        self.current = slot
+        self.showing = Showing(slot.item, self.ctx.now())
+        if old_showing is not None:
+            self._report(old_showing, PlayOutcome.played)
+        fade = self.ctx.crossfade_s if old is not None else 0
+        if fade > 0:
+            anim = Animation(opacity=1, d=fade)
+            anim.bind(on_complete=lambda *a: self._retire(old))
+            anim.start(slot)
+        else:
+            slot.opacity = 1
+            self._retire(old)
+        item = slot.item
+        if item.kind == ItemKind.image and len(self.items) > 1:
+            self._timer = Clock.schedule_once(self._advance, item.duration_s)
+            self._preload_next()
+        elif item.kind == ItemKind.video and len(self.items) > 1 and slot.video is not None:
+            # A safety net: a video that never reports its end still gives way.
+            _, ref = self.ctx.resolve(item.asset)
+            limit = max(item.duration_s, (ref.duration_s if ref and ref.duration_s else 0)) + 30
+            self._timer = Clock.schedule_once(self._advance, limit)
+
+    def _preload_next(self) -> None:
+        nxt = self.items[(self.index + 1) % len(self.items)]
+        if nxt.kind == ItemKind.image:
+            self.index = (self.index + 1) % len(self.items)
+            self._prepare(nxt, swap_when_ready=False)
+
+    def _retire(self, slot: Slot | None) -> None:
+        if slot is None or slot is self.current:
+            return
+        self.remove_widget(slot)
+        slot.release()
+
+    def _failed(self, slot: Slot, generation: int, message: str) -> None:
+        if generation != self._generation or slot is not self.incoming:
+            return
+        item = slot.item
+        self.remove_widget(slot)
+        slot.release()
+        self.incoming = None
+        key = f"{item.id}:{item.asset}"
+        if key not in self.failed_once:
+            self.failed_once.add(key)
+            log.error("zone %s: item %s skipped: %s", self.zone.id, item.id, message)
+            self._report(Showing(item, self.ctx.now()), PlayOutcome.failed, message, asset_failed=True)
+        self._fails_in_row += 1
+        if self._fails_in_row >= len(self.items):
+            # Nothing playable: keep what is on screen and try again later.
+            self._fails_in_row = 0
+            self._timer = Clock.schedule_once(self._advance, RETRY_ALL_FAILED_S)
+        elif self.current is None or self._waiting or self.current.item.kind == ItemKind.video:
+            self._waiting = False
+            self._advance()
+        else:
+            # The current image keeps its time; the item after the broken one is preloaded.
+            self._preload_next()
+
+    def _report(self, showing: Showing, outcome: PlayOutcome, error: str | None = None,
+                asset_failed: bool = False) -> None:
+        self.ctx.report(showing.item, self.zone.id, showing.started_at,
+                        0.0 if outcome == PlayOutcome.failed else showing.elapsed(), outcome, error,
+                        asset_failed=asset_failed)
+
+    def flush_report(self) -> None:
+        """Log what is on screen now (used when the programme changes)."""
+        if self.showing is not None:
+            self._report(self.showing, PlayOutcome.played)
+            self.showing = None
+
+
+def _signature(items: list[Item]) -> list[tuple]:
+    return [(i.id, i.asset, i.duration_s, i.fit, i.muted, i.kind) for i in items]

@@ -1,0 +1,84 @@
+"""Video through ffpyplayer: a reader thread decodes, the main thread uploads frames.
+
+Muted items open no audio stream at all (`an`), so a board without a sound
+card plays video just the same.
+"""
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ffpyplayer.player import MediaPlayer
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+
+log = logging.getLogger(__name__)
+
+
+class VideoStream:
+    """One playing video. `on_frame(texture)` on the main thread for each new frame."""
+
+    def __init__(self, path: Path, *, muted: bool, loop: bool,
+                 on_frame: Callable[[Texture], None], on_eof: Callable[[], None],
+                 on_error: Callable[[str], None]):
+        self.path = path
+        self.on_frame, self.on_eof, self.on_error = on_frame, on_eof, on_error
+        self.texture: Texture | None = None
+        self.frames_shown = 0
+        self.frames_decoded = 0
+        self._frame = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._upload = Clock.create_trigger(self._upload_frame, -1)
+        opts = {"an": muted, "sn": True, "out_fmt": "rgba", "loop": 0 if loop else 1, "sync": "video" if muted else "audio"}
+        self._thread = threading.Thread(target=self._run, args=(str(path), opts), name="video", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str, opts: dict) -> None:
+        try:
+            player = MediaPlayer(path, ff_opts=opts, loglevel="error")
+        except Exception as exc:  # ffpyplayer raises plain Exception for unreadable files
+            Clock.schedule_once(lambda dt: self.on_error(f"cannot open video: {exc}"))
+            return
+        started = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                frame, val = player.get_frame()
+                if val == "eof":
+                    if self.frames_decoded == 0:
+                        Clock.schedule_once(lambda dt: self.on_error("video has no decodable frames"))
+                    else:
+                        Clock.schedule_once(lambda dt: self.on_eof())
+                    return
+                if frame is None:
+                    if self.frames_decoded == 0 and time.monotonic() - started > 10:
+                        Clock.schedule_once(lambda dt: self.on_error("video produced no frame in 10 s"))
+                        return
+                    self._stop.wait(0.005)
+                    continue
+                with self._lock:
+                    self._frame = frame[0]
+                self.frames_decoded += 1
+                self._upload()
+                if val > 0:
+                    self._stop.wait(min(val, 0.1))
+        finally:
+            player.close_player()
+
+    def _upload_frame(self, dt) -> None:
+        with self._lock:
+            img, self._frame = self._frame, None
+        if img is None or self._stop.is_set():
+            return
+        size = img.get_size()
+        if self.texture is None or self.texture.size != size:
+            self.texture = Texture.create(size=size, colorfmt="rgba")
+            self.texture.flip_vertical()
+        self.texture.blit_buffer(img.to_memoryview()[0], colorfmt="rgba", bufferfmt="ubyte")
+        self.frames_shown += 1
+        self.on_frame(self.texture)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._upload.cancel()

@@ -1,0 +1,157 @@
+"""The sync thread: pairing, manifest long-poll, asset downloads.
+
+A new manifest is handed to the screen only once every asset it names is in
+the cache and verified; until then the previous one keeps playing. All
+callbacks run on this thread: the app hands them to Kivy's main thread.
+"""
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import requests
+from pydantic import ValidationError
+
+from player import pairing
+from player.cache import AssetCache, AssetError
+from player.clock import SkewClock
+from player.state import Identity, StateStore
+from protocol import api
+from protocol.manifest import Manifest
+from protocol.pairing import PairingCode, PairingState
+from protocol.timebase import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncEvents:
+    """What the sync thread tells the screen; every callback is optional."""
+
+    pairing_code: Callable[[PairingCode | None], None] = lambda code: None
+    manifest: Callable[[Manifest], None] = lambda manifest: None
+    progress: Callable[[float | None], None] = lambda fraction: None
+    online: Callable[[bool], None] = lambda online: None
+    unpaired: Callable[[], None] = lambda: None
+
+
+class Unauthorized(Exception):
+    pass
+
+
+class SyncWorker(threading.Thread):
+    def __init__(self, manager: str, store: StateStore, cache: AssetCache, clock: SkewClock,
+                 events: SyncEvents, *, long_poll_s: int = 55, retry_max_s: float = 60,
+                 screen_size: tuple[int, int] | None = None, current: Manifest | None = None):
+        super().__init__(name="sync", daemon=True)
+        self.manager = manager
+        self.store = store
+        self.cache = cache
+        self.clock = clock
+        self.events = events
+        self.long_poll_s = min(long_poll_s, api.MAX_WAIT_S)
+        self.retry_max_s = retry_max_s
+        self.screen_size = screen_size
+        self.current = current
+        self.identity = store.load_identity(manager)
+        self.stopping = threading.Event()
+        self.session = requests.Session()
+        self.session.hooks["response"].append(self._observe_date)
+        self.online = False
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _observe_date(self, resp: requests.Response, *args, **kwargs) -> None:
+        received = utcnow()
+        elapsed = resp.elapsed  # time from sending to the headers arriving
+        self.clock.observe(resp.headers.get("Date"), received - elapsed, received)
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.events.online(online)
+
+    def run(self) -> None:
+        delay = 1.0
+        while not self.stopping.is_set():
+            try:
+                if self.identity is None:
+                    self._pair()
+                else:
+                    self._poll_manifest()
+                delay = 1.0
+            except Unauthorized:
+                log.warning("manager refused the board's token; pairing again")
+                self.store.forget_identity()
+                self.identity = None
+                self.events.unpaired()
+            except (requests.RequestException, pairing.PairingError, AssetError, ValidationError, ValueError) as exc:
+                self._set_online(not isinstance(exc, requests.ConnectionError))
+                log.info("sync: %s; retrying in %.0f s", exc, delay)
+                self.events.progress(None)
+                self.stopping.wait(delay * (0.8 + 0.4 * random.random()))
+                delay = min(delay * 2, self.retry_max_s)
+
+    def _pair(self) -> None:
+        code = pairing.request_code(self.session, self.manager, self.screen_size)
+        self._set_online(True)
+        self.events.pairing_code(code)
+        while not self.stopping.is_set():
+            status = pairing.poll(self.session, self.manager, code, wait_s=min(25, self.long_poll_s))
+            if status.state == PairingState.claimed and status.token and status.board_id:
+                identity = Identity(status.board_id, status.token, self.manager)
+                self.store.save_identity(identity)  # the token comes once: keep it now
+                self.identity = identity
+                self.events.pairing_code(None)
+                return
+            if status.state != PairingState.pending:
+                return  # expired (or claimed without a token we can use): ask for a new code
+            if utcnow() >= code.expires_at:
+                return
+
+    def _poll_manifest(self) -> None:
+        ident = self.identity
+        headers = {"Authorization": f"Bearer {ident.token}"}
+        if self.current is not None and self.current.version:
+            headers["If-None-Match"] = f'"{self.current.version}"'
+        url = self.manager + api.MANIFEST.format(board_id=ident.board_id)
+        resp = self.session.get(url, params={"wait": self.long_poll_s}, headers=headers,
+                                timeout=(10, self.long_poll_s + 20))
+        self._set_online(True)
+        if resp.status_code == 401:
+            raise Unauthorized()
+        if resp.status_code == 304:
+            return
+        if resp.status_code != 200:
+            raise pairing.PairingError(f"manifest: HTTP {resp.status_code}")
+        manifest = Manifest.model_validate_json(resp.content)
+        if self.current is not None and manifest.version and manifest.version == self.current.version:
+            return
+        self.fetch_assets(manifest)
+        self.store.save_manifest(manifest)
+        previous = self.current
+        self.current = manifest
+        self.events.manifest(manifest)
+        keep = set(manifest.assets)
+        removed = self.cache.collect_garbage(keep)
+        if removed:
+            log.info("removed %d cached files no manifest needs", removed)
+        del previous
+
+    def fetch_assets(self, manifest: Manifest) -> None:
+        """Download every missing asset; raises (and nothing switches) if one fails."""
+        missing = self.cache.missing(list(manifest.assets.values()))
+        if not missing:
+            return
+        total = sum(r.size for r in missing) or 1
+        done = 0
+        for ref in missing:
+            url = ref.url if ref.url.startswith("http") else self.manager + "/" + ref.url.lstrip("/")
+            base = done
+            self.events.progress(done / total)
+            self.cache.fetch(self.session, url, ref,
+                             progress=lambda n, base=base: self.events.progress(min(1.0, (base + n) / total)))
+            done += ref.size
+        self.events.progress(None)

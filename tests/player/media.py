@@ -1,0 +1,62 @@
+"""Test media and manifests, generated in the test (no downloads)."""
+import hashlib
+import io
+from datetime import timedelta
+from pathlib import Path
+
+from PIL import Image
+
+from protocol.manifest import AssetRef, BoardInfo, Item, ItemKind, Manifest, Playlist
+from protocol.timebase import utcnow
+
+VIETNAMESE_TEXT = "Thông báo khẩn: Ủy ban nhân dân xã Đồng Tiến"
+
+
+def jpeg_bytes(colour: tuple[int, int, int], size=(640, 360), exif_orientation: int | None = None) -> bytes:
+    img = Image.new("RGB", size, colour)
+    buf = io.BytesIO()
+    if exif_orientation:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation
+        img.save(buf, "JPEG", quality=90, exif=exif)
+    else:
+        img.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def asset_ref(data: bytes, kind=ItemKind.image, mime="image/jpeg") -> AssetRef:
+    digest = sha(data)
+    return AssetRef(sha256=digest, size=len(data), mime=mime, kind=kind, url=f"/assets/{digest}")
+
+
+def manifest(media: list[bytes], *, ticker: str = "", bulletin: tuple[str, str] | None = None,
+             alerts=(), layout="landscape-16x9", image_s: float = 10, unit_name="Xã Đồng Tiến") -> Manifest:
+    now = utcnow()
+    assets = {}
+    items = []
+    for n, data in enumerate(media):
+        ref = asset_ref(data)
+        assets[ref.sha256] = ref
+        items.append(Item(id=f"img{n}", zone="main", kind=ItemKind.image, asset=ref.sha256, duration_s=image_s))
+    if ticker:
+        items.append(Item(id="tick", zone="ticker", kind=ItemKind.ticker, text=ticker))
+    if bulletin:
+        items.append(Item(id="bul", zone="bulletin", kind=ItemKind.bulletin, title=bulletin[0], body=bulletin[1]))
+    board = BoardInfo(id="b1", name="Bảng 1", unit_catalogue="2025", unit_code="00001", unit_name=unit_name,
+                      board_class="commune", width=1920, height=1080, orientation="landscape",
+                      layout=layout)
+    return Manifest(generated_at=now, valid_until=now + timedelta(days=7), board=board, layouts={},
+                    assets=assets, playlists={"p": Playlist(id="p", name="P", layout=layout, items=items)},
+                    schedule=[], default_playlist="p", alerts=list(alerts)).with_version()
+
+
+def seed_cache(data_dir: Path, blobs: list[bytes]) -> None:
+    for data in blobs:
+        digest = sha(data)
+        path = data_dir / "cache" / digest[:2] / digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
