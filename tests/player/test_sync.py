@@ -1,0 +1,119 @@
+"""Sync and cache against a local HTTP server: resume, verify, refuse corrupt bytes, switch only when complete."""
+import threading
+import time
+
+import requests
+
+from player.cache import AssetCache, AssetCorrupt
+from player.clock import SkewClock
+from player.state import Identity, StateStore
+from player.sync import SyncEvents, SyncWorker
+from tests.player.conftest import wait_for
+from tests.player.media import asset_ref, jpeg_bytes, manifest
+
+
+def ranged(data: bytes):
+    """A route serving `data` with Range support, like the manager's /assets."""
+    def route(handler):
+        rng = handler.headers.get("Range")
+        if rng:
+            start = int(rng.split("=")[1].rstrip("-"))
+            if start >= len(data):
+                return 416, {}, b""
+            return 206, {"Content-Range": f"bytes {start}-{len(data) - 1}/{len(data)}"}, data[start:]
+        return 200, {}, data
+    return route
+
+
+def test_download_resumes_with_range(tmp_path, http_server):
+    data = jpeg_bytes((10, 20, 30), size=(800, 600))
+    ref = asset_ref(data)
+    http_server.routes[ref.url] = ranged(data)
+    cache = AssetCache(tmp_path / "cache")
+    cache.partial.mkdir(parents=True)
+    (cache.partial / f"{ref.sha256}.part").write_bytes(data[:1000])  # an interrupted download
+    with requests.Session() as session:
+        path = cache.fetch(session, http_server.base_url + ref.url, ref)
+    assert path.read_bytes() == data
+    assert http_server.requests[-1][1].get("Range") == "bytes=1000-"
+    assert not (cache.partial / f"{ref.sha256}.part").exists()
+
+
+def test_corrupt_download_is_refused(tmp_path, http_server):
+    data = jpeg_bytes((10, 20, 30))
+    ref = asset_ref(data)
+    http_server.routes[ref.url] = (200, {}, data[:-10] + b"0123456789")
+    cache = AssetCache(tmp_path / "cache")
+    with requests.Session() as session:
+        try:
+            cache.fetch(session, http_server.base_url + ref.url, ref)
+            raise AssertionError("corrupt bytes were accepted")
+        except AssetCorrupt:
+            pass
+    assert not cache.has(ref.sha256)
+    assert not list(cache.partial.iterdir()), "the bad partial file is discarded, not resumed"
+
+
+def test_manifest_switches_only_when_assets_verified(tmp_path, http_server):
+    good = jpeg_bytes((200, 10, 10))
+    m = manifest([good])
+    ref = next(iter(m.assets.values()))
+    store = StateStore(tmp_path)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+    served = {"asset": 0}
+    fixed = threading.Event()
+
+    def asset(handler):
+        served["asset"] += 1
+        if not fixed.is_set():
+            return 200, {}, good[:-4] + b"XXXX"  # corrupt
+        return ranged(good)(handler)
+
+    def manifest_route(handler):
+        assert handler.headers["Authorization"] == "Bearer tok"
+        if handler.headers.get("If-None-Match") == f'"{m.version}"':
+            time.sleep(0.3)
+            return 304, {}, b""
+        return 200, {"ETag": f'"{m.version}"', "Content-Type": "application/json"}, m.model_dump_json().encode()
+
+    http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
+    http_server.routes[ref.url] = asset
+    switched = []
+    cache = AssetCache(tmp_path / "cache")
+    stale = cache.path("ab" * 32)
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an asset no manifest needs")
+    worker = SyncWorker(http_server.base_url, store, cache, SkewClock(),
+                        SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=1)
+    worker.start()
+    try:
+        wait_for(lambda: served["asset"] >= 2, 10, message="the corrupt asset to be fetched again")
+        assert switched == [] and store.load_manifest() is None, "switched before the asset verified"
+        assert stale.exists()
+        fixed.set()
+        wait_for(lambda: switched, 10, message="the manifest to switch")
+    finally:
+        worker.stop()
+        worker.join(5)
+    assert switched[0].version == m.version
+    assert store.load_manifest().version == m.version
+    assert cache.path(ref.sha256).read_bytes() == good
+    assert not stale.exists(), "assets no manifest needs are removed"
+    assert worker.clock.samples > 0
+
+
+def test_revoked_token_goes_back_to_pairing(tmp_path, http_server):
+    store = StateStore(tmp_path)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+    http_server.routes["/api/v1/boards/b1/manifest"] = (401, {}, b'{"message": "revoked"}')
+    http_server.routes["/api/v1/pair"] = (404, {}, b"")
+    unpaired = threading.Event()
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+                        SyncEvents(unpaired=unpaired.set), retry_max_s=1)
+    worker.start()
+    try:
+        assert unpaired.wait(10)
+        assert store.load_identity(http_server.base_url) is None, "the token is wiped"
+    finally:
+        worker.stop()
+        worker.join(5)
