@@ -1,0 +1,27 @@
+"""Shared fixtures: live managers on loopback, each on its own SQLite file."""
+import pytest
+
+from tests.live_manager import LiveManager
+
+
+@pytest.fixture(scope="session")
+def manager(tmp_path_factory):
+    """One manager for the whole session; tests give their boards and content unique names."""
+    live = LiveManager(tmp_path_factory.mktemp("manager")).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def manager_factory(tmp_path_factory):
+    """Managers of a test's own (a fake clock, a restart); all stopped at the end."""
+    made = []
+
+    def make(fake_clock: float | None = None, extra_args: list[str] | None = None, start: bool = True) -> LiveManager:
+        live = LiveManager(tmp_path_factory.mktemp("manager"), fake_clock, extra_args)
+        made.append(live)
+        return live.start() if start else live
+
+    yield make
+    for live in made:
+        live.stop()

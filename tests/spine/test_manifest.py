@@ -1,0 +1,95 @@
+"""Manifest: ETag and 304, long-poll wake-up on publish, and what it holds."""
+import threading
+import time
+
+from protocol.manifest import Manifest
+from tests.spine.media import png_bytes
+
+
+def test_etag_and_304(manager):
+    board, token = manager.pair_board(name="Bảng ETag")
+    me = manager.board_client(token)
+    first = me.get(f"/api/v1/boards/{board}/manifest")
+    assert first.status_code == 200
+    manifest = Manifest.model_validate_json(first.content)
+    assert first.headers["etag"] == f'"{manifest.version}"'
+    assert manifest.board.id == board and manifest.board.unit_name
+
+    again = me.get(f"/api/v1/boards/{board}/manifest", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+    stale = me.get(f"/api/v1/boards/{board}/manifest", headers={"If-None-Match": '"old"'})
+    assert stale.status_code == 200
+
+
+def test_long_poll_wakes_within_a_second_of_publish(manager):
+    board, token = manager.pair_board(unit_code="00070", name="Bảng chờ tin")
+    me = manager.board_client(token)
+    etag = me.get(f"/api/v1/boards/{board}/manifest").headers["etag"]
+    result = {}
+
+    def poll():
+        r = me.get(f"/api/v1/boards/{board}/manifest", params={"wait": 30}, headers={"If-None-Match": etag})
+        result["status"], result["at"], result["body"] = r.status_code, time.monotonic(), r.content
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    time.sleep(1.0)
+    assert "status" not in result, "the long-poll must hold while nothing changes"
+    asset = manager.upload(png_bytes(), "thong-bao.png")
+    published_at = time.monotonic()
+    manager.publish([{"zone": "main", "kind": "image", "asset": asset["sha256"], "duration_s": 5}],
+                    target={"kind": "board", "id": board})
+    published_at = (published_at + time.monotonic()) / 2
+    thread.join(10)
+    assert result["status"] == 200
+    assert result["at"] - published_at < 1.0
+    manifest = Manifest.model_validate_json(result["body"])
+    assert asset["sha256"] in manifest.assets
+    assert manifest.assets[asset["sha256"]].url == f"/assets/{asset['sha256']}"
+
+
+def test_long_poll_times_out_with_304(manager):
+    board, token = manager.pair_board(name="Bảng yên tĩnh")
+    me = manager.board_client(token)
+    etag = me.get(f"/api/v1/boards/{board}/manifest").headers["etag"]
+    t0 = time.monotonic()
+    r = me.get(f"/api/v1/boards/{board}/manifest", params={"wait": 1}, headers={"If-None-Match": etag})
+    assert r.status_code == 304 and 0.9 <= time.monotonic() - t0 < 5
+
+
+def test_only_approved_content_reaches_boards(manager):
+    board, token = manager.pair_board(unit_code="00070", name="Bảng duyệt")
+    me = manager.board_client(token)
+    r = manager.admin.post("/api/v1/playlists", json={"name": "Bản nháp", "items": [
+        {"zone": "bulletin", "kind": "bulletin", "title": "Chưa duyệt", "body": "..."}]})
+    playlist = r.json()
+    schedule = manager.admin.post("/api/v1/schedules", json={"playlist_id": playlist["id"], "target": {"kind": "board", "id": board}}).json()
+    assert schedule["status"] == "draft"
+    assert playlist["id"] not in Manifest.model_validate_json(me.get(f"/api/v1/boards/{board}/manifest").content).playlists
+    manager.admin.post(f"/api/v1/schedules/{schedule['id']}/approve").raise_for_status()
+    manifest = Manifest.model_validate_json(me.get(f"/api/v1/boards/{board}/manifest").content)
+    assert playlist["id"] in manifest.playlists
+    assert [r.id for r in manifest.schedule] == [schedule["id"]]
+    manager.admin.post(f"/api/v1/schedules/{schedule['id']}/withdraw").raise_for_status()
+    assert playlist["id"] not in Manifest.model_validate_json(me.get(f"/api/v1/boards/{board}/manifest").content).playlists
+
+
+def test_unit_targets_reach_boards_below_and_alerts_too(manager):
+    # Ward 00070 (Hoàn Kiếm) lies in province 01 (Hà Nội); a schedule on the province reaches it.
+    board, token = manager.pair_board(unit_code="00070", name="Bảng dưới tỉnh")
+    playlist, schedule = manager.publish([{"zone": "ticker", "kind": "ticker", "text": "Tin toàn thành phố"}],
+                                         target={"kind": "unit", "id": "01"}, priority="priority")
+    alert = manager.emergency(4, "Lũ quét", units=["01"])
+    manifest = Manifest.model_validate_json(manager.board_client(token).get(f"/api/v1/boards/{board}/manifest").content)
+    assert schedule["id"] in [r.id for r in manifest.schedule]
+    assert manifest.schedule[0].priority.value == "priority"
+    assert alert["id"] in [a.id for a in manifest.alerts]
+
+
+def test_malformed_json_gets_readable_422(manager):
+    board, token = manager.pair_board(name="Bảng lỗi")
+    r = manager.board_client(token).post(f"/api/v1/boards/{board}/heartbeats", data=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["message"].startswith("Dữ liệu gửi lên không hợp lệ")
+    r = manager.admin.post("/api/v1/playlists", json={"name": "x", "items": [{"zone": "nope", "kind": "bulletin", "title": "t"}]})
+    assert r.status_code == 422 and "vùng" in r.json()["message"]
