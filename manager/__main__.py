@@ -11,7 +11,7 @@ from pathlib import Path
 
 from manager.settings import from_environment, setting_fields
 
-COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo")
+COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo", "verify-chain", "seal-heartbeats")
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True)
     demo.add_argument("--player-config", type=Path, help="write a pre-paired player's config here")
     demo.add_argument("--manager-url", default="http://127.0.0.1:8000")
+
+    verify = sub.add_parser("verify-chain", help="verify boards' heartbeat hash chains (exit 1 when one does not)")
+    verify.add_argument("--db", type=Path, required=True)
+    verify.add_argument("--board", action="append", help="board id (repeatable; default: every board)")
+
+    seal = sub.add_parser("seal-heartbeats", help="checkpoint and delete raw heartbeats older than --keep-days (run daily)")
+    seal.add_argument("--db", type=Path, required=True)
+    seal.add_argument("--keep-days", type=int, default=3, help="days of raw heartbeats to keep (default: 3)")
     return parser
 
 
@@ -107,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"no user {args.username}")
         with db.atomic():
             print(create_api_token(db, row[0], args.label))
+    elif args.command in ("verify-chain", "seal-heartbeats"):
+        from manager.reports import cli
+
+        return cli.main(db, args)
     elif args.command == "demo":
         from manager import demo
 

@@ -3,7 +3,7 @@ import logging
 
 from fastapi import FastAPI
 
-from manager.api import admin_api, board_api
+from manager.api import admin_api, board_api, report_api
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -11,6 +11,7 @@ from manager.errors import install_handlers
 from manager.manifest_service import ManifestService
 from manager.migrations import migrate
 from manager.notify import ChangeFeed
+from manager.reports import pages as report_pages
 from manager.settings import Settings
 
 log = logging.getLogger("bangtin.manager")
@@ -32,4 +33,6 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     app.include_router(board_api.router)
     app.include_router(admin_api.router)
+    app.include_router(report_api.router)
+    app.include_router(report_pages.router)
     return app

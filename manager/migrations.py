@@ -171,7 +171,41 @@ def m003_sources_inbox(db: Database) -> None:
     )
 
 
-MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox]
+def m004_uptime_intervals(db: Database) -> None:
+    # Uptime and indicators (issue 5): compacted intervals, chain checkpoints of pruned heartbeats,
+    # and the province's own groupings of units (indicator 2.2 on two tiers). See manager/uptime_store.py.
+    _run(
+        db,
+        """
+        CREATE TABLE board_intervals (
+            board_id TEXT NOT NULL, start_at REAL NOT NULL, end_at REAL NOT NULL,
+            state TEXT NOT NULL, connected INTEGER NOT NULL,
+            PRIMARY KEY (board_id, start_at)) WITHOUT ROWID;
+        CREATE TABLE chain_checkpoints (
+            board_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+            count INTEGER NOT NULL, first_prev_hash TEXT NOT NULL, last_hash TEXT NOT NULL,
+            first_placed_at REAL NOT NULL, last_placed_at REAL NOT NULL,
+            ok INTEGER NOT NULL, first_bad_seq INTEGER, reason TEXT,
+            max_clock_offset_s REAL NOT NULL DEFAULT 0, displaced INTEGER NOT NULL DEFAULT 0,
+            sealed_at REAL NOT NULL,
+            PRIMARY KEY (board_id, first_seq)) WITHOUT ROWID;
+        CREATE TABLE unit_groups (
+            grouping TEXT NOT NULL, catalogue TEXT NOT NULL, province_code TEXT NOT NULL,
+            group_code TEXT NOT NULL, group_name TEXT NOT NULL, unit_code TEXT NOT NULL,
+            PRIMARY KEY (grouping, group_code, unit_code))
+        """
+    )
+
+
+def m005_source_link_pushes(db: Database) -> None:
+    # What was pushed to the provincial source system, and how far its play log got.
+    db.execute(
+        "CREATE TABLE source_link_pushes (id INTEGER PRIMARY KEY, at TEXT NOT NULL, url TEXT NOT NULL, ok INTEGER NOT NULL, "
+        "status_code INTEGER, error TEXT, records INTEGER NOT NULL DEFAULT 0, playlog_until REAL NOT NULL DEFAULT 0)"
+    )
+
+
+MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes]
 
 
 def applied(db: Database) -> set[str]:

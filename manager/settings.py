@@ -33,6 +33,7 @@ class Settings:
     fake_clock_file: Path | None = field(default=None, metadata={"help": "tests only: read the current time (epoch seconds) from this file"})
     public_url: str = field(default="", metadata={"help": "the address boards and editors use to reach this manager (shown on pairing screens)"})
     log_level: str = field(default="info", metadata={"help": "uvicorn log level"})
+    central_sources: Path | None = field(default=None, metadata={"help": "central mode: JSON file listing the provincial managers to roll up (name, url, token, catalogue, province)"})
 
     @property
     def assets_path(self) -> Path:

@@ -1,5 +1,7 @@
 """Stored uptime: compacted intervals per board, and chain checkpoints for pruned heartbeats.
 
+Tables made by migration m004_uptime_intervals.
+
 `board_intervals` holds only covered time (on, scheduled_off, error, with a
 connected flag); a gap is offline. It is updated on every stored heartbeat
 batch (`on_heartbeats`, called by the ingest), so reports never read raw
@@ -19,29 +21,6 @@ from protocol.heartbeat import Heartbeat, heartbeat_hash
 CLOCK_DISPLACED_S = 1.0  # placed_at this far from the corrected board time: the server placed it
 
 
-def m_uptime_001_tables(db: Database) -> None:
-    for statement in (
-        """CREATE TABLE board_intervals (
-            board_id TEXT NOT NULL, start_at REAL NOT NULL, end_at REAL NOT NULL,
-            state TEXT NOT NULL, connected INTEGER NOT NULL,
-            PRIMARY KEY (board_id, start_at)) WITHOUT ROWID""",
-        """CREATE TABLE chain_checkpoints (
-            board_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-            count INTEGER NOT NULL, first_prev_hash TEXT NOT NULL, last_hash TEXT NOT NULL,
-            first_placed_at REAL NOT NULL, last_placed_at REAL NOT NULL,
-            ok INTEGER NOT NULL, first_bad_seq INTEGER, reason TEXT,
-            max_clock_offset_s REAL NOT NULL DEFAULT 0, displaced INTEGER NOT NULL DEFAULT 0,
-            sealed_at REAL NOT NULL,
-            PRIMARY KEY (board_id, first_seq)) WITHOUT ROWID""",
-        """CREATE TABLE unit_groups (
-            grouping TEXT NOT NULL, catalogue TEXT NOT NULL, province_code TEXT NOT NULL,
-            group_code TEXT NOT NULL, group_name TEXT NOT NULL, unit_code TEXT NOT NULL,
-            PRIMARY KEY (grouping, group_code, unit_code))""",
-    ):
-        db.execute(statement)
-
-
-MIGRATIONS = [m_uptime_001_tables]
 
 _BEAT_SQL = "SELECT placed_at, display_state, recorded_offline, interval_s FROM heartbeats WHERE board_id = ? "
 

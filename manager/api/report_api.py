@@ -1,0 +1,72 @@
+"""The auditors' JSON API: indicator reports, board uptime, chain checks, groupings, national roll-up.
+
+The pages under /reports show the same data (manager/reports/pages.py); a
+central manager pulls /api/v1/reports/indicators from each province.
+"""
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from manager import auth, boards, central
+from manager.auth import Principal, current_principal
+from manager.reports import chain, groupings, service
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+Who = Depends(current_principal)
+
+
+@router.get("/indicators")
+def indicators(request: Request, catalogue: str, province: str, period: str | None = None,
+               grouping: str | None = None, principal: Principal = Who):
+    """Every indicator that applies to the catalogue, for one province and period, with its tables."""
+    view = service.province_view(request.app.state, principal, catalogue, province, period, grouping, with_charts=True)
+    return view.as_json()
+
+
+@router.get("/boards/{board_id}")
+def board(board_id: str, request: Request, period: str | None = None, principal: Principal = Who):
+    return service.board_json(service.board_view(request.app.state, principal, board_id, period))
+
+
+@router.get("/boards/{board_id}/chain")
+def board_chain(board_id: str, request: Request, principal: Principal = Who):
+    state = request.app.state
+    with state.store.read() as db:
+        row = boards.get(db, board_id)
+        auth.require_role(principal, "auditor")
+        auth.require_scope(db, principal, row["unit_catalogue"], row["unit_code"])
+        status = chain.verify(db, board_id)
+    return {"board_id": board_id, "ok": status.ok, "heartbeats": status.heartbeats,
+            "first_bad_seq": status.first_bad_seq, "reason": status.reason}
+
+
+class GroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    units: list[str] = Field(min_length=1)
+
+
+class GroupingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    catalogue: str
+    province: str
+    groups: list[GroupIn] = Field(min_length=1)
+
+
+@router.put("/groupings/{grouping}")
+def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: Principal = Who):
+    """Define (or replace) a province's grouping of units, e.g. its former districts, for indicator 2.2."""
+    auth.require_role(principal, "admin")
+    with request.app.state.store.write() as db:
+        count = groupings.replace(db, grouping, body.catalogue, body.province,
+                                  [(g.code, g.name, g.units) for g in body.groups])
+    return {"grouping": grouping, "groups": len(body.groups), "units": count}
+
+
+@router.get("/national")
+def national(request: Request, period: str | None = None, principal: Principal = Who):
+    """Central mode: each provincial manager's indicators, and the national figures."""
+    auth.require_role(principal, "auditor")
+    return central.as_json(central.roll_up(request.app.state, period))

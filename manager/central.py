@@ -1,0 +1,107 @@
+"""Central mode: pull the indicator reports of the provincial managers and add them up by province.
+
+The provincial managers are listed in a JSON file (setting `central_sources`):
+[{"name": "Hà Nội", "url": "https://…", "token": "bt_…", "catalogue": "vn-2025", "province": "01"}, …];
+each token belongs to an auditor (or admin) account on that manager. A
+province that cannot be reached is shown as such, and left out of the
+national figures, which are the sum of numerators over the sum of
+denominators of the provinces that have data.
+"""
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from manager.errors import AppError, BadInput
+from manager.reports import period as periods
+from manager.reports.service import default_period
+
+TIMEOUT_S = 30
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    url: str = Field(pattern=r"^https?://")
+    token: str = Field(min_length=8)
+    catalogue: str = "vn-2025"
+    province: str
+
+
+def load_sources(path: Path | None) -> list[Source]:
+    if path is None:
+        raise BadInput("Máy chủ không chạy ở chế độ trung ương (thiếu central_sources)",
+                       "not in central mode: the central_sources setting is empty")
+    try:
+        return [Source.model_validate(s) for s in json.loads(Path(path).read_text(encoding="utf-8"))]
+    except (OSError, ValueError, ValidationError) as exc:
+        raise AppError(f"Không đọc được danh sách máy chủ tỉnh {path}: {exc}", f"cannot read central sources {path}: {exc}") from exc
+
+
+@dataclass
+class ProvinceRow:
+    source: Source
+    ok: bool
+    error: str = ""
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass
+class National:
+    period: periods.Period
+    rows: list[ProvinceRow]
+    totals: list[dict]  # per indicator id: numerator, denominator, value_pct, provinces counted
+
+
+def pull(source: Source, period_key: str, client: httpx.Client) -> ProvinceRow:
+    try:
+        response = client.get(
+            source.url.rstrip("/") + "/api/v1/reports/indicators",
+            params={"catalogue": source.catalogue, "province": source.province, "period": period_key},
+            headers={"Authorization": f"Bearer {source.token}"},
+        )
+    except httpx.HTTPError as exc:
+        return ProvinceRow(source, False, f"không kết nối được: {exc}")
+    if response.status_code != 200:
+        return ProvinceRow(source, False, f"HTTP {response.status_code}: {response.text[:200]}")
+    return ProvinceRow(source, True, summary=response.json())
+
+
+def totals(rows: list[ProvinceRow]) -> list[dict]:
+    out: dict[str, dict] = {}
+    for row in rows:
+        for x in row.summary.get("indicators", []) if row.ok else []:
+            t = out.setdefault(x["id"], {"id": x["id"], "number": x["number"], "title_vi": x["title_vi"],
+                                         "target_pct": x["target_pct"], "numerator": 0, "denominator": 0, "provinces": 0})
+            if x["value_pct"] is None:
+                continue
+            t["numerator"] += x["numerator"]
+            t["denominator"] += x["denominator"]
+            t["provinces"] += 1
+    for t in out.values():
+        t["value_pct"] = round(100.0 * t["numerator"] / t["denominator"], 2) if t["denominator"] else None
+    return sorted(out.values(), key=lambda t: t["id"])
+
+
+def roll_up(state, period_text: str | None) -> National:
+    sources = load_sources(state.settings.central_sources)
+    period = periods.parse(period_text or default_period(state.clock.time()))
+    with httpx.Client(timeout=TIMEOUT_S) as client, ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(lambda s: pull(s, period.key, client), sources))
+    return National(period, rows, totals(rows))
+
+
+def as_json(national: National) -> dict:
+    return {
+        "period": {"key": national.period.key, "label": national.period.label_vi},
+        "totals": national.totals,
+        "provinces": [
+            {"name": r.source.name, "url": r.source.url, "catalogue": r.source.catalogue, "province": r.source.province,
+             "ok": r.ok, "error": r.error, "indicators": r.summary.get("indicators", []), "has_data": r.summary.get("has_data")}
+            for r in national.rows
+        ],
+    }

@@ -1,0 +1,161 @@
+"""The auditor pages under /reports: province -> unit -> board, national roll-up, CSV/XLSX exports.
+
+Server-rendered Jinja2, Vietnamese first, charts inline SVG. Same data as
+the JSON API (manager/api/report_api.py) through manager/reports/service.py.
+"""
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.templating import Jinja2Templates
+
+from manager import auth, central, units
+from manager.auth import Principal, current_principal
+from manager.errors import BadInput, NotFound
+from manager.reports import export, service, tables
+from manager.reports.tables import Table
+from protocol.timebase import VN_TZ
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+router = APIRouter(prefix="/reports", tags=["reports pages"], include_in_schema=False)
+Who = Depends(current_principal)
+
+
+def _base() -> str:
+    # The console's shared base template, once it exists; until then our own.
+    return "base.html" if (TEMPLATES / "base.html").exists() else "reports/_base.html"
+
+
+def period_param(request: Request) -> str | None:
+    """The picker's fields (month, quarter, year, from/to) or a plain `period` as one period string."""
+    q = request.query_params
+    if q.get("from") and q.get("to"):
+        return f"{q['from']}..{q['to']}"
+    for name in ("month", "quarter", "year", "period"):
+        if q.get(name):
+            return q[name]
+    return None
+
+
+def _render(request: Request, name: str, **context) -> Response:
+    state = request.app.state
+    now_year = datetime.fromtimestamp(state.clock.time(), timezone.utc).astimezone(VN_TZ).year
+    period = context.get("period_key")
+    query = "?" + urlencode({"period": period}) if period else ""
+    return templates.TemplateResponse(request, name, {"base": _base(), "now_year": now_year, "query": query,
+                                                      "here": request.url.path, **context})
+
+
+@router.get("")
+def index(request: Request, catalogue: str | None = None, principal: Principal = Who):
+    auth.require_role(principal, "auditor")
+    state = request.app.state
+    with state.store.read() as db:
+        catalogue = catalogue or (principal.unit_catalogue if not principal.is_admin else None) or units.current_catalogue(db)
+        provinces = [p for p in units.children(db, catalogue, None) if auth.in_scope(db, principal, catalogue, p["code"])]
+        catalogues = list(db.query("SELECT id, name FROM catalogues ORDER BY id"))
+    return _render(request, "reports/index.html", catalogue=catalogue, provinces=provinces, catalogues=catalogues,
+                   central=state.settings.central_sources is not None)
+
+
+def _province(request: Request, principal, catalogue, province, grouping, with_charts=True):
+    return service.province_view(request.app.state, principal, catalogue, province, period_param(request), grouping, with_charts)
+
+
+@router.get("/province/{catalogue}/{province}")
+def province_page(request: Request, catalogue: str, province: str, grouping: str | None = None, principal: Principal = Who):
+    view = _province(request, principal, catalogue, province, grouping)
+    base = f"/reports/province/{catalogue}/{province}"
+    key = view.report.period.key
+    return _render(
+        request, "reports/province.html", r=view.report, tables=view.tables, charts=view.charts, period_key=key,
+        export_base=f"{base}/export",
+        unit_link=lambda row: f"{base}/units/{row['code']}?period={key}" if row["kind"] != "group" else "",
+        board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
+    )
+
+
+@router.get("/province/{catalogue}/{province}/units/{unit_code}")
+def unit_page(request: Request, catalogue: str, province: str, unit_code: str, principal: Principal = Who):
+    view = _province(request, principal, catalogue, province, None, with_charts=False)
+    key = view.report.period.key
+    return _render(
+        request, "reports/unit.html", r=view.report, unit=view.report.units[unit_code] if unit_code in view.report.units else _missing(unit_code),
+        boards=service.unit_boards(view, unit_code), period_key=key,
+        province_link=f"/reports/province/{catalogue}/{province}?period={key}",
+        board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
+    )
+
+
+def _missing(unit_code: str):
+    raise NotFound(f"Không có đơn vị {unit_code} trong tỉnh này", f"no unit {unit_code} in this province")
+
+
+@router.get("/province/{catalogue}/{province}/export/{table}.{fmt}")
+def province_export(request: Request, catalogue: str, province: str, table: str, fmt: str,
+                    grouping: str | None = None, principal: Principal = Who):
+    view = _province(request, principal, catalogue, province, grouping, with_charts=table == "series")
+    return _download(_pick(view.tables, table), fmt, f"{province}-{view.report.period.key}-{table}")
+
+
+@router.get("/board/{board_id}")
+def board_page(request: Request, board_id: str, principal: Principal = Who):
+    v = service.board_view(request.app.state, principal, board_id, period_param(request))
+    b = v["board"]
+    with request.app.state.store.read() as db:
+        province = units.get(db, b["unit_catalogue"], b["unit_code"])["province_code"]
+    return _render(request, "reports/board.html", v=v, period_key=v["period"].key,
+                   export_base=f"/reports/board/{board_id}/export",
+                   province_link=f"/reports/province/{b['unit_catalogue']}/{province}?period={v['period'].key}")
+
+
+@router.get("/board/{board_id}/export/{table}.{fmt}")
+def board_export(request: Request, board_id: str, table: str, fmt: str, principal: Principal = Who):
+    v = service.board_view(request.app.state, principal, board_id, period_param(request))
+    return _download(_pick(v["tables"], table), fmt, f"{board_id}-{v['period'].key}-{table}")
+
+
+def _national_tables(national: central.National) -> dict[str, Table]:
+    totals = Table("totals", "Toàn quốc", [
+        ("id", "Chỉ tiêu"), ("title_vi", "Nội dung"), ("numerator", "Số đơn vị đạt"), ("denominator", "Tổng số đơn vị"),
+        ("value_pct", "Kết quả (%)"), ("target_pct", "Mục tiêu (%)"), ("provinces", "Số tỉnh có dữ liệu"),
+    ], national.totals)
+    rows = []
+    for r in national.rows:
+        base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error)
+        for x in r.summary.get("indicators", []) if r.ok else [{}]:
+            rows.append({**base, "indicator": x.get("id"), "numerator": x.get("numerator"),
+                         "denominator": x.get("denominator"), "value_pct": tables.pct(x.get("value_pct"))})
+    provinces = Table("provinces", "Theo tỉnh, thành phố", [
+        ("province", "Mã tỉnh"), ("name", "Tỉnh, thành phố"), ("indicator", "Chỉ tiêu"), ("numerator", "Số đơn vị đạt"),
+        ("denominator", "Tổng số đơn vị"), ("value_pct", "Kết quả (%)"), ("status", "Lỗi"),
+    ], rows)
+    return {"totals": totals, "provinces": provinces}
+
+
+@router.get("/national")
+def national_page(request: Request, principal: Principal = Who):
+    auth.require_role(principal, "auditor")
+    national = central.roll_up(request.app.state, period_param(request))
+    return _render(request, "reports/national.html", n=national, tables=_national_tables(national),
+                   period_key=national.period.key, export_base="/reports/national/export")
+
+
+@router.get("/national/export/{table}.{fmt}")
+def national_export(request: Request, table: str, fmt: str, principal: Principal = Who):
+    auth.require_role(principal, "auditor")
+    national = central.roll_up(request.app.state, period_param(request))
+    return _download(_pick(_national_tables(national), table), fmt, f"national-{national.period.key}-{table}")
+
+
+def _pick(available: dict[str, Table], name: str) -> Table:
+    if name not in available:
+        raise BadInput(f"Không có bảng {name}", f"no table {name}; one of {', '.join(available)}")
+    return available[name]
+
+
+def _download(table: Table, fmt: str, stem: str) -> Response:
+    body, media = export.render(table, fmt)
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

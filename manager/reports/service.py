@@ -1,0 +1,140 @@
+"""What a report request needs, for the JSON API and the auditor pages alike.
+
+Checks the caller (auditor or admin, within the unit asked for), reads the
+database once, and returns plain data: tables, charts, figures.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from manager import auth, boards as boards_mod, indicators as ind, units as units_mod
+from manager.auth import Principal
+from manager.errors import NotFound
+from manager.reports import build, chain, charts, period as periods, tables
+from manager.reports.tables import Table
+from protocol.timebase import VN_TZ
+
+
+@dataclass
+class ProvinceView:
+    report: build.ProvinceReport
+    tables: dict[str, Table]
+    charts: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The figures the central roll-up pulls."""
+        r = self.report
+        return {
+            "catalogue": r.catalogue, "province": {"code": r.province["code"], "name": r.province["name"]},
+            "period": {"key": r.period.key, "label": r.period.label_vi, "start": r.period.start, "end": r.period.end},
+            "tiers": r.tiers, "grouping": r.grouping, "has_data": r.has_data, "boards": len(r.boards),
+            "indicators": [
+                {"id": x.indicator.id, "number": x.indicator.number, "form": x.indicator.form,
+                 "title_vi": x.indicator.title_vi, "numerator": x.numerator, "denominator": x.denominator,
+                 "value_pct": tables.pct(x.value_pct), "target_pct": x.target_pct,
+                 "threshold_pct": x.indicator.threshold_pct, "measure": x.indicator.measure}
+                for x in r.results
+            ],
+        }
+
+    def as_json(self) -> dict:
+        return {**self.summary(), "tables": {name: tables.as_json(t) for name, t in self.tables.items()}}
+
+
+def default_period(now: float) -> str:
+    return datetime.fromtimestamp(now, timezone.utc).astimezone(VN_TZ).strftime("%Y-%m")
+
+
+def _allowed(db, principal: Principal, catalogue: str, unit_code: str) -> None:
+    auth.require_role(principal, "auditor")
+    auth.require_scope(db, principal, catalogue, unit_code)
+
+
+def province_view(state, principal: Principal, catalogue: str, province: str, period_text: str | None,
+                  grouping: str | None = None, with_charts: bool = True) -> ProvinceView:
+    now = state.clock.time()
+    period = periods.parse(period_text or default_period(now))
+    with state.store.read() as db:
+        unit = units_mod.get(db, catalogue, province)
+        if unit["level"] != 1:
+            raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+        _allowed(db, principal, catalogue, province)
+        report = build.province_report(db, catalogue, province, period, now, ind.load(), grouping, series=with_charts)
+        ids = [b.board["id"] for b in report.boards]
+        clocks = build.clock_figures(db, ids, period.start, period.end)
+        chains = chain.quick(db, ids)
+    view = ProvinceView(report, {
+        "indicators": tables.indicator_table(report.results),
+        "units": tables.unit_table(report.results),
+        "boards": tables.board_table(report.boards, clocks, chains, state.settings.clock_tolerance_s),
+        "series": tables.series_table(report),
+    })
+    if with_charts:
+        labels = [row["label"] for row in report.series]
+        view.charts["availability"] = charts.line_chart(labels, [
+            ("Hiển thị TB", [row["on_screen_pct"] for row in report.series]),
+            ("Kết nối TB", [row["connected_pct"] for row in report.series]),
+        ], "Thời gian hoạt động trung bình của các bảng tin (%)")
+        view.charts["indicators"] = charts.line_chart(labels, [
+            (f"Chỉ tiêu {r.indicator.id}", [row[r.indicator.id] for row in report.series]) for r in report.results
+        ], "Chỉ tiêu theo thời gian (%)")
+    return view
+
+
+def unit_boards(view: ProvinceView, unit_code: str) -> Table:
+    """The province's board table narrowed to one unit and the units below it."""
+    units = view.report.units
+    if unit_code not in units:
+        raise NotFound(f"Không có đơn vị {unit_code} trong tỉnh này", f"no unit {unit_code} in this province")
+
+    def within(code: str) -> bool:
+        seen = set()
+        while code and code not in seen:
+            if code == unit_code:
+                return True
+            seen.add(code)
+            code = units.get(code, {}).get("parent_code")
+        return False
+
+    t = view.tables["boards"]
+    return Table(t.name, t.title_vi, t.columns, [r for r in t.rows if within(r["unit_code"])])
+
+
+def board_view(state, principal: Principal, board_id: str, period_text: str | None) -> dict:
+    now = state.clock.time()
+    period = periods.parse(period_text or default_period(now))
+    with state.store.read() as db:
+        board = boards_mod.get(db, board_id)
+        _allowed(db, principal, board["unit_catalogue"], board["unit_code"])
+        unit = units_mod.get(db, board["unit_catalogue"], board["unit_code"])
+        whole, _ = build.availabilities(db, [board], period.start, period.end, now)
+        a = whole[board_id]
+        daily = build.board_daily(db, board, period, now)
+        clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]
+        status = chain.verify(db, board_id)
+    daily_t = tables.daily_table(daily)
+    return {
+        "board": boards_mod.public(board), "unit": unit, "period": period, "availability": a,
+        "on_screen_pct": tables.pct(a.on_screen_pct) if a else None,
+        "connected_pct": tables.pct(a.connected_pct) if a else None,
+        "operating_h": round(a.operating_s / 3600, 2) if a else None,
+        "clock": clock, "clock_tolerance_s": state.settings.clock_tolerance_s,
+        "chain": status,
+        "tables": {"outages": tables.outage_table(a), "daily": daily_t},
+        "chart": charts.line_chart([r["label"] for r in daily_t.rows], [
+            ("Hiển thị", [r["on_screen_pct"] for r in daily_t.rows]),
+            ("Kết nối", [r["connected_pct"] for r in daily_t.rows]),
+        ], "Thời gian hoạt động (%)"),
+    }
+
+
+def board_json(view: dict) -> dict:
+    status = view["chain"]
+    return {
+        "board": view["board"], "unit": {"code": view["unit"]["code"], "name": view["unit"]["name"]},
+        "period": {"key": view["period"].key, "label": view["period"].label_vi},
+        "has_data": view["availability"] is not None,
+        "on_screen_pct": view["on_screen_pct"], "connected_pct": view["connected_pct"], "operating_h": view["operating_h"],
+        "clock": view["clock"],
+        "chain": {"ok": status.ok, "heartbeats": status.heartbeats, "first_bad_seq": status.first_bad_seq, "reason": status.reason},
+        "tables": {name: tables.as_json(t) for name, t in view["tables"].items()},
+    }
