@@ -140,6 +140,7 @@ class Board:
         if prog.layout is None or (prog.empty and self.active is None):
             stage.show(stage.idle, True)
             stage.idle.title = self.title()
+            stage.idle.tick(self.clock.now())
             stage.set_content(None)
             return
         if stage.content is None or stage.content.layout != prog.layout:
@@ -151,6 +152,7 @@ class Board:
         # Nothing at all to play: the dignified idle screen rather than empty zones.
         stage.show(stage.idle, prog.empty)
         stage.idle.title = self.title()
+        stage.idle.tick(self.clock.now())
 
     def _tick_idle(self, dt) -> None:
         if self.stage.idle in self.stage.visible:

@@ -97,6 +97,7 @@ class SyncWorker(threading.Thread):
     def _pair(self) -> None:
         code = pairing.request_code(self.session, self.manager, self.screen_size)
         self._set_online(True)
+        log.info("pairing code %s (expires %s)", code.code, code.expires_at.isoformat())
         self.events.pairing_code(code)
         while not self.stopping.is_set():
             status = pairing.poll(self.session, self.manager, code, wait_s=min(25, self.long_poll_s))

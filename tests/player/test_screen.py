@@ -1,0 +1,86 @@
+"""The running player under Xvfb, checked by pixels: from cache with the manager down."""
+import sqlite3
+import time
+
+from player.state import Identity, StateStore
+from tests.player.conftest import close, closed_port_url, grab, wait_for
+from tests.player.media import VIETNAMESE_TEXT, jpeg_bytes, manifest, seed_cache
+
+RED, GREEN, BLUE = (220, 30, 30), (30, 200, 30), (30, 30, 220)
+# landscape-16x9 at 640x360: main zone x 0..410, y 36..324; bulletin x 410..640; ticker y 324..360
+MEDIA = (205, 180)
+TICKER_BOX = (0, 326, 640, 358)
+BULLETIN_BOX = (420, 40, 636, 320)
+
+
+def test_plays_from_cache_with_manager_down(run_player, xdisplay, tmp_path):
+    data = tmp_path / "board"
+    blobs = [jpeg_bytes(RED), b"this is not an image", jpeg_bytes(GREEN)]
+    seed_cache(data, blobs)
+    m = manifest(blobs, image_s=1.5, ticker="Bão số 5 đang vào bờ – người dân ở yên trong nhà – " * 2,
+                 bulletin=(VIETNAMESE_TEXT, "Người dân chủ động phòng tránh, gia cố nhà cửa, dự trữ lương thực."))
+    store = StateStore(data)
+    manager = closed_port_url()  # the manager is stopped: nothing listens there
+    store.save_identity(Identity("b1", "tok", manager))
+    store.save_manifest(m)
+
+    player = run_player(data, "--manager", manager, "--crossfade-s", "0.4")
+    first = wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), RED) or close(grab(xdisplay).getpixel(MEDIA), GREEN),
+                     10, interval=0.05, message="an image in the media zone")
+    assert first
+    first_frame_s = time.monotonic() - player.started
+    assert first_frame_s < 3.0, f"first content frame {first_frame_s:.2f} s after start"
+
+    # The ticker moves between two shots.
+    a = grab(xdisplay, TICKER_BOX)
+    time.sleep(0.5)
+    b = grab(xdisplay, TICKER_BOX)
+    assert a.tobytes() != b.tobytes(), "the ticker did not move"
+    assert len(set(a.get_flattened_data())) > 4, "no text in the ticker"
+
+    # Vietnamese text drawn in the bulletin zone: dark glyph pixels on the light background.
+    bulletin = grab(xdisplay, BULLETIN_BOX)
+    dark = sum(1 for p in bulletin.get_flattened_data() if sum(p) < 200)
+    assert dark > 500, "no text in the bulletin zone"
+    assert close(bulletin.getpixel((bulletin.width - 3, bulletin.height - 3)), (0xf4, 0xf1, 0xe8), 12)
+
+    # Cross-fades between images: both colours show, never a black frame, the broken item is skipped.
+    seen, black = set(), 0
+    t_end = time.monotonic() + 5
+    while time.monotonic() < t_end:
+        px = grab(xdisplay).getpixel(MEDIA)
+        if close(px, RED):
+            seen.add("red")
+        elif close(px, GREEN):
+            seen.add("green")
+        if sum(px) < 40:
+            black += 1
+    assert seen == {"red", "green"}
+    assert black == 0, "the media zone went black between items"
+    assert player.alive()
+
+    # The broken asset was reported once in the play log (queued, the manager being down).
+    db = sqlite3.connect(data / "reports.db")
+    rows = [r[0] for r in db.execute("SELECT body FROM outbox WHERE kind = 'play'")]
+    hb = db.execute("SELECT count(*) FROM outbox WHERE kind = 'heartbeat'").fetchone()[0]
+    db.close()
+    failed = [r for r in rows if '"outcome":"failed"' in r]
+    assert len(failed) == 1 and "img1" in failed[0]
+    assert any('"outcome":"played"' in r and '"zone":"main"' in r for r in rows)
+    assert hb >= 1
+
+
+def test_idle_screen_without_content(run_player, xdisplay, tmp_path):
+    """No manager, no cache, no USB files: the unit's name and the clock, never black."""
+    data = tmp_path / "empty"
+    (data).mkdir()
+    (data / "manifest.json").write_text("{ broken")
+    run_player(data, "--name", "Xã Thử Nghiệm")
+    wait_for(lambda: close(grab(xdisplay).getpixel((5, 5)), (10, 31, 59), 8), 10, message="the idle screen")
+
+    def clock_pixels():
+        shot = grab(xdisplay)
+        shot.save(tmp_path / "idle.png")
+        return sum(1 for p in shot.get_flattened_data() if p[0] > 200 and p[1] > 170 and p[2] < 80) > 500
+
+    wait_for(clock_pixels, 5, message="the idle clock")
