@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bangtin-player: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("urllib3").setLevel(logging.WARNING)  # one line per request is noise on a board
     config.data_dir.mkdir(parents=True, exist_ok=True)
     from player.app import run
 
