@@ -60,3 +60,21 @@ def seed_cache(data_dir: Path, blobs: list[bytes]) -> None:
         path = data_dir / "cache" / digest[:2] / digest
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def write_mp4(path: Path, size=(320, 180), fps: int = 30, seconds: float = 2.0,
+              colours=((0, 200, 0), (0, 0, 200)), switch_every: int = 15) -> Path:
+    """An H.264 test video alternating between solid colours, encoded with ffpyplayer."""
+    from ffpyplayer.pic import Image as FFImage
+    from ffpyplayer.writer import MediaWriter
+
+    w, h = size
+    out = [{"pix_fmt_in": "rgb24", "width_in": w, "height_in": h, "codec": "libx264",
+            "frame_rate": (fps, 1), "pix_fmt_out": "yuv420p"}]
+    writer = MediaWriter(str(path), out, fmt="mp4", overwrite=True, lib_opts={"preset": "ultrafast"})
+    frames = [bytes(c) * (w * h) for c in colours]
+    for i in range(int(fps * seconds)):
+        buf = frames[(i // switch_every) % len(frames)]
+        writer.write_frame(img=FFImage(plane_buffers=[buf], pix_fmt="rgb24", size=(w, h)), pts=i / fps, stream=0)
+    writer.close()
+    return path

@@ -1,0 +1,49 @@
+"""Boards without a manager: video from the USB folder, files dropped while running, layouts edited on disk."""
+import json
+import shutil
+import time
+
+from layouts import LAYOUTS_DIR
+from tests.player.conftest import close, grab, wait_for
+from tests.player.media import jpeg_bytes, write_mp4
+
+MEDIA = (205, 180)
+
+
+def test_usb_folder_video_and_live_changes(run_player, xdisplay, tmp_path):
+    data, usb = tmp_path / "board", tmp_path / "usb"
+    usb.mkdir()
+    write_mp4(usb / "01-video.mp4", seconds=2, switch_every=15)
+    run_player(data, "--usb-dir", str(usb), "--name", "Xã Không Mạng", "--usb-item-s", "30")
+
+    # The only item is a video: it plays (colours alternate every half second) and loops.
+    seen = set()
+    t_end = time.monotonic() + 8
+    while time.monotonic() < t_end and seen != {"green", "blue"}:
+        px = grab(xdisplay).getpixel(MEDIA)
+        if close(px, (0, 200, 0), 50):
+            seen.add("green")
+        elif close(px, (0, 0, 200), 50):
+            seen.add("blue")
+        time.sleep(0.05)
+    assert seen == {"green", "blue"}, "the video is not playing"
+
+    # An operator drops a picture and a text bulletin while the board runs.
+    (usb / "02-anh.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
+    (usb / "thong-bao.txt").write_text("Lịch cắt điện\nThứ Bảy từ 7 giờ đến 11 giờ.\n", encoding="utf-8")
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (230, 120, 0), 40), 15, interval=0.1,
+             message="the dropped picture after the video")
+
+    # A layout edited on disk is picked up without a restart: the media zone moves to the right.
+    layouts = data / "layouts"
+    layout = json.loads((LAYOUTS_DIR / "landscape-16x9.json").read_text(encoding="utf-8"))
+    for zone in layout["zones"]:
+        if zone["id"] == "main":
+            zone["x"] = 0.36
+        elif zone["id"] == "bulletin":
+            zone["x"] = 0.0
+    (layouts / "landscape-16x9.json.tmp").write_text(json.dumps(layout), encoding="utf-8")
+    shutil.move(layouts / "landscape-16x9.json.tmp", layouts / "landscape-16x9.json")
+    right = (int(640 * 0.36) + 205, 180)
+    wait_for(lambda: close(grab(xdisplay).getpixel((20, 300)), (0xf4, 0xf1, 0xe8), 12)
+             and sum(grab(xdisplay).getpixel(right)) > 60, 10, message="the edited layout")
