@@ -8,7 +8,7 @@ from manager import heartbeats, migrations, uptime, uptime_store
 from manager.reports import chain
 from protocol.timebase import VN_TZ
 
-from uptime_helpers import Chain
+from tests.uptime.uptime_helpers import Chain
 
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=VN_TZ).timestamp()
 
