@@ -3,7 +3,7 @@ import logging
 
 from fastapi import FastAPI
 
-from manager.api import admin_api, board_api, report_api
+from manager.api import admin_api, board_api, report_api, source_api
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -13,13 +13,15 @@ from manager.migrations import migrate
 from manager.notify import ChangeFeed
 from manager.reports import pages as report_pages
 from manager.settings import Settings
+from manager.sources import service as source_link
 
 log = logging.getLogger("bangtin.manager")
 
 
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Bảng tin — máy chủ quản lý", version="0.1.0",
-                  description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.")
+                  description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.",
+                  lifespan=source_link.lifespan)
     store = Store(settings.db)
     ran = migrate(store.db())
     if ran:
@@ -34,5 +36,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(board_api.router)
     app.include_router(admin_api.router)
     app.include_router(report_api.router)
+    app.include_router(source_api.router)
     app.include_router(report_pages.router)
     return app

@@ -14,7 +14,7 @@ Conventions of this project (see docs/sources.md):
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, tostring
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -207,6 +207,7 @@ class FeedEntry:
     updated: str
     alert: CapAlert | None = None  # when the entry embeds the message
     link: str | None = None  # when it only links to it
+    xml: str | None = None  # the embedded message as XML text
     error: CapError | None = None  # an embedded message we refused; the rest of the feed still counts
 
 
@@ -222,6 +223,7 @@ def parse_cap_feed(data: bytes) -> list[FeedEntry]:
         if embedded:
             try:
                 item.alert = alert_from_element(embedded[0])
+                item.xml = tostring(embedded[0], encoding="unicode")
             except CapError as exc:
                 item.error = exc
         else:

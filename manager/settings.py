@@ -33,6 +33,9 @@ class Settings:
     fake_clock_file: Path | None = field(default=None, metadata={"help": "tests only: read the current time (epoch seconds) from this file"})
     public_url: str = field(default="", metadata={"help": "the address boards and editors use to reach this manager (shown on pairing screens)"})
     log_level: str = field(default="info", metadata={"help": "uvicorn log level"})
+    source_link_push_url: str = field(default="", metadata={"help": "address of the provincial source system to push boards' status, play log and indicators to (empty: no push)"})
+    source_link_push_token: str = field(default="", metadata={"help": "bearer token sent with each push to the source system"})
+    source_link_push_interval_s: int = field(default=300, metadata={"help": "seconds between pushes to the source system"})
     central_sources: Path | None = field(default=None, metadata={"help": "central mode: JSON file listing the provincial managers to roll up (name, url, token, catalogue, province)"})
 
     @property

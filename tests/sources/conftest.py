@@ -45,3 +45,73 @@ def capdoc():
 def capdoc_at():
     """capdoc_at(name, sent) -> the fixture with its times moved so that <sent> is `sent`."""
     return shifted
+
+
+class FeedServer:
+    """A local HTTP server: GET serves `routes[path] = (body, content_type, delay_s)`; POST bodies are recorded."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.routes: dict[str, tuple[bytes, str, float]] = {}
+        self.posts: list[tuple[str, dict, bytes]] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                import time
+
+                if self.path not in server.routes:
+                    self.send_error(404)
+                    return
+                body, ctype, delay = server.routes[self.path]
+                time.sleep(delay)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, which is what a timeout test wants
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                server.posts.append((self.path, dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def serve(self, path: str, body: bytes, content_type: str = "application/xml", delay_s: float = 0.0) -> str:
+        self.routes[path] = (body, content_type, delay_s)
+        return self.base_url + path
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def feed_server():
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def link(tmp_path_factory):
+    """A manager of this module's own, so its alerts cannot reach other tests' boards."""
+    from tests.live_manager import LiveManager
+
+    live = LiveManager(tmp_path_factory.mktemp("source-link")).start()
+    yield live
+    live.stop()

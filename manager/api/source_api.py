@@ -1,0 +1,177 @@
+"""The source link's API: sources, the inbox, CAP push, and what the source system may read.
+
+Editors and approvers use `/api/v1/sources` and `/api/v1/inbox` (the
+console's inbox page calls the same routes). The provincial system pushes
+CAP to `/api/v1/sources/{id}/cap` with that source's push token, and reads
+`/api/v1/source-link/*` with the API token of a user whose role is `source`.
+Shapes and examples: docs/sources.md.
+"""
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from manager import cap, outbound
+from manager.auth import Principal, _bearer, current_principal, require_role
+from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
+from manager.sources import inbox, store
+from manager.sources.cap_adapter import item_from_xml
+
+router = APIRouter(prefix="/api/v1", tags=["source link"])
+Who = Depends(current_principal)
+CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
+
+
+def _changed(request: Request) -> None:
+    request.app.state.changes.bump()
+
+
+def _poke(request: Request) -> None:
+    poller = getattr(request.app.state, "poller", None)
+    if poller is not None:
+        poller.poke()
+
+
+@router.get("/sources")
+def list_sources(request: Request, principal: Principal = Who):
+    require_role(principal, "editor", "approver", "auditor")
+    with request.app.state.store.read() as db:
+        return store.list_all(db)
+
+
+@router.post("/sources", status_code=201)
+def create_source(body: store.SourceIn, request: Request, principal: Principal = Who):
+    with request.app.state.store.write() as db:
+        source, token = store.create(db, principal, body)
+    _poke(request)
+    return {**source, "push_token": token}
+
+
+@router.get("/sources/{source_id}")
+def get_source(source_id: int, request: Request, principal: Principal = Who):
+    require_role(principal, "editor", "approver", "auditor")
+    with request.app.state.store.read() as db:
+        return {**store.get(db, source_id), "events": store.events(db, source_id, 50)}
+
+
+@router.patch("/sources/{source_id}")
+def update_source(source_id: int, body: store.SourcePatch, request: Request, principal: Principal = Who):
+    with request.app.state.store.write() as db:
+        source = store.update(db, principal, source_id, body)
+    _poke(request)
+    return source
+
+
+@router.post("/sources/{source_id}/token")
+def rotate_source_token(source_id: int, request: Request, principal: Principal = Who):
+    with request.app.state.store.write() as db:
+        return {"push_token": store.rotate_token(db, principal, source_id)}
+
+
+@router.post("/sources/{source_id}/poll")
+def poll_source_now(source_id: int, request: Request, principal: Principal = Who):
+    """Read the source now (admin), whatever its interval; answers with the source's state afterwards."""
+    require_role(principal, "admin")
+    with request.app.state.store.read() as db:
+        source = store.get(db, source_id)
+    new = request.app.state.poller.poll(source)
+    with request.app.state.store.read() as db:
+        return {**store.get(db, source_id), "new_items": new}
+
+
+@router.get("/source-events")
+def source_events(request: Request, source_id: int | None = None, limit: int = Query(200, ge=1, le=2000), principal: Principal = Who):
+    require_role(principal, "editor", "approver", "auditor")
+    with request.app.state.store.read() as db:
+        return store.events(db, source_id, limit)
+
+
+@router.post("/sources/{source_id}/cap")
+async def push_cap(source_id: int, request: Request):
+    """The provincial system pushes one CAP 1.2 message (body: the XML) with the source's push token."""
+    token = _bearer(request)
+    if not token:
+        raise Unauthorized("Thiếu mã truy cập của nguồn", "source push token required")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in CAP_TYPES:
+        raise UnsupportedMedia(f"Cần gửi XML CAP ({', '.join(CAP_TYPES)})", f"send CAP XML ({', '.join(CAP_TYPES)})")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap.MAX_DOCUMENT_BYTES:
+        raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
+    data = await request.body()
+    return await run_in_threadpool(_receive_push, request, source_id, token, data)
+
+
+def _receive_push(request: Request, source_id: int, token: str, data: bytes):
+    state = request.app.state
+    with state.store.read() as db:
+        source = store.by_push_token(db, source_id, token)
+    if source is None:
+        raise Unauthorized("Mã truy cập của nguồn không đúng", "invalid source push token")
+    if not source["enabled"]:
+        raise Forbidden("Nguồn đang bị tắt", "this source is disabled")
+    item = item_from_xml(data)
+    with state.store.write() as db:
+        row, changed = inbox.receive(db, source, item, state.clock.now())
+    if changed:
+        _changed(request)
+    if row["status"] == "refused":
+        code = row["payload"].get("error", "cap_invalid")
+        body = {"error": code, "message": row["reason"], "message_en": row["payload"].get("reason_en", ""), "inbox": row}
+        return JSONResponse(body, status_code=422)
+    return row
+
+
+@router.get("/inbox")
+def list_inbox(request: Request, status: str | None = None, source_id: int | None = None,
+               limit: int = Query(200, ge=1, le=2000), principal: Principal = Who):
+    require_role(principal, "editor", "approver", "auditor")
+    with request.app.state.store.read() as db:
+        return inbox.list_items(db, status, source_id, limit)
+
+
+@router.get("/inbox/{inbox_id}")
+def get_inbox_item(inbox_id: int, request: Request, principal: Principal = Who):
+    require_role(principal, "editor", "approver", "auditor")
+    with request.app.state.store.read() as db:
+        return inbox.get(db, inbox_id)
+
+
+@router.post("/inbox/{inbox_id}/accept")
+def accept_inbox_item(inbox_id: int, request: Request, body: inbox.AcceptIn | None = None, principal: Principal = Who):
+    with request.app.state.store.write() as db:
+        row, changed = inbox.accept(db, principal, inbox_id, body or inbox.AcceptIn(), request.app.state.clock.now())
+    if changed:
+        _changed(request)
+    return row
+
+
+@router.post("/inbox/{inbox_id}/reject")
+def reject_inbox_item(inbox_id: int, request: Request, body: inbox.RejectIn | None = None, principal: Principal = Who):
+    with request.app.state.store.write() as db:
+        return inbox.reject(db, principal, inbox_id, body or inbox.RejectIn())
+
+
+def _source_system(principal: Principal) -> None:
+    require_role(principal, "source", "auditor")
+
+
+@router.get("/source-link/status")
+def source_link_status(request: Request, principal: Principal = Who):
+    _source_system(principal)
+    with request.app.state.store.read() as db:
+        return outbound.status(db, request.app.state.clock.now())
+
+
+@router.get("/source-link/playlog")
+def source_link_playlog(request: Request, since: float = Query(0, ge=0), limit: int = Query(outbound.PLAYLOG_PAGE, ge=1, le=50000),
+                        principal: Principal = Who):
+    _source_system(principal)
+    with request.app.state.store.read() as db:
+        return outbound.playlog(db, since, limit)
+
+
+@router.get("/source-link/indicators")
+def source_link_indicators(request: Request, period: str | None = None, province: str | None = None, principal: Principal = Who):
+    _source_system(principal)
+    with request.app.state.store.read() as db:
+        return outbound.indicators(db, request.app.state.clock.now(), period, province)

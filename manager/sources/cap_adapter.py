@@ -1,0 +1,55 @@
+"""CAP 1.2 over HTTP: one message, or an Atom feed of messages (embedded or linked)."""
+from urllib.parse import urljoin
+
+from manager import cap
+from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
+
+
+def item_from_xml(data: bytes) -> InboundItem:
+    """One CAP message as an inbox item; a message we cannot read becomes a refused item."""
+    try:
+        alert = cap.parse_cap(data)
+    except cap.CapError as exc:
+        return InboundItem(external_id="", kind="cap", error=exc, cap_xml=_text(data))
+    return item_from_alert(alert, _text(data))
+
+
+def item_from_alert(alert: cap.CapAlert, xml: str | None) -> InboundItem:
+    info = cap.choose_info(alert)
+    title = (info.headline or info.event) if info else alert.msg_type
+    return InboundItem(external_id=alert.key, kind="cap", title=title or alert.identifier,
+                       body=info.description if info else "", published_at=alert.sent, cap=alert, cap_xml=xml)
+
+
+def _text(data: bytes) -> str:
+    return data[: cap.MAX_DOCUMENT_BYTES].decode("utf-8", errors="replace")
+
+
+class CapAdapter:
+    name = "cap"
+
+    def fetch(self, http: Fetcher, source: SourceConfig) -> list[InboundItem]:
+        data = http.get(source.url, source.timeout_s)
+        if b"http://www.w3.org/2005/Atom" not in data[:2000]:
+            item = item_from_xml(data)
+            if item.error and item.error.reason in ("malformed", "unsafe_xml", "namespace", "too_large"):
+                raise SourceError(f"Nguồn CAP không đọc được: {item.error.message_vi}", f"unreadable CAP source: {item.error.message_en}")
+            return [item]
+        try:
+            entries = cap.parse_cap_feed(data)
+        except cap.CapError as exc:
+            raise SourceError(f"Nguồn Atom không đọc được: {exc.message_vi}", f"unreadable Atom feed: {exc.message_en}") from exc
+        items = []
+        for entry in entries:
+            if entry.alert is not None:
+                items.append(item_from_alert(entry.alert, entry.xml))
+            elif entry.link:
+                linked = http.get(urljoin(source.url, entry.link), source.timeout_s)
+                items.append(item_from_xml(linked))
+            else:
+                items.append(InboundItem(external_id=f"atom:{entry.id}", kind="cap", title=entry.title, error=entry.error))
+            if items[-1].error is not None and not items[-1].external_id:
+                items[-1].external_id = f"atom:{entry.id}"
+                items[-1].title = items[-1].title or entry.title
+        return items
+

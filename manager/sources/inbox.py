@@ -1,0 +1,239 @@
+"""The inbox: every item a source offered, once, with what became of it.
+
+Statuses: `pending` (waits for an editor), `published` (became or changed an
+alert), `accepted` (news put into a playlist), `rejected` (by an editor),
+`refused` (unreadable, expired, no area...: `reason` says why), `skipped`
+(nothing to do, e.g. a Cancel for an alert we never had), `superseded` (a
+later Update or Cancel replaced it while pending).
+
+`receive` and `accept` return whether boards may see a change, so the
+caller wakes long-polls after its transaction commits.
+"""
+import json
+import logging
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlite_utils import Database
+
+from layouts import builtin_layouts
+from manager import alerts, audit, content, units
+from manager.auth import Principal, in_scope, require_role
+from manager.cap import CapError, Mapped, map_alert, parse_cap
+from manager.errors import BadInput, Conflict, NotFound
+from manager.sources.base import InboundItem
+from protocol.manifest import ItemKind
+from protocol.timebase import iso, utcnow
+
+log = logging.getLogger("bangtin.manager.sources")
+
+
+class AcceptIn(BaseModel):
+    """News only: the playlist (scheduled as normal or priority) that gets the bulletin."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    playlist_id: str | None = None
+    zone: str | None = None  # default: the layout's first bulletin zone
+    duration_s: float = Field(default=20, gt=0, le=3600)
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
+def system_principal(source: dict) -> Principal:
+    """Who acts when a source's rule publishes by itself (recorded as such in the audit log)."""
+    return Principal(user_id=None, username=f"source:{source['name']}", role="admin", unit_catalogue=None, unit_code=None)
+
+
+def _public(row: dict) -> dict:
+    row = dict(row)
+    row["payload"] = json.loads(row["payload"])
+    row["test"] = bool(row["test"])
+    return row
+
+
+def get(db: Database, inbox_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM inbox WHERE id = ?", [inbox_id]))
+    if not rows:
+        raise NotFound(f"Không có mục {inbox_id} trong hộp thư nguồn", f"no inbox item {inbox_id}")
+    return _public(rows[0])
+
+
+def list_items(db: Database, status: str | None = None, source_id: int | None = None, limit: int = 200) -> list[dict]:
+    where, args = [], []
+    if status:
+        where.append("status = ?")
+        args.append(status)
+    if source_id is not None:
+        where.append("source_id = ?")
+        args.append(source_id)
+    sql = "SELECT * FROM inbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ?"
+    return [_public(r) for r in db.query(sql, args + [limit])]
+
+
+def _set(db: Database, inbox_id: int, **changes) -> None:
+    db["inbox"].update(inbox_id, changes)
+
+
+def _refuse(db: Database, inbox_id: int, source: dict, exc: CapError) -> None:
+    row = get(db, inbox_id)
+    payload = {**row["payload"], "error": exc.code, "reason_en": exc.message_en}
+    _set(db, inbox_id, status="refused", reason=exc.message_vi, payload=json.dumps(payload, ensure_ascii=False))
+    log.warning("source %s (%s): refused %s: %s", source["id"], source["name"], row["external_id"] or "?", exc.message_en)
+
+
+def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tuple[dict, bool]:
+    """Store one item (once per source and external id) and act on it per the source's mode."""
+    external_id = item.external_id or f"unreadable:{iso(now)}"
+    seen = list(db.query("SELECT * FROM inbox WHERE source_id = ? AND external_id = ?", [source["id"], external_id]))
+    if seen:
+        return _public(seen[0]), False
+    payload = {"cap_xml": item.cap_xml} if item.kind == "cap" else {}
+    inbox_id = db["inbox"].insert(dict(
+        source_id=source["id"], external_id=external_id, kind=item.kind, title=item.title[:500], body=item.body[:20000],
+        link=item.link, published_at=iso(item.published_at) if item.published_at and item.published_at.tzinfo else None,
+        received_at=iso(now), status="pending", payload=json.dumps(payload, ensure_ascii=False))).last_pk
+    if item.error is not None:
+        _refuse(db, inbox_id, source, item.error)
+        return get(db, inbox_id), False
+    changed = False
+    if item.kind == "cap":
+        try:
+            mapped = map_alert(item.cap, now)
+        except CapError as exc:
+            _refuse(db, inbox_id, source, exc)
+            return get(db, inbox_id), False
+        _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))))
+        _supersede(db, mapped)
+        if source["mode"] == "auto":
+            changed = _apply_cap(db, inbox_id, mapped, system_principal(source))
+    elif source["mode"] == "auto" and source["config"].get("playlist_id"):
+        _accept_news(db, inbox_id, system_principal(source), AcceptIn(playlist_id=source["config"]["playlist_id"]))
+        changed = True
+    log.info("source %s (%s): received %s -> %s", source["id"], source["name"], external_id, get(db, inbox_id)["status"])
+    return get(db, inbox_id), changed
+
+
+def _ref_keys(mapped: Mapped) -> list[str]:
+    return [f"{r.sender},{r.identifier}" for r in mapped.references]
+
+
+def _supersede(db: Database, mapped: Mapped) -> None:
+    keys = _ref_keys(mapped)
+    if keys:
+        marks = ",".join("?" * len(keys))
+        db.execute(f"UPDATE inbox SET status = 'superseded' WHERE status = 'pending' AND external_id IN ({marks})", keys)
+
+
+def _referenced_alerts(db: Database, mapped: Mapped) -> list[str]:
+    keys = _ref_keys(mapped)
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    ids = [r[0] for r in db.execute(f"SELECT alert_id FROM inbox WHERE alert_id IS NOT NULL AND external_id IN ({marks})", keys)]
+    ids += [r[0] for r in db.execute(f"SELECT id FROM alerts WHERE external_id IN ({marks})", keys)]
+    live = []
+    for alert_id in dict.fromkeys(ids):
+        row = db.execute("SELECT withdrawn_at FROM alerts WHERE id = ?", [alert_id]).fetchone()
+        if row is not None and row[0] is None:
+            live.append(alert_id)
+    return live
+
+
+def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal) -> bool:
+    """Publish, update or withdraw; returns whether any alert changed."""
+    row = get(db, inbox_id)
+    targets = _referenced_alerts(db, mapped)
+    now = iso(utcnow())
+    if mapped.action == "cancel":
+        for alert_id in targets:
+            alerts.withdraw(db, alert_id, principal)
+        if not targets:
+            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để hủy", decided_at=now)
+            return False
+        _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"Đã gỡ cảnh báo: {', '.join(targets)}",
+             decided_by=principal.user_id, decided_at=now)
+        return True
+    fields = dict(mapped.fields)
+    if mapped.action == "update" and targets:
+        for alert_id in targets:
+            changes = dict(fields)
+            if not (changes["area"]["units"] or changes["area"]["polygons"] or changes["area"]["circles"]):
+                changes.pop("area")  # an Update without its own area keeps the boards it had
+            alerts.update(db, alert_id, principal, **changes)
+        _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"Đã cập nhật cảnh báo: {', '.join(targets)}",
+             decided_by=principal.user_id, decided_at=now)
+        return True
+    created = alerts.create(db, external_id=row["external_id"], principal=principal, **fields)
+    _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now)
+    return True
+
+
+def _check_alert_scope(db: Database, principal: Principal, mapped: Mapped) -> None:
+    if principal.is_admin:
+        return
+    area = mapped.fields.get("area") or {}
+    if area.get("polygons") or area.get("circles"):
+        # A shape may cross any unit's border: only a province-level approver may publish it.
+        if principal.unit_code and units.get(db, principal.unit_catalogue, principal.unit_code)["level"] == 1:
+            return
+        raise BadInput("Cảnh báo theo vùng bản đồ cần người duyệt cấp tỉnh", "shape-targeted alerts need a province-level approver")
+    for unit in area.get("units", []):
+        if not in_scope(db, principal, unit["catalogue"], unit["code"]):
+            raise BadInput(f"Đơn vị {unit['code']} nằm ngoài phạm vi của bạn", f"unit {unit['code']} is outside your scope")
+
+
+def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, now: datetime) -> tuple[dict, bool]:
+    """An editor's yes. A CAP message is mapped again at `now`: one that expired while waiting is refused."""
+    row = get(db, inbox_id)
+    if row["status"] != "pending":
+        raise Conflict(f"Mục đã được xử lý ({row['status']})", f"item already handled ({row['status']})")
+    if row["kind"] == "cap":
+        require_role(principal, "approver")
+        try:
+            mapped = map_alert(parse_cap((row["payload"].get("cap_xml") or "").encode()), now)
+        except CapError as exc:
+            source = db["sources"].get(row["source_id"])
+            _refuse(db, inbox_id, source, exc)
+            return get(db, inbox_id), False
+        _check_alert_scope(db, principal, mapped)
+        changed = _apply_cap(db, inbox_id, mapped, principal)
+        audit.record(db, principal, "accept", "inbox", str(inbox_id), cap_action=mapped.action)
+        return get(db, inbox_id), changed
+    require_role(principal, "editor", "approver")
+    _accept_news(db, inbox_id, principal, data)
+    audit.record(db, principal, "accept", "inbox", str(inbox_id), playlist=data.playlist_id)
+    return get(db, inbox_id), True
+
+
+def _accept_news(db: Database, inbox_id: int, principal: Principal, data: AcceptIn) -> None:
+    row = get(db, inbox_id)
+    if not data.playlist_id:
+        raise BadInput("Chọn danh sách phát để đưa tin vào", "choose a playlist for the item")
+    playlist = content.get_playlist(db, principal, data.playlist_id)
+    layout = builtin_layouts()[playlist["layout"]]
+    zone = data.zone or next((z.id for z in layout.zones if z.kind.value == "bulletin"), None)
+    if zone is None:
+        raise BadInput("Bố cục của danh sách phát không có vùng bản tin", "the playlist's layout has no bulletin zone")
+    items = [content.ItemIn(zone=i["zone"], kind=ItemKind(i["kind"]), asset=i["asset_sha256"], title=i["title"], body=i["body"],
+                            text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"])) for i in playlist["items"]]
+    items.append(content.ItemIn(zone=zone, kind=ItemKind.bulletin, title=row["title"][:500], body=row["body"], duration_s=data.duration_s))
+    content.update_playlist(db, principal, data.playlist_id, content.PlaylistIn(
+        name=playlist["name"], layout=playlist["layout"], unit_code=playlist["unit_code"], items=items))
+    _set(db, inbox_id, status="accepted", reason=f"Đã đưa vào danh sách phát {data.playlist_id}",
+         decided_by=principal.user_id, decided_at=iso(utcnow()))
+
+
+def reject(db: Database, principal: Principal, inbox_id: int, data: RejectIn) -> dict:
+    row = get(db, inbox_id)
+    require_role(principal, "approver" if row["kind"] == "cap" else "editor", "approver")
+    if row["status"] != "pending":
+        raise Conflict(f"Mục đã được xử lý ({row['status']})", f"item already handled ({row['status']})")
+    _set(db, inbox_id, status="rejected", reason=data.reason or "Bị từ chối", decided_by=principal.user_id,
+         decided_at=iso(utcnow()))
+    audit.record(db, principal, "reject", "inbox", str(inbox_id), reason=data.reason)
+    return get(db, inbox_id)
