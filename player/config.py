@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("heartbeat_s", 0, _positive_int, "Heartbeat interval, seconds. 0: the manifest's value (30 by default)."),
     Setting("screenshot_s", 0, _positive_int, "Screenshot thumbnail interval, seconds. 0: the manifest's value (300 by default)."),
     Setting("screenshot_width", 480, _positive_int, "Width in pixels of the screenshot thumbnail sent to the manager."),
-    Setting("frame_log", "", _path, "Append one line per rendered frame (monotonic time, frame time) to this file; for benchmarks. Empty: off."),
+    Setting("frame_log", "", _path, "Append one line per rendered frame to this file: a perf_counter time and the RGB of the media zone's centre pixel; for benchmarks. Empty: off."),
     Setting("log_level", "INFO", _level, "Log level: DEBUG, INFO, WARNING or ERROR.", live=True),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
