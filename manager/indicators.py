@@ -120,15 +120,19 @@ def compute(
     units: Sequence[UnitInput],
     availability_by_board: Mapping[str, Availability | None],
     target_year: int | None = None,
+    has_data: bool | None = None,
 ) -> IndicatorResult:
     """The indicator over `units`, each listing its boards of the indicator's class.
 
     A unit counts when at least one board's measure reaches the threshold. A
-    board with no data for the period (None) never counts; when no board in
-    scope has data, the value is None ("no data") rather than 0 %.
+    board with no data for the period (None) never counts. When no board in
+    `availability_by_board` (all the province's boards, of any class) has data
+    for the period, the value is None ("no data") rather than 0 %: the system
+    was not measuring then. `has_data` overrides that test.
     """
+    if has_data is None:
+        has_data = any(a is not None and a.operating_s > 0 for a in availability_by_board.values())
     rows = []
-    any_data = False
     for unit in units:
         best_board, best = None, None
         with_data = 0
@@ -139,11 +143,10 @@ def compute(
             with_data += 1
             if best is None or pct > best:
                 best_board, best = board_id, pct
-        any_data = any_data or with_data > 0
         available = best is not None and best >= indicator.threshold_pct
         rows.append(UnitRow(unit.code, unit.name, unit.kind, len(unit.boards), with_data, best_board, best, available))
     numerator = sum(1 for r in rows if r.available)
     denominator = len(rows)
-    value = 100.0 * numerator / denominator if denominator and any_data else None
+    value = 100.0 * numerator / denominator if denominator and has_data else None
     target = indicator.target_for(target_year) if target_year is not None else None
     return IndicatorResult(indicator, numerator, denominator, value, target, rows)

@@ -1,0 +1,60 @@
+"""Central mode: a manager pulls two provincial managers' indicator reports (authenticated) and adds them up."""
+import json
+
+from manager.auth import create_api_token, create_user
+from manager.db import connect
+from tests.live_manager import LiveManager, free_port
+from tests.uptime import scenario as sc
+from tests.uptime.uptime_helpers import Chain, payloads
+
+SMALL_CSV = """code,name,kind,parent_code
+91,Tỉnh Nhỏ,province,
+911,Huyện Nhỏ,district,91
+91101,Xã Nhỏ Một,commune,911
+91102,Xã Nhỏ Hai,commune,911
+"""
+
+
+def auditor_token(live, province: str, catalogue: str = sc.CATALOGUE) -> str:
+    db = connect(live.db_path)
+    with db.atomic():
+        token = create_api_token(db, create_user(db, f"trunguong{province}", None, "auditor", catalogue, province), "central")
+    db.close()
+    return token
+
+
+def test_national_roll_up_by_province(province, manager_factory, tmp_path):
+    big, _ = province
+    small = manager_factory(fake_clock=sc.END + 3600)
+    small.admin.post("/api/v1/units/import-csv", params={"catalogue": sc.CATALOGUE, "name": "Thử", "version": "1"},
+                     data=SMALL_CSV.encode()).raise_for_status()
+    board, token = small.pair_board(unit_code="91101", name="Bảng nhỏ", unit_catalogue=sc.CATALOGUE)
+    chain = Chain(600)
+    backlog = [chain.beat(t, offline=True) for t in sc.every(sc.T0, sc.END - 600, 600)]
+    small.board_client(token).post(f"/api/v1/boards/{board}/heartbeats", json=payloads(backlog)).raise_for_status()
+
+    sources = tmp_path / "sources.json"
+    sources.write_text(json.dumps([
+        {"name": "Tỉnh Thử Nghiệm", "url": big.base_url, "token": auditor_token(big, "90"), "catalogue": sc.CATALOGUE, "province": "90"},
+        {"name": "Tỉnh Nhỏ", "url": small.base_url, "token": auditor_token(small, "91"), "catalogue": sc.CATALOGUE, "province": "91"},
+        {"name": "Tỉnh Sai Mã", "url": small.base_url, "token": "bt_wrong-token", "catalogue": sc.CATALOGUE, "province": "91"},
+        {"name": "Tỉnh Mất Mạng", "url": f"http://127.0.0.1:{free_port()}", "token": "bt_whatever", "province": "92"},
+    ], ensure_ascii=False))
+    central = manager_factory(fake_clock=sc.END + 3600, extra_args=["--central-sources", str(sources)])
+
+    national = central.admin.get("/api/v1/reports/national", params={"period": sc.PERIOD}).json()
+    rows = {p["name"]: p for p in national["provinces"]}
+    assert rows["Tỉnh Thử Nghiệm"]["ok"] and rows["Tỉnh Nhỏ"]["ok"]
+    assert not rows["Tỉnh Sai Mã"]["ok"] and "401" in rows["Tỉnh Sai Mã"]["error"]
+    assert not rows["Tỉnh Mất Mạng"]["ok"]
+    small_values = {x["id"]: (x["numerator"], x["denominator"], x["value_pct"]) for x in rows["Tỉnh Nhỏ"]["indicators"]}
+    assert small_values == {"1.5": (0, 0, None), "1.6": (1, 2, 50.0), "2.2": (0, 1, 0.0)}
+    totals = {t["id"]: (t["numerator"], t["denominator"], t["value_pct"], t["provinces"]) for t in national["totals"]}
+    assert totals == {"1.5": (1, 2, 50.0, 1), "1.6": (2, 5, 40.0, 2), "2.2": (1, 3, 33.33, 2)}
+
+    page = central.admin.get("/reports/national", params={"period": sc.PERIOD})
+    assert page.status_code == 200 and "Tỉnh Nhỏ" in page.text and "40.0" in page.text
+    csv_body = central.admin.get("/reports/national/export/totals.csv", params={"period": sc.PERIOD}).content.decode("utf-8-sig")
+    assert "40.0" in csv_body and "33.33" in csv_body
+    # A provincial manager is not in central mode.
+    assert small.admin.get("/api/v1/reports/national").status_code == 422
