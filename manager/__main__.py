@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the server (the default command)")
     _add_settings(serve)
     serve.add_argument("--demo", action="store_true", help="seed demo data first (a province, communes, boards, a playlist)")
-    serve.add_argument("--demo-player-config", type=Path, default=None, help="with --demo: write a pre-paired player's config here")
+    serve.add_argument("--demo-player-dir", type=Path, default=None, help="with --demo: pair a local player whose data folder is this")
 
     imp = sub.add_parser("import-units", help="import administrative units: today's catalogue, or a CSV")
     imp.add_argument("--db", type=Path, required=True)
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="seed demo data into a database")
     demo.add_argument("--db", type=Path, required=True)
-    demo.add_argument("--player-config", type=Path, help="write a pre-paired player's config here")
+    demo.add_argument("--player-dir", type=Path, help="pair a local player whose data folder is this")
     demo.add_argument("--manager-url", default="http://127.0.0.1:8000")
 
     verify = sub.add_parser("verify-chain", help="verify boards' heartbeat hash chains (exit 1 when one does not)")
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo":
         from manager import demo
 
-        print(demo.seed(db, args.db, args.manager_url, args.player_config))
+        print(demo.seed(db, args.db, args.manager_url, args.player_dir))
     return 0
 
 
@@ -139,7 +139,7 @@ def _serve(args) -> int:
         from manager import demo
 
         url = settings.public_url or f"http://{settings.host}:{settings.port}"
-        print(demo.seed(db, settings.db, url, args.demo_player_config))
+        print(demo.seed(db, settings.db, url, args.demo_player_dir))
     db.close()
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)

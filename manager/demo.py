@@ -4,9 +4,7 @@ Seeding twice is harmless: the second time only refreshes the demo player's
 token. The media are drawn here (Pillow, ffpyplayer), so nothing is fetched.
 """
 import hashlib
-import json
 import math
-import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -71,7 +69,8 @@ def _add_asset(db: Database, store: assets.AssetStore, path: Path, name: str) ->
     return sha
 
 
-def seed(db: Database, db_path: Path, manager_url: str, player_config: Path | None) -> str:
+def seed(db: Database, db_path: Path, manager_url: str, player_data_dir: Path | None) -> str:
+    """Seeds once; with `player_data_dir`, pairs a local player there ahead of time."""
     if not db.execute("SELECT 1 FROM units LIMIT 1").fetchone():
         units.import_current(db)
     with db.atomic():
@@ -79,11 +78,10 @@ def seed(db: Database, db_path: Path, manager_url: str, player_config: Path | No
             _seed_content(db, db_path)
         board_id = db.execute("SELECT id FROM boards WHERE name = 'Bảng tin trung tâm (màn hình của bạn)'").fetchone()[0]
         token = boards.issue_token(db, board_id)
-    if player_config:
-        player_config.parent.mkdir(parents=True, exist_ok=True)
-        tmp = player_config.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"manager": manager_url, "board_id": board_id, "token": token}, indent=2))
-        os.replace(tmp, player_config)
+    if player_data_dir:
+        from player.state import Identity, StateStore
+
+        StateStore(player_data_dir).save_identity(Identity(board_id=board_id, token=token, manager=manager_url))
     return (f"demo ready: log in at {manager_url}/ as admin / {DEMO_PASSWORD} "
             f"(also editor, approver, auditor with the same password); demo board {board_id}")
 
