@@ -10,6 +10,7 @@ from protocol.manifest import Manifest
 
 QN_WARD = "07090"  # Phường An Sinh, Quảng Ninh (province 22)
 HN_WARD = "00070"  # Phường Hoàn Kiếm, Hà Nội (province 01)
+T_SENT = datetime.fromisoformat("2025-09-05T08:00:00+07:00")  # <sent> of the typhoon warning fixture
 
 
 def make_source(link, name, mode="auto", adapter="cap", url="", **extra) -> tuple[int, str]:
@@ -61,7 +62,8 @@ def test_push_update_cancel_reach_manifests(link, boards, capdoc_at):
     waiter = threading.Thread(target=long_poll)
     waiter.start()
     time.sleep(0.5)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    # The three messages keep their real spacing (08:00, 14:00, 20:00); the Cancel is sent now.
+    now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=12)
     sent_at = time.monotonic()
     r = push(link, source_id, token, capdoc_at("cap_vi_typhoon.xml", now))
     assert r.status_code == 200, r.text
@@ -84,13 +86,14 @@ def test_push_update_cancel_reach_manifests(link, boards, capdoc_at):
     again = push(link, source_id, token, capdoc_at("cap_vi_typhoon.xml", now))
     assert again.status_code == 200 and again.json()["id"] == row["id"]
 
-    update = push(link, source_id, token, capdoc_at("cap_vi_typhoon_update.xml", now + timedelta(hours=6), base=datetime.fromisoformat("2025-09-05T08:00:00+07:00")))
+    update = push(link, source_id, token, capdoc_at("cap_vi_typhoon_update.xml", now, base=T_SENT))
     assert update.status_code == 200, update.text
     assert update.json()["status"] == "published" and update.json()["alert_id"] == alert.id
     (updated,) = alerts_of(qn, qn_id)
     assert updated.id == alert.id and updated.level == 5 and updated.headline.startswith("Bão số 3 rất mạnh")
+    assert updated.starts_at == now + timedelta(hours=6) and updated.ends_at == now + timedelta(hours=52)
 
-    cancel = push(link, source_id, token, capdoc_at("cap_vi_typhoon_cancel.xml", now + timedelta(hours=12), base=datetime.fromisoformat("2025-09-05T08:00:00+07:00")))
+    cancel = push(link, source_id, token, capdoc_at("cap_vi_typhoon_cancel.xml", now, base=T_SENT))
     assert cancel.status_code == 200, cancel.text
     assert cancel.json()["status"] == "published"
     assert alerts_of(qn, qn_id) == []
@@ -181,7 +184,7 @@ def test_push_needs_the_sources_token_and_xml(link, capdoc):
 
 def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at):
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    feed = capdoc_at("atom_cap_feed.xml", now, base=datetime.fromisoformat("2025-09-05T08:00:00+07:00"))
+    feed = capdoc_at("atom_cap_feed.xml", now, base=T_SENT)
     feed = feed.replace(b"QN-PCTT-2025-0903-001", b"QN-PCTT-2025-0903-ATOM").replace(b"cap_vi_test.xml", b"linked-test.xml")
     test_doc = capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-ATOM")
     url = feed_server.serve("/cap/atom.xml", feed, "application/atom+xml")
