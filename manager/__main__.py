@@ -58,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--db", type=Path, required=True)
     verify.add_argument("--board", action="append", help="board id (repeatable; default: every board)")
 
-    seal = sub.add_parser("seal-heartbeats", help="checkpoint and delete raw heartbeats older than --keep-days (run daily)")
+    seal = sub.add_parser("seal-heartbeats", help="checkpoint and delete raw heartbeats older than --keep-hours (run hourly)")
     seal.add_argument("--db", type=Path, required=True)
-    seal.add_argument("--keep-days", type=int, default=3, help="days of raw heartbeats to keep (default: 3)")
+    seal.add_argument("--keep-hours", type=float, default=1.0, help="hours of raw heartbeats to keep (default: 1)")
     return parser
 
 

@@ -11,14 +11,20 @@ run's chain verified, largest clock offset) and deletes them: a year of a
 province stays small, and the chain remains verifiable across the pruned part.
 """
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
 from manager import uptime
 from manager.uptime import Beat, Interval
 from protocol.heartbeat import Heartbeat, heartbeat_hash
+from protocol.timebase import VN_TZ
 
 CLOCK_DISPLACED_S = 1.0  # placed_at this far from the corrected board time: the server placed it
+
+
+def _local_day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).astimezone(VN_TZ).date().isoformat()
 
 
 
@@ -155,7 +161,12 @@ def check_run(rows: list[tuple], prev_hash: str | None, prev_seq: int | None) ->
 
 
 def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
-    """Checkpoint and delete the board's raw heartbeats placed before `before` (run in a write transaction)."""
+    """Checkpoint and delete the board's raw heartbeats placed before `before` (run in a write transaction).
+
+    Seals the longest run in seq order wholly placed before `before`, checked
+    against the last checkpoint; while the chain holds, runs of the same local
+    day extend one checkpoint row, so a board costs one row a day.
+    """
     rows = db.execute(
         "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s "
         "FROM heartbeats WHERE board_id = ? AND seq <= "
@@ -168,12 +179,22 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     if not rows:
         return SealResult(0, 0)
     last = db.execute(
-        "SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY first_seq DESC LIMIT 1", [board_id]
+        "SELECT last_seq, last_hash, first_seq, ok, first_placed_at, count, max_clock_offset_s, displaced "
+        "FROM chain_checkpoints WHERE board_id = ? ORDER BY first_seq DESC LIMIT 1", [board_id]
     ).fetchone()
     prev_seq, prev_hash = (last[0], last[1]) if last else (None, None)
     ok, bad_seq, reason = check_run([(r[0], r[1], r[2], r[3]) for r in rows], prev_hash, prev_seq)
     offsets = [abs(r[7] - r[6]) for r in rows]
     displaced = sum(1 for r in rows if abs(r[6] - (r[7] - r[8])) > CLOCK_DISPLACED_S)
+    if ok and last and last[3] and _local_day(last[4]) == _local_day(max(r[6] for r in rows)):
+        # Extend the day's checkpoint: one row per board and day while the chain holds.
+        db.execute(
+            "UPDATE chain_checkpoints SET last_seq = ?, last_hash = ?, count = ?, last_placed_at = max(last_placed_at, ?), "
+            "max_clock_offset_s = ?, displaced = ?, sealed_at = ? WHERE board_id = ? AND first_seq = ?",
+            [rows[-1][0], rows[-1][4], last[5] + len(rows), max(r[6] for r in rows), max(last[6], max(offsets)),
+             last[7] + displaced, now, board_id, last[2]])
+        db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq >= ? AND seq <= ?", [board_id, rows[0][0], rows[-1][0]])
+        return SealResult(0, len(rows))
     db["chain_checkpoints"].insert(dict(
         board_id=board_id, first_seq=rows[0][0], last_seq=rows[-1][0], count=len(rows),
         first_prev_hash=rows[0][5], last_hash=rows[-1][4],

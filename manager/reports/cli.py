@@ -10,7 +10,7 @@ from manager.reports import chain
 def main(db: Database, args) -> int:
     if args.command == "verify-chain":
         return verify(db, args.board)
-    return seal(db, args.keep_days)
+    return seal(db, args.keep_hours)
 
 
 def verify(db: Database, board_ids: list[str] | None) -> int:
@@ -26,9 +26,9 @@ def verify(db: Database, board_ids: list[str] | None) -> int:
     return 1 if bad else 0
 
 
-def seal(db: Database, keep_days: int, now: float | None = None) -> int:
+def seal(db: Database, keep_hours: float, now: float | None = None) -> int:
     now = time.time() if now is None else now
-    before = now - keep_days * 86400
+    before = now - keep_hours * 3600
     total = 0
     for (board_id,) in db.execute("SELECT id FROM boards ORDER BY id").fetchall():
         with db.atomic():

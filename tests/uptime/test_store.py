@@ -92,3 +92,25 @@ def test_thinning_before_sealing_is_kept_in_the_checkpoint(db):
         uptime_store.seal(db, "b1", T0 + 2000, T0 + 3000)
     status = chain.verify(db, "b1")
     assert not status.ok and status.first_bad_seq == 7
+
+
+def test_hourly_seals_of_one_day_share_a_checkpoint(db):
+    c = Chain()
+    send(db, c.run(T0 + 3600, T0 + 4 * 3600, offline=True), T0 + 5 * 3600)
+    for hour in (2, 3, 4):
+        with db.atomic():
+            uptime_store.seal(db, "b1", T0 + hour * 3600, T0 + hour * 3600)
+    rows = db.execute("SELECT first_seq, last_seq, count, ok FROM chain_checkpoints").fetchall()
+    assert rows == [(0, 359, 360, 1)]
+    assert db["heartbeats"].count == 0 and chain.verify(db, "b1").ok
+
+
+def test_seal_command_prunes_and_verify_command_reports(db, capsys):
+    from manager.reports import cli
+
+    c = Chain()
+    send(db, c.run(T0, T0 + 600, offline=True), T0 + 600)
+    assert cli.seal(db, keep_hours=1, now=T0 + 600 + 3600) == 0
+    assert db["heartbeats"].count == 0
+    assert cli.verify(db, None) == 0
+    assert "b1: OK (20 heartbeats)" in capsys.readouterr().out
