@@ -93,6 +93,10 @@ def test_push_update_cancel_reach_manifests(link, boards, capdoc_at):
     assert updated.id == alert.id and updated.level == 5 and updated.headline.startswith("Bão số 3 rất mạnh")
     assert updated.starts_at == now + timedelta(hours=6) and updated.ends_at == now + timedelta(hours=52)
 
+    # A board that connects later still gets the warning while it has not expired.
+    late_id, late = make_board(link, QN_WARD, "Bảng kết nối muộn")
+    assert [a.id for a in alerts_of(late, late_id)] == [alert.id]
+
     cancel = push(link, source_id, token, capdoc_at("cap_vi_typhoon_cancel.xml", now, base=T_SENT))
     assert cancel.status_code == 200, cancel.text
     assert cancel.json()["status"] == "published"
@@ -223,18 +227,26 @@ def test_background_poller_reads_due_sources(link, feed_server, capdoc_at):
     link.admin.post(f"/api/v1/alerts/{items[0]['alert_id']}/withdraw").raise_for_status()
 
 
-def test_feed_that_times_out_is_recorded_and_the_manager_carries_on(link, feed_server, capdoc):
-    url = feed_server.serve("/slow.xml", capdoc("cap_vi_test.xml"), delay_s=3)
+def test_feed_that_times_out_is_recorded_and_nothing_published_is_lost(link, boards, feed_server, capdoc_at):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    doc = capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-SLOW")
+    url = feed_server.serve("/slow.xml", doc)
     source_id, _ = make_source(link, "Nguồn chậm", url=url, poll_interval_s=3600, timeout_s=0.5)
+    assert link.admin.post(f"/api/v1/sources/{source_id}/poll").json()["last_error"] is None
+    (item,) = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert item["status"] == "published"
+
+    feed_server.serve("/slow.xml", doc, delay_s=3)
     t0 = time.monotonic()
     r = link.admin.post(f"/api/v1/sources/{source_id}/poll")
     assert r.status_code == 200 and time.monotonic() - t0 < 3
     source = r.json()
-    assert "timed out" in source["last_error_at"] or source["last_error"]
-    assert "Hết thời gian chờ" in source["last_error"]
+    assert "Hết thời gian chờ" in source["last_error"] and source["last_error_at"]
     events = link.admin.get("/api/v1/source-events", params={"source_id": source_id}).json()
-    assert events and events[0]["level"] == "error" and "timed out" in events[0]["message_en"]
-    assert link.admin.get("/api/v1/sources").status_code == 200  # still serving
+    assert events[0]["level"] == "error" and "timed out after 0.5 s" in events[0]["message_en"]
+    # The warning published before the failure is still on the test board's manifest.
+    assert item["alert_id"] in [a.id for a in alerts_of(*reversed(boards["qn_test"]))]
+    link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
 
 def test_unreadable_feeds_are_recorded(link, feed_server, capdoc):
