@@ -137,7 +137,8 @@ def board_for_request(request: Request, board_id: str) -> dict:
     if not token:
         raise Unauthorized("Thiếu mã truy cập của bảng tin", "board token required")
     with request.app.state.store.read() as db:
-        rows = list(db.query("SELECT * FROM boards WHERE token_hash = ?", [hash_token(token)]))
+        cursor = db.conn.execute("SELECT * FROM boards WHERE token_hash = ?", [hash_token(token)])
+        rows = [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
     if not rows or rows[0]["revoked_at"]:
         raise Unauthorized("Mã truy cập của bảng tin không đúng hoặc đã bị thu hồi", "invalid or revoked board token")
     board = rows[0]
