@@ -27,10 +27,13 @@ class LayoutView(FloatLayout):
         self.layout = layout
         self.zones: dict[str, object] = {}
         with self.canvas.before:
-            Color(*hex_rgba(layout.background))
-            self._bg = Rectangle(pos=self.pos, size=self.size)
+            # Skipped when the zones tile the whole screen: one full-screen fill less per frame.
+            covered = sum(z.w * z.h for z in layout.zones) >= 0.999
+            Color(*hex_rgba(layout.background, 0 if covered else 1))
+            self._bg = Rectangle(pos=self.pos, size=(0, 0) if covered else self.size)
+        self._covered = covered
         self.bind(pos=lambda *a: setattr(self._bg, "pos", self.pos),
-                  size=lambda *a: setattr(self._bg, "size", self.size))
+                  size=lambda *a: setattr(self._bg, "size", (0, 0) if self._covered else self.size))
         for zone in layout.zones:
             cls = ZONE_CLASSES[zone.kind]
             extra = {"title": title} if zone.kind == ZoneKind.header else {}
