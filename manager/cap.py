@@ -325,6 +325,8 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
                        "CAP message has no targetable area (VN-UNIT geocode, polygon or circle)")
     starts = info.effective or alert.sent
     ends = info.expires or starts + default_duration
+    if ends <= starts:
+        raise CapError("invalid", "Thời điểm hết hạn <expires> không sau thời điểm hiệu lực", "<expires> is not after the start")
     if ends <= now:
         raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}")
     body = "\n\n".join(part for part in (info.description, info.instruction) if part)

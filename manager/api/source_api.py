@@ -97,7 +97,13 @@ async def push_cap(source_id: int, request: Request):
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap.MAX_DOCUMENT_BYTES:
         raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
-    data = await request.body()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap.MAX_DOCUMENT_BYTES:
+            raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
+        chunks.append(chunk)
+    data = b"".join(chunks)
     return await run_in_threadpool(_receive_push, request, source_id, token, data)
 
 

@@ -19,8 +19,8 @@ from sqlite_utils import Database
 from layouts import builtin_layouts
 from manager import alerts, audit, content, units
 from manager.auth import Principal, in_scope, require_role
-from manager.cap import CapError, Mapped, map_alert, parse_cap
-from manager.errors import BadInput, Conflict, NotFound
+from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
+from manager.errors import AppError, BadInput, Conflict, NotFound
 from manager.sources.base import InboundItem
 from protocol.manifest import ItemKind
 from protocol.timebase import iso, utcnow
@@ -110,7 +110,7 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
         _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))))
         _supersede(db, mapped)
         if source["mode"] == "auto":
-            changed = _apply_cap(db, inbox_id, mapped, system_principal(source))
+            changed = _apply_safely(db, inbox_id, source, mapped, system_principal(source))
     elif source["mode"] == "auto" and source["config"].get("playlist_id"):
         _accept_news(db, inbox_id, system_principal(source), AcceptIn(playlist_id=source["config"]["playlist_id"]))
         changed = True
@@ -162,15 +162,27 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
     if mapped.action == "update" and targets:
         for alert_id in targets:
             changes = dict(fields)
-            if not (changes["area"]["units"] or changes["area"]["polygons"] or changes["area"]["circles"]):
+            if area_is_empty(changes["area"]):
                 changes.pop("area")  # an Update without its own area keeps the boards it had
             alerts.update(db, alert_id, principal, **changes)
         _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"Đã cập nhật cảnh báo: {', '.join(targets)}",
              decided_by=principal.user_id, decided_at=now)
         return True
+    if mapped.action == "update" and area_is_empty(fields["area"]):
+        _set(db, inbox_id, status="skipped", reason="Không có cảnh báo nào để cập nhật, và bản tin không có vùng nhắm", decided_at=now)
+        return False
     created = alerts.create(db, external_id=row["external_id"], principal=principal, **fields)
     _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now)
     return True
+
+
+def _apply_safely(db: Database, inbox_id: int, source: dict, mapped: Mapped, principal: Principal) -> bool:
+    """`_apply_cap`, with a refusal recorded on the item instead of undoing the whole transaction."""
+    try:
+        return _apply_cap(db, inbox_id, mapped, principal)
+    except AppError as exc:
+        _refuse(db, inbox_id, source, CapError("not_applied", exc.message_vi, exc.message_en))
+        return False
 
 
 def _check_alert_scope(db: Database, principal: Principal, mapped: Mapped) -> None:
@@ -201,7 +213,8 @@ def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, no
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
         _check_alert_scope(db, principal, mapped)
-        changed = _apply_cap(db, inbox_id, mapped, principal)
+        source = db["sources"].get(row["source_id"])
+        changed = _apply_safely(db, inbox_id, source, mapped, principal)
         audit.record(db, principal, "accept", "inbox", str(inbox_id), cap_action=mapped.action)
         return get(db, inbox_id), changed
     require_role(principal, "editor", "approver")
