@@ -54,7 +54,7 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     return PairingStatus(state=PairingState.claimed, board_id=pairing["board_id"], token=token)
 
 
-def claim(db: Database, code: str, claim: PairingClaim, now: float) -> dict:
+def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = 30) -> dict:
     pairing = _pairing(db, code)
     if pairing["board_id"] is not None:
         raise Conflict("Mã này đã được ghép với một bảng tin", "this code is already claimed")
@@ -64,6 +64,6 @@ def claim(db: Database, code: str, claim: PairingClaim, now: float) -> dict:
     height = claim.height or pairing["height"] or 1080
     board = boards.create(db, name=claim.name, unit_code=claim.unit_code, unit_catalogue=claim.unit_catalogue,
                           board_class=claim.board_class, width=width, height=height, orientation=claim.orientation,
-                          lat=claim.lat, lon=claim.lon, is_test=claim.is_test)
+                          lat=claim.lat, lon=claim.lon, is_test=claim.is_test, heartbeat_interval_s=heartbeat_interval_s)
     db.execute("UPDATE pairings SET board_id = ? WHERE code = ?", [board["id"], code])
     return board

@@ -58,7 +58,7 @@ def claim_board(code: str, body: PairingClaim, request: Request, principal: Prin
     require_role(principal, "editor", "approver")
     with request.app.state.store.write() as db:
         require_scope(db, principal, body.unit_catalogue or units.current_catalogue(db), body.unit_code)
-        board = pairing.claim(db, code, body, request.app.state.clock.time())
+        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s)
         audit.record(db, principal, "pair", "board", board["id"], code=code, unit=body.unit_code)
     _changed(request)
     return boards.public(board)
