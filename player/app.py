@@ -64,6 +64,10 @@ def run(config: Config, started: float | None = None) -> None:
         """Named after `player.kv`, which Kivy loads from this folder."""
 
         title = "Bảng tin"
+        use_kivy_settings = False
+
+        def open_settings(self, *args):
+            return False  # F1 must not open a settings panel on a public screen
 
         def build(self):
             fonts.register()
@@ -200,6 +204,7 @@ def run(config: Config, started: float | None = None) -> None:
                 if worker is not None:
                     worker.stop()
             self.watcher.stop()
+            self.notifier.close()
             self.io.shutdown(wait=True)
 
     PlayerApp().run()

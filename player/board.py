@@ -6,6 +6,7 @@ no network or disk I/O itself: that goes to the `io` executor.
 """
 import logging
 import subprocess
+import time
 from concurrent.futures import Executor
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from player.screen.overlays import spaced_code
 from player.screen.stage import LayoutView, Stage
 from protocol.heartbeat import DisplayState
 from protocol.layout import Layout
-from protocol.manifest import Item, Manifest
+from protocol.manifest import Item, ItemKind, Manifest
 from protocol.pairing import PairingCode
 from protocol.playlog import PlayOutcome, PlayRecord
 
@@ -51,6 +52,7 @@ class Board:
         self._hb_interval = 0
         self._shot_event = None
         self._shot_interval = 0
+        self._alert_showing: tuple | None = None
         self.refresh_trigger = Clock.create_trigger(self.refresh, 0)
         self.idle_clock = Clock.schedule_interval(self._tick_idle, 1)
 
@@ -127,6 +129,7 @@ class Board:
 
     def _apply(self, prog: programme.Programme) -> None:
         stage = self.stage
+        self._log_alert(prog.alerts[0] if prog.alerts else None)
         stage.emergency.show(prog.alerts)
         stage.show(stage.emergency, bool(prog.alerts))
         if prog.operating != self.operating:
@@ -153,6 +156,20 @@ class Board:
         stage.show(stage.idle, prog.empty)
         stage.idle.title = self.title()
         stage.idle.tick(self.clock.now())
+
+    def _log_alert(self, alert) -> None:
+        """The play log records each alert's time on screen, like any item."""
+        showing = self._alert_showing
+        if showing is not None and (alert is None or showing[0] != alert.id):
+            alert_id, started, t0 = showing
+            self._alert_showing = None
+            if self.reports is not None:
+                duration = round(time.monotonic() - t0, 3)
+                self.io.submit(self.reports.append_play, lambda seq: PlayRecord(
+                    seq=seq, item=alert_id, alert=alert_id, zone="emergency", kind=ItemKind.bulletin,
+                    started_at=started, duration_s=duration))
+        if alert is not None and self._alert_showing is None:
+            self._alert_showing = (alert.id, self.clock.now(), time.monotonic())
 
     def _tick_idle(self, dt) -> None:
         if self.stage.idle in self.stage.visible:

@@ -84,3 +84,41 @@ def test_idle_screen_without_content(run_player, xdisplay, tmp_path):
         return sum(1 for p in shot.get_flattened_data() if p[0] > 200 and p[1] > 170 and p[2] < 80) > 500
 
     wait_for(clock_pixels, 5, message="the idle clock")
+
+
+def test_dark_outside_operating_hours(run_player, xdisplay, tmp_path):
+    from datetime import timedelta
+
+    from protocol.manifest import OperatingWindow
+    from protocol.timebase import VN_TZ, utcnow
+
+    data = tmp_path / "night"
+    blobs = [jpeg_bytes(RED)]
+    seed_cache(data, blobs)
+    local = utcnow().astimezone(VN_TZ)
+    window = OperatingWindow(start=(local + timedelta(hours=2)).strftime("%H:%M"),
+                             end=(local + timedelta(hours=3)).strftime("%H:%M"))
+    m = manifest(blobs)
+    m = m.model_copy(update={"board": m.board.model_copy(update={"operating_hours": [window]})}).with_version()
+    manager = closed_port_url()
+    StateStore(data).save_identity(Identity("b1", "tok", manager))
+    StateStore(data).save_manifest(m)
+    marker = tmp_path / "display-off"
+    run_player(data, "--manager", manager, "--heartbeat-s", "1", "--display-off-command", f"touch {marker}")
+    wait_for(marker.exists, 10, message="the display-off command")
+    shot = grab(xdisplay)
+    assert max(max(p) for p in shot.get_flattened_data()) < 10, "the screen is not dark"
+
+    def states():
+        if not (data / "reports.db").exists():
+            return []
+        db = sqlite3.connect(data / "reports.db")
+        try:
+            return [r[0] for r in db.execute("SELECT body FROM outbox WHERE kind = 'heartbeat'")]
+        except sqlite3.OperationalError:
+            return []
+        finally:
+            db.close()
+
+    bodies = wait_for(states, 10, message="a heartbeat")
+    assert all('"display_state":"scheduled_off"' in b for b in bodies)
