@@ -10,6 +10,7 @@ and register it (one line in `registry.BUILTIN`, or an entry point in the
 group `bangtin.source_adapters` of your own package). Adapters do no
 database work and hold no state between calls.
 """
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -64,6 +65,8 @@ class Fetcher:
         self.max_bytes = max_bytes
 
     def get(self, url: str, timeout_s: float, headers: dict | None = None) -> bytes:
+        # requests' timeout bounds each socket wait; the deadline bounds the whole answer (a server trickling bytes).
+        deadline = time.monotonic() + 3 * timeout_s
         try:
             with self.session.get(url, timeout=timeout_s, headers=headers or {}, stream=True) as response:
                 if response.status_code >= 400:
@@ -74,6 +77,8 @@ class Fetcher:
                     if size > self.max_bytes:
                         raise SourceError(f"Dữ liệu từ nguồn quá lớn (> {self.max_bytes} byte): {url}", f"source sent more than {self.max_bytes} bytes: {url}")
                     chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise SourceError(f"Nguồn trả dữ liệu quá chậm (> {3 * timeout_s:g} s): {url}", f"source too slow (over {3 * timeout_s:g} s): {url}")
                 return b"".join(chunks)
         except requests.Timeout as exc:
             raise SourceError(f"Hết thời gian chờ ({timeout_s:g} s) khi đọc {url}", f"timed out after {timeout_s:g} s reading {url}") from exc

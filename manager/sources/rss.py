@@ -1,5 +1,6 @@
 """RSS and Atom news feeds (feedparser): ordinary announcements, not emergency alerts."""
 import calendar
+import re
 from datetime import datetime, timezone
 
 import feedparser
@@ -15,6 +16,9 @@ def _time(entry) -> datetime | None:
 
 def items_from_feed(data: bytes) -> list[InboundItem]:
     # feedparser never fetches here: it gets bytes, so it cannot reach the network or the disk.
+    # It does not expand entities either, but a feed that declares any is hostile or broken: refuse it.
+    if b"<!ENTITY" in data:
+        raise SourceError("Nguồn RSS/Atom có khai báo thực thể (ENTITY), bị từ chối", "RSS/Atom feed declares entities: refused")
     feed = feedparser.parse(data)
     if feed.bozo and not feed.entries:
         raise SourceError(f"Nguồn RSS/Atom không đọc được: {feed.bozo_exception}", f"unreadable RSS/Atom feed: {feed.bozo_exception}")
@@ -31,8 +35,6 @@ def items_from_feed(data: bytes) -> list[InboundItem]:
 
 def _plain(html: str) -> str:
     """feedparser already sanitises HTML; boards show text, so drop the remaining tags."""
-    import re
-
     return re.sub(r"\s+\n", "\n", re.sub(r"<[^>]+>", "", html)).strip()
 
 

@@ -255,6 +255,7 @@ def test_unreadable_feeds_are_recorded(link, feed_server, capdoc):
         "/broken-atom.xml": (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", "cap", "Atom"),
         "/not-json": (b"<html>oops</html>", "json-feed", "JSON"),
         "/missing": (None, "rss", "HTTP 404"),
+        "/rss-bomb": (capdoc("bad_entity_bomb.xml").replace(b"<alert", b"<rss><channel><item><title>&lol9;</title></item></channel></rss><x"), "rss", "ENTITY"),
     }
     for path, (body, adapter, expect) in cases.items():
         url = feed_server.serve(path, body) if body is not None else feed_server.base_url + path
