@@ -19,8 +19,8 @@ The rules, decided once here and documented in docs/uptime.md:
   error inside its hours is not on screen.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Iterable, NamedTuple, Sequence
 
 from protocol.timebase import VN_TZ
 
@@ -30,8 +30,7 @@ STATES = ("on", "scheduled_off", "error", "offline")
 Segment = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class Beat:
+class Beat(NamedTuple):
     """What compaction needs from one stored heartbeat."""
 
     placed_at: float
@@ -40,8 +39,7 @@ class Beat:
     interval_s: float
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):  # a tuple: a year of a province's intervals loads fast
     start: float
     end: float
     state: str  # on | scheduled_off | error | offline
@@ -179,10 +177,6 @@ def with_offline(intervals: Sequence[Interval], start: float, end: float) -> lis
     return merge(out)
 
 
-def _local_midnight(day: date) -> float:
-    return datetime.combine(day, time(0), VN_TZ).timestamp()
-
-
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
@@ -200,20 +194,21 @@ def operating_segments(hours: Sequence, start: float, end: float) -> list[Segmen
         return []
     if not hours:
         return [(start, end)]
-    first = datetime.fromtimestamp(start, timezone.utc).astimezone(VN_TZ).date() - timedelta(days=1)
-    last = datetime.fromtimestamp(end, timezone.utc).astimezone(VN_TZ).date()
+    # Vietnam has kept UTC+7 without daylight saving since 1975: one offset for the whole span.
+    offset = datetime.fromtimestamp(start, timezone.utc).astimezone(VN_TZ).utcoffset().total_seconds()
+    windows = []
+    for w in hours:
+        s, e = _minutes(w.start), _minutes(w.end)
+        windows.append((set(w.weekdays), 60 * s, 60 * (e + 24 * 60 if e <= s else e)))
     segments = []
-    day = first
-    while day <= last:
-        midnight = _local_midnight(day)
-        for w in hours:
-            if day.isoweekday() not in w.weekdays:
-                continue
-            s, e = _minutes(w.start), _minutes(w.end)
-            if e <= s:
-                e += 24 * 60
-            segments.append((max(start, midnight + 60 * s), min(end, midnight + 60 * e)))
-        day += timedelta(days=1)
+    for day in range(int((start + offset) // 86400) - 1, int((end + offset) // 86400) + 1):
+        midnight = day * 86400 - offset
+        weekday = (day + 3) % 7 + 1  # 1 January 1970 was a Thursday
+        for weekdays, s, e in windows:
+            if weekday in weekdays:
+                lo, hi = max(start, midnight + s), min(end, midnight + e)
+                if hi > lo:
+                    segments.append((lo, hi))
     return _union(segments)
 
 
@@ -230,26 +225,95 @@ def _overlap(a: Sequence[Segment], b: Sequence[Segment]) -> float:
     return total
 
 
+def _overlap_each(spans: Sequence[Segment], ops: Sequence[Segment]) -> list[float]:
+    """For sorted, non-overlapping `spans`, each one's overlap with `ops`, in one sweep."""
+    out, j = [], 0
+    for s, e in spans:
+        while j < len(ops) and ops[j][1] <= s:
+            j += 1
+        total, k = 0.0, j
+        while k < len(ops) and ops[k][0] < e:
+            total += min(e, ops[k][1]) - max(s, ops[k][0])
+            k += 1
+        out.append(total)
+    return out
+
+
 def availability(intervals: Sequence[Interval], operating: Sequence[Segment], window: Segment) -> Availability:
     """On-screen and connected time over the operating time in `window`, and the outages.
 
     `intervals` are covered intervals (as from `compact`, sorted); `operating`
-    the board's operating segments covering at least `window`.
+    the board's operating segments covering at least `window`. One pass, no
+    sampling: exact to the float second.
     """
     start, end = window
     ops = [(max(s, start), min(e, end)) for s, e in operating if e > start and s < end]
-    timeline = with_offline(intervals, start, end)
-    on = [(iv.start, iv.end) for iv in timeline if iv.state == "on"]
-    connected = _union((iv.start, iv.end) for iv in timeline if iv.connected)
-    outages = []
-    for iv in merge(Interval(iv.start, iv.end, iv.state, False) for iv in timeline if iv.state != "on"):
-        counted = _overlap([(iv.start, iv.end)], ops)
-        if counted > 0:
-            outages.append(Outage(iv.start, iv.end, iv.state, counted))
+    on: list = []
+    connected: list = []
+    bad: list = []  # [start, end, state] runs not on screen: gaps (offline), error, scheduled_off
+    cursor = start
+    # The hot loop of a year's report: plain comparisons, no helper calls.
+    for iv_start, iv_end, state, is_connected in intervals:
+        s = iv_start if iv_start > start else start
+        e = iv_end if iv_end < end else end
+        if e <= s:
+            continue
+        if s > cursor:
+            if bad and bad[-1][1] == cursor and bad[-1][2] == "offline":
+                bad[-1][1] = s
+            else:
+                bad.append([cursor, s, "offline"])
+        if state == "on":
+            if on and on[-1][1] == s:
+                on[-1][1] = e
+            else:
+                on.append([s, e])
+        elif bad and bad[-1][1] == s and bad[-1][2] == state:
+            bad[-1][1] = e
+        else:
+            bad.append([s, e, state])
+        if is_connected:
+            if connected and connected[-1][1] == s:
+                connected[-1][1] = e
+            else:
+                connected.append([s, e])
+        cursor = e
+    if cursor < end:
+        if bad and bad[-1][1] == cursor and bad[-1][2] == "offline":
+            bad[-1][1] = end
+        else:
+            bad.append([cursor, end, "offline"])
+    counted = _overlap_each([(b[0], b[1]) for b in bad], ops)
+    outages = [Outage(b[0], b[1], b[2], c) for b, c in zip(bad, counted) if c > 0]
     return Availability(
         window=(start, end),
         operating_s=sum(e - s for s, e in ops),
         on_screen_s=_overlap(on, ops),
         connected_s=_overlap(connected, ops),
+        outages=outages,
+    )
+
+
+def combine(parts: Sequence[Availability | None]) -> Availability | None:
+    """One availability from those of consecutive, touching windows (e.g. the months of a year).
+
+    Times add up; an outage running across a boundary is joined back into one.
+    """
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    outages: list[Outage] = []
+    for p in present:
+        for o in p.outages:
+            last = outages[-1] if outages else None
+            if last is not None and last.end == o.start and last.state == o.state:
+                outages[-1] = Outage(last.start, o.end, o.state, last.counted_s + o.counted_s)
+            else:
+                outages.append(o)
+    return Availability(
+        window=(present[0].window[0], present[-1].window[1]),
+        operating_s=sum(p.operating_s for p in present),
+        on_screen_s=sum(p.on_screen_s for p in present),
+        connected_s=sum(p.connected_s for p in present),
         outages=outages,
     )

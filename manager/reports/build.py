@@ -100,17 +100,26 @@ def availabilities(db: Database, boards: list[dict], start: float, end: float, n
     stored = uptime_store.intervals_by_board(db, ids, start, min(end, now))
     whole: dict[str, uptime.Availability | None] = {}
     parts: list[dict] = [{} for _ in sub_periods]
+    # Sub-periods that partition the period are measured once, and the whole added up from them.
+    partition = bool(sub_periods) and sub_periods[0][0] == start and sub_periods[-1][1] == end and all(
+        a[1] == b[0] for a, b in zip(sub_periods, sub_periods[1:]))
     for board in boards:
         span = spans.get(board["id"])
         slicer = _Slicer(stored[board["id"]])
         hours = hours_of(board)
-        for target, (s, e) in [(whole, (start, end))] + list(zip(parts, sub_periods)):
+
+        def measure(s: float, e: float) -> uptime.Availability | None:
             lo, hi = max(s, span[0]) if span else s, min(e, now)
             if span is None or hi <= lo:
-                target[board["id"]] = None
-                continue
-            ops = uptime.operating_segments(hours, lo, hi)
-            target[board["id"]] = uptime.availability(slicer.window(lo, hi), ops, (lo, hi))
+                return None
+            return uptime.availability(slicer.window(lo, hi), uptime.operating_segments(hours, lo, hi), (lo, hi))
+
+        for target, (s, e) in zip(parts, sub_periods):
+            target[board["id"]] = measure(s, e)
+        if partition:
+            whole[board["id"]] = uptime.combine([target[board["id"]] for target in parts])
+        else:
+            whole[board["id"]] = measure(start, end)
     return whole, parts
 
 
@@ -198,7 +207,8 @@ def _sub_periods(period: Period) -> list[tuple[str, float, float]]:
             p = Period(d.isoformat(), f"{d:%d/%m}", d, d)
             out.append((p.label_vi, p.start, p.end))
         return out
-    return [(m.key, m.start, m.end) for m in period.months()]
+    # Months, the first and last cut to the period (a custom period need not start on the 1st).
+    return [(m.key, max(m.start, period.start), min(m.end, period.end)) for m in period.months()]
 
 
 def board_daily(db: Database, board: dict, period: Period, now: float) -> list[dict]:

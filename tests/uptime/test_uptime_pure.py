@@ -99,3 +99,17 @@ def test_availability_excludes_time_outside_operating_hours():
 def test_no_operating_time_gives_no_figure():
     av = availability([], [], (T0, T0 + 3600))
     assert av.on_screen_pct is None and av.connected_pct is None
+
+
+def test_combined_days_equal_the_whole_period_and_join_outages_across_midnight():
+    from manager.uptime import combine
+
+    hours = [OperatingWindow(start="20:00", end="04:00")]
+    seq = beats(T0 + 20 * 3600, 100) + beats(T0 + 26 * 3600, 200)  # dark from about 20:51 to 02:00 next day
+    ivs = compact(seq)
+    whole_window = (T0, T0 + 2 * 86400)
+    whole = availability(ivs, operating_segments(hours, *whole_window), whole_window)
+    days = [(T0 + k * 86400, T0 + (k + 1) * 86400) for k in range(2)]
+    parts = combine([availability(ivs, operating_segments(hours, *d), d) for d in days])
+    assert parts == whole
+    assert any(o.start < T0 + 86400 < o.end for o in whole.outages), "one outage across midnight"
