@@ -10,6 +10,7 @@ and register it (one line in `registry.BUILTIN`, or an entry point in the
 group `bangtin.source_adapters` of your own package). Adapters do no
 database work and hold no state between calls.
 """
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,10 +60,19 @@ class InboundItem:
 class Fetcher:
     """HTTP GET with a timeout and a size limit; every failure is a SourceError."""
 
-    def __init__(self, session: requests.Session | None = None, max_bytes: int = 5_000_000):
-        self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
+    def __init__(self, max_bytes: int = 5_000_000):
         self.max_bytes = max_bytes
+        self._local = threading.local()  # requests sessions are not shared between threads
+        self._sessions: list[requests.Session] = []
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            self._sessions.append(session)
+        return session
 
     def get(self, url: str, timeout_s: float, headers: dict | None = None) -> bytes:
         # requests' timeout bounds each socket wait; the deadline bounds the whole answer (a server trickling bytes).
@@ -86,7 +96,8 @@ class Fetcher:
             raise SourceError(f"Không kết nối được nguồn {url}: {exc}", f"cannot reach {url}: {exc}") from exc
 
     def close(self) -> None:
-        self.session.close()
+        for session in self._sessions:
+            session.close()
 
 
 class Adapter(Protocol):

@@ -3,8 +3,11 @@
 A source that fails (timeout, HTTP error, unreadable feed, an adapter bug)
 costs one log line, a `source_events` row and its `last_error`; the loop and
 the manager carry on, and items already in the inbox or published stay as
-they are. Each item is stored in its own transaction.
+they are. Each item is stored in its own transaction. Sources are read by a
+small pool of threads, so a source that times out never delays a warning from
+another.
 """
+import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
@@ -15,6 +18,7 @@ from manager.sources.base import Fetcher, SourceError
 from protocol.timebase import iso
 
 log = logging.getLogger("bangtin.manager.sources")
+WORKERS = 4  # sources read at the same time
 
 
 class Poller:
@@ -26,6 +30,9 @@ class Poller:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="source-poll")
+        self._busy: set[int] = set()
+        self._lock = threading.Lock()
         self.http = Fetcher()
 
     def start(self) -> None:
@@ -37,6 +44,7 @@ class Poller:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self.http.close()
 
     def poke(self) -> None:
@@ -49,14 +57,27 @@ class Poller:
             self._wake.wait(self.tick_s)
             self._wake.clear()
 
-    def poll_due(self) -> int:
+    def poll_due(self, wait: bool = False) -> int:
+        """Start polling every due source not already being polled; a slow one never holds up the others."""
         with self.store.read() as db:
             sources = store.due(db, iso(self.clock.now()))
+        futures = []
         for source in sources:
-            if self._stop.is_set():
-                break
+            with self._lock:
+                if self._stop.is_set() or source["id"] in self._busy:
+                    continue
+                self._busy.add(source["id"])
+            futures.append(self._pool.submit(self._poll_then_release, source))
+        if wait:
+            concurrent.futures.wait(futures)
+        return len(futures)
+
+    def _poll_then_release(self, source: dict) -> None:
+        try:
             self.poll(source)
-        return len(sources)
+        finally:
+            with self._lock:
+                self._busy.discard(source["id"])
 
     def poll(self, source: dict) -> int:
         """Read one source and store what it offers; returns how many items were new."""

@@ -129,7 +129,7 @@ def test_poller_records_adapter_bugs_and_unknown_adapters(tmp_path, monkeypatch,
 
     monkeypatch.setattr(registry, "BUILTIN", [*registry.BUILTIN, BrokenAdapter])
     poller = Poller(s, FixedClock(datetime.now(timezone.utc)), on_change=lambda: None)
-    assert poller.poll_due() == 1
+    assert poller.poll_due(wait=True) == 1
     with s.read() as db:
         got = store.get(db, src["id"])
     assert "ZeroDivisionError" in got["last_error"]
@@ -137,7 +137,7 @@ def test_poller_records_adapter_bugs_and_unknown_adapters(tmp_path, monkeypatch,
     monkeypatch.setattr(registry, "BUILTIN", [b for b in registry.BUILTIN if b is not BrokenAdapter])
     with s.write() as db:
         db["sources"].update(src["id"], {"last_polled_at": None})
-    poller.poll_due()
+    poller.poll_due(wait=True)
     with s.read() as db:
         assert "no adapter" in store.events(db, src["id"])[0]["message_en"]
     poller.stop()

@@ -213,10 +213,13 @@ def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at
 
 def test_background_poller_reads_due_sources(link, feed_server, capdoc_at):
     now = datetime.now(timezone.utc).replace(microsecond=0)
+    # A source that hangs for its whole timeout must not hold up the warning from the next one.
+    slow_id, _ = make_source(link, "Nguồn treo", url=feed_server.serve("/hang.xml", b"<x/>", delay_s=4), poll_interval_s=1, timeout_s=4)
+    time.sleep(0.3)
     doc = capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-POLLER")
     url = feed_server.serve("/cap/one.xml", doc)
     source_id, _ = make_source(link, "Quảng Ninh - tự đọc", url=url, poll_interval_s=1)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
         if items:
@@ -224,6 +227,7 @@ def test_background_poller_reads_due_sources(link, feed_server, capdoc_at):
         time.sleep(0.2)
     assert [i["status"] for i in items] == ["published"]
     link.admin.patch(f"/api/v1/sources/{source_id}", json={"enabled": False}).raise_for_status()
+    link.admin.patch(f"/api/v1/sources/{slow_id}", json={"enabled": False}).raise_for_status()
     link.admin.post(f"/api/v1/alerts/{items[0]['alert_id']}/withdraw").raise_for_status()
 
 
