@@ -139,7 +139,10 @@ def list_inbox(request: Request, status: str | None = None, source_id: int | Non
 def get_inbox_item(inbox_id: int, request: Request, principal: Principal = Who):
     require_role(principal, "editor", "approver", "auditor")
     with request.app.state.store.read() as db:
-        return inbox.get(db, inbox_id)
+        item = inbox.get(db, inbox_id)
+        if item["alert_id"]:
+            item["delivery"] = inbox.delivery(db, item["alert_id"])
+        return item
 
 
 @router.post("/inbox/{inbox_id}/accept")

@@ -250,3 +250,18 @@ def reject(db: Database, principal: Principal, inbox_id: int, data: RejectIn) ->
          decided_at=iso(utcnow()))
     audit.record(db, principal, "reject", "inbox", str(inbox_id), reason=data.reason)
     return get(db, inbox_id)
+
+
+def delivery(db: Database, alert_id: str) -> list[dict]:
+    """Every board the alert targets, with when it first reported the alert on screen (None: not yet)."""
+    alert = alerts.get(db, alert_id)
+    acks = dict(db.execute("SELECT board_id, first_seen_at FROM alert_acks WHERE alert_id = ?", [alert_id]).fetchall())
+    out = []
+    for board in db.query("SELECT * FROM boards WHERE revoked_at IS NULL ORDER BY id"):
+        ancestry = units.ancestors(db, board["unit_catalogue"], board["unit_code"])
+        if alerts.targets_board(alert["area"], bool(alert["test"]), board, ancestry):
+            seen = acks.get(board["id"])
+            out.append({"board_id": board["id"], "name": board["name"], "unit_code": board["unit_code"],
+                        "is_test": bool(board["is_test"]), "last_seen_at": board["last_seen_at"],
+                        "acknowledged_at": seen})
+    return out

@@ -125,6 +125,11 @@ def test_acknowledgement_is_visible(link, boards, capdoc_at):
     r = client.post(f"/api/v1/boards/{board_id}/heartbeats", json={"heartbeats": [hb.model_dump(mode="json")]})
     assert r.status_code == 200, r.text
     assert link.admin.get(f"/api/v1/alerts/{alert_id}").json()["acknowledged_by"] == [board_id]
+    # The inbox item lists every targeted board (only the test group here) and which ones acknowledged.
+    item = push(link, source_id, token, doc).json()
+    delivery = {d["board_id"]: d for d in link.admin.get(f"/api/v1/inbox/{item['id']}").json()["delivery"]}
+    assert set(delivery) == {board_id}  # the one test board in Quảng Ninh
+    assert delivery[board_id]["acknowledged_at"] is not None
 
 
 def test_approval_first(link, boards, capdoc_at):
