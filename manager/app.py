@@ -3,6 +3,7 @@ import logging
 
 from fastapi import FastAPI
 
+from manager import console
 from manager.api import admin_api, board_api, report_api, source_api
 from manager.assets import AssetStore
 from manager.clock import Clock
@@ -32,7 +33,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.changes = ChangeFeed()
     app.state.assets = AssetStore(settings.assets_path)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days)
-    install_handlers(app)
+    install_handlers(app, console.render_error)
+    console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
     app.include_router(board_api.router)
     app.include_router(admin_api.router)
     app.include_router(report_api.router)

@@ -205,7 +205,25 @@ def m005_source_link_pushes(db: Database) -> None:
     )
 
 
-MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes]
+def m006_console_sessions(db: Database) -> None:
+    # The editors' console (issue 4): server-side sessions (only a hash of the cookie is kept)
+    # and failed logins, counted per username and address for the rate limit.
+    _run(
+        db,
+        """
+        CREATE TABLE console_sessions (
+            id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_at REAL NOT NULL, expires_at REAL NOT NULL);
+        CREATE INDEX console_sessions_user ON console_sessions(user_id);
+        CREATE TABLE login_failures (key TEXT NOT NULL, at REAL NOT NULL);
+        CREATE INDEX login_failures_key ON login_failures(key, at)
+        """
+    )
+
+
+MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
+              m006_console_sessions]
 
 
 def applied(db: Database) -> set[str]:

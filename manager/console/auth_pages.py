@@ -1,0 +1,80 @@
+"""Logging in and out; the dashboard."""
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from manager import auth
+from manager.console import sessions, status
+from manager.console.forms import form_of
+from manager.console.views import redirect, render
+from manager.i18n import text
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(value: str | None) -> str:
+    # Only paths on this site: never an absolute URL or a scheme-relative one.
+    return value if value and value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/"):
+    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+
+
+@router.post("/login")
+async def login(request: Request):
+    form = await form_of(request)
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    next_path = _safe_next(form.get("next"))
+    state = request.app.state
+    address = request.client.host if request.client else "?"
+    key = sessions.failure_key(username, address)
+    lang = request.state.lang
+
+    def attempt():
+        now = state.clock.time()
+        with state.store.write() as db:
+            if sessions.recent_failures(db, key, now) >= sessions.MAX_FAILURES:
+                return "limited", None
+            rows = list(db.query("SELECT * FROM users WHERE username = ? AND disabled = 0", [username]))
+            if not rows or rows[0]["role"] == "source" or not auth.check_password(rows[0]["password_hash"], password):
+                sessions.record_failure(db, key, now)
+                return "failed", None
+            sessions.clear_failures(db, key)
+            return "ok", sessions.create(db, rows[0]["id"], now)
+
+    outcome, session_id = await run_in_threadpool(attempt)
+    if outcome != "ok":
+        message = text(lang, "login.limited", minutes=sessions.FAILURE_WINDOW_S // 60) if outcome == "limited" else text(lang, "login.failed")
+        return render(request, "login.html", status=429 if outcome == "limited" else 401, next=next_path, error=message, username=username)
+    response = redirect(next_path)
+    response.set_cookie(sessions.COOKIE, session_id, max_age=sessions.SESSION_S, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request):
+    session_id = getattr(request.state, "session_id", None)
+    if session_id:
+        with request.app.state.store.write() as db:
+            sessions.end(db, session_id)
+    response = redirect("/login")
+    response.delete_cookie(sessions.COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def dashboard(request: Request):
+    from manager.console.views import page_principal
+
+    principal = auth.current_principal(request)
+    if principal.role == "auditor":
+        return redirect("/reports")
+    page_principal(request, "editor", "approver")
+    wall = status.wall(request.app.state, principal, None)
+    with request.app.state.store.read() as db:
+        pending = status.pending_schedules(db, principal)
+        alerts = status.active_alerts(db, principal, request.app.state.clock.now())
+        scope = status.scope_name(db, principal)
+    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope)

@@ -1,0 +1,156 @@
+"""The content library (upload, thumbnails, usage), the bulletin editor and playlists."""
+import json
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from PIL import Image, ImageOps
+from starlette.concurrency import run_in_threadpool
+
+from layouts import builtin_layouts
+from manager import assets, content
+from manager.api import admin_api
+from manager.console.forms import form_of
+from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
+from manager.errors import BadInput, NotFound
+from protocol.layout import ZoneKind
+
+router = APIRouter(include_in_schema=False)
+THUMB_SIZE = (320, 180)
+ITEM_FIELDS = ("zone", "kind", "asset", "title", "body", "text", "duration_s", "fit", "muted")
+
+
+def _visible_assets(request: Request, principal) -> list[dict]:
+    return admin_api.list_assets(request, principal)
+
+
+def _usage(db, principal, sha_list: list[str]) -> dict[str, list[dict]]:
+    visible = {p["id"]: p for p in content.list_playlists(db, principal)}
+    used: dict[str, list[dict]] = {sha: [] for sha in sha_list}
+    for row in db.query("SELECT DISTINCT asset_sha256, playlist_id FROM items WHERE asset_sha256 IS NOT NULL"):
+        if row["asset_sha256"] in used and row["playlist_id"] in visible:
+            used[row["asset_sha256"]].append(visible[row["playlist_id"]])
+    return used
+
+
+@router.get("/library")
+def library(request: Request):
+    principal = page_principal(request, *CONTENT_ROLES)
+    rows = _visible_assets(request, principal)
+    with request.app.state.store.read() as db:
+        usage = _usage(db, principal, [r["sha256"] for r in rows])
+    return render(request, "library.html", assets=rows, usage=usage, max_mb=request.app.state.settings.max_upload_mb)
+
+
+def _thumbnail(store: assets.AssetStore, sha256: str) -> Path:
+    """A small JPEG beside the store, made once per file (the name is the content's hash)."""
+    out = store.root / "thumbs" / f"{sha256}.jpg"
+    if not out.exists():
+        out.parent.mkdir(exist_ok=True)
+        with Image.open(store.path(sha256)) as img:
+            small = ImageOps.exif_transpose(img)
+            small.thumbnail(THUMB_SIZE)
+            tmp = out.with_suffix(".tmp")
+            small.convert("RGB").save(tmp, "JPEG", quality=80)
+            tmp.replace(out)
+    return out
+
+
+@router.get("/library/{sha256}/thumb.jpg")
+def thumbnail(request: Request, sha256: str):
+    principal = page_principal(request, *CONTENT_ROLES)
+    if not any(a["sha256"] == sha256 and a["kind"] == "image" for a in _visible_assets(request, principal)):
+        raise NotFound("Không có ảnh này", "no such image")
+    path = _thumbnail(request.app.state.assets, sha256)
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+
+
+def _layouts_for_js() -> dict:
+    return {lid: {"name": layout.name, "width": layout.width, "height": layout.height, "background": layout.background,
+                  "zones": [z.model_dump(mode="json") for z in layout.zones]} for lid, layout in builtin_layouts().items()}
+
+
+@router.get("/bulletins/new")
+def bulletin_editor(request: Request):
+    principal = page_principal(request, *CONTENT_ROLES)
+    images = [a for a in _visible_assets(request, principal) if a["kind"] == "image"]
+    return render(request, "bulletin.html", layouts=builtin_layouts(), layouts_json=json.dumps(_layouts_for_js(), ensure_ascii=False).replace("</", "<\\/"),
+                  images=images)
+
+
+def _zone(layout_id: str, kind: ZoneKind) -> str:
+    layout = builtin_layouts().get(layout_id)
+    if layout is None:
+        raise BadInput(f"Không có bố cục {layout_id!r}", f"no layout {layout_id!r}")
+    zones = layout.zones_of(kind)
+    if not zones:
+        raise BadInput(f"Bố cục {layout.name} không có vùng {kind.value}", f"layout {layout_id} has no {kind.value} zone")
+    return zones[0].id
+
+
+@router.post("/bulletins/new")
+async def bulletin_save(request: Request):
+    principal = page_principal(request, *CONTENT_ROLES)
+    form = await form_of(request)
+    layout = form.get("layout") or "landscape-16x9"
+    try:
+        duration = float(form.get("duration_s") or 20)
+    except ValueError as exc:
+        raise BadInput("Thời lượng phải là một số giây", "duration must be a number of seconds") from exc
+    items = []
+    if form.get("asset"):
+        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.media), kind="image", asset=form["asset"], duration_s=duration))
+    if form.get("title", "").strip() or form.get("body", "").strip():
+        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.bulletin), kind="bulletin", title=form.get("title", "").strip(),
+                                    body=form.get("body", "").strip(), duration_s=duration))
+    if form.get("ticker", "").strip():
+        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.ticker), kind="ticker", text=form["ticker"].strip(), duration_s=60))
+    if not items:
+        raise BadInput("Bản tin cần tiêu đề, nội dung hoặc dòng chữ chạy", "a bulletin needs a title, text or ticker")
+    body = content.PlaylistIn(name=form.required("name", "tên danh sách phát", "playlist name"), layout=layout, items=items)
+    playlist = await run_in_threadpool(admin_api.create_playlist, body, request, principal)
+    return redirect(f"/playlists/{playlist['id']}", "common.saved")
+
+
+@router.get("/playlists")
+def playlists(request: Request):
+    principal = page_principal(request, *CONTENT_ROLES)
+    rows = admin_api.list_playlists(request, principal)
+    return render(request, "playlists.html", playlists=rows, layouts=builtin_layouts())
+
+
+def item_json(item: dict) -> str:
+    shown = {k: item[k] for k in ITEM_FIELDS}
+    shown["asset"] = item["asset_sha256"]
+    shown["muted"] = bool(item["muted"])
+    return json.dumps({k: v for k, v in shown.items() if v is not None}, ensure_ascii=False)
+
+
+@router.get("/playlists/{playlist_id}")
+def playlist_page(request: Request, playlist_id: str):
+    principal = page_principal(request, *CONTENT_ROLES)
+    playlist = admin_api.get_playlist(playlist_id, request, principal)
+    media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video")]
+    names = {a["sha256"]: a["original_name"] for a in media}
+    return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names,
+                  layout=builtin_layouts().get(playlist["layout"]))
+
+
+@router.post("/playlists/{playlist_id}/items")
+async def playlist_add(request: Request, playlist_id: str):
+    principal = page_principal(request, *CONTENT_ROLES)
+    form = await form_of(request)
+    sha = form.required("asset", "tệp", "file")
+
+    def add():
+        playlist = admin_api.get_playlist(playlist_id, request, principal)
+        with request.app.state.store.read() as db:
+            kind = assets.get(db, sha)["kind"]
+        items = [content.ItemIn(**json.loads(item_json(i))) for i in playlist["items"]]
+        items.append(content.ItemIn(zone=_zone(playlist["layout"], ZoneKind.media), kind=kind, asset=sha,
+                                    duration_s=float(form.get("duration_s") or 10)))
+        body = content.PlaylistIn(name=playlist["name"], layout=playlist["layout"], items=items)
+        return admin_api.update_playlist(playlist_id, body, request, principal)
+
+    await run_in_threadpool(add)
+    return redirect(f"/playlists/{playlist_id}", "common.saved")

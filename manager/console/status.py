@@ -1,0 +1,143 @@
+"""What the console shows about boards and work in progress: status, versions, uptime.
+
+Online means a heartbeat within 2.5 heartbeat intervals (the uptime rule);
+"applied" compares the version a board last reported with the version the
+manifest service gives that board now.
+"""
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from manager import auth, i18n, units, uptime, uptime_store
+from manager.auth import Principal
+from protocol.manifest import OperatingWindow
+from protocol.timebase import iso
+
+WEEK_S = 7 * 86400
+
+
+@dataclass
+class BoardStatus:
+    board: dict
+    unit_name: str
+    online: bool
+    current_version: str
+    applied: bool
+    uptime_pct: float | None
+    has_screenshot: bool
+
+
+@dataclass
+class Wall:
+    boards: list[BoardStatus]
+
+    @property
+    def total(self) -> int:
+        return len(self.boards)
+
+    @property
+    def applied(self) -> int:
+        return sum(1 for b in self.boards if b.applied)
+
+    @property
+    def online(self) -> int:
+        return sum(1 for b in self.boards if b.online)
+
+
+def boards_in_scope(db: Database, principal: Principal, unit_code: str | None = None) -> list[dict]:
+    rows = db.query("SELECT * FROM boards WHERE revoked_at IS NULL ORDER BY unit_code, name")
+    out = []
+    for row in rows:
+        if not auth.in_scope(db, principal, row["unit_catalogue"], row["unit_code"]):
+            continue
+        if unit_code and not units.is_within(db, row["unit_catalogue"], row["unit_code"], unit_code):
+            continue
+        out.append(row)
+    return out
+
+
+def uptime_7d(db: Database, board: dict, now: float) -> float | None:
+    """Share of operating time on screen over the last 7 days (manager.uptime's availability)."""
+    start = max(now - WEEK_S, _first_seen(db, board["id"]) or now)
+    if now - start < 1:
+        return None
+    hours = [OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])]
+    found = uptime.availability(uptime_store.intervals(db, board["id"], start, now),
+                                uptime.operating_segments(hours, start, now), (start, now))
+    return found.on_screen_pct
+
+
+def _first_seen(db: Database, board_id: str) -> float | None:
+    row = db.execute("SELECT min(start_at) FROM board_intervals WHERE board_id = ?", [board_id]).fetchone()
+    return row[0] if row else None
+
+
+def board_status(app_state, db: Database, board: dict, now: float) -> BoardStatus:
+    seen = board["last_seen_at"]
+    online = seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
+    current = app_state.manifests.current(board["id"]).version
+    unit = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [board["unit_catalogue"], board["unit_code"]]).fetchone()
+    shot = db.execute("SELECT 1 FROM screenshots WHERE board_id = ?", [board["id"]]).fetchone()
+    return BoardStatus(board, unit[0] if unit else board["unit_code"], online, current, board["applied_version"] == current,
+                       uptime_7d(db, board, now), bool(shot))
+
+
+def wall(app_state, principal: Principal, unit_code: str | None) -> Wall:
+    now = app_state.clock.time()
+    with app_state.store.read() as db:
+        return Wall([board_status(app_state, db, b, now) for b in boards_in_scope(db, principal, unit_code)])
+
+
+def pending_schedules(db: Database, principal: Principal) -> int:
+    from manager import content
+
+    visible = {p["id"] for p in content.list_playlists(db, principal)}
+    return sum(1 for r in db.query("SELECT playlist_id FROM schedules WHERE status = 'submitted'") if r["playlist_id"] in visible)
+
+
+def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
+    if principal.is_admin:
+        return True
+    targets = [(u.get("catalogue"), u.get("code")) for u in area.get("units", [])]
+    for board_id in area.get("boards", []):
+        row = db.execute("SELECT unit_catalogue, unit_code FROM boards WHERE id = ?", [board_id]).fetchone()
+        if row:
+            targets.append(tuple(row))
+    return any(auth.in_scope(db, principal, c, code) for c, code in targets)
+
+
+def active_alerts(db: Database, principal: Principal, now) -> list[dict]:
+    from manager import alerts
+
+    rows = db.query("SELECT id, area FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
+                    [iso(now)])
+    return [alerts.get(db, r["id"]) for r in rows if alert_in_scope(db, principal, json.loads(r["area"]))]
+
+
+def scope_units(db: Database, principal: Principal) -> list[dict]:
+    """Units a person can target: their own and those under it (admins: provinces and units with boards)."""
+    catalogue = principal.unit_catalogue or units.current_catalogue(db)
+    if principal.is_admin:
+        rows = list(db.query(
+            "SELECT * FROM units WHERE catalogue = ? AND (parent_code IS NULL OR code IN "
+            "(SELECT unit_code FROM boards WHERE unit_catalogue = ?)) ORDER BY province_code, level, code", [catalogue, catalogue]))
+        return rows
+    own = units.get(db, catalogue, principal.unit_code)
+    out, frontier = [own], [own["code"]]
+    while frontier and len(out) < 2000:
+        children = [c for code in frontier for c in units.children(db, catalogue, code)]
+        out += children
+        frontier = [c["code"] for c in children]
+    return out
+
+
+def scope_name(db: Database, principal: Principal) -> str:
+    if principal.unit_code is None:
+        return ""
+    unit = units.get(db, principal.unit_catalogue, principal.unit_code)
+    return unit["name"]
+
+
+def role_name(lang: str, role: str) -> str:
+    return i18n.text(lang, f"role.{role}")

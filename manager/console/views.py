@@ -1,0 +1,110 @@
+"""Rendering for the console: one Jinja2 environment (autoescaped), its helpers, error pages."""
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+
+from manager import i18n
+from manager.auth import Principal, current_principal
+from manager.errors import Forbidden
+from protocol.timebase import to_local
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescape is on for .html
+
+# (message id, path, roles that see it besides admin)
+NAV = [
+    ("nav.dashboard", "/", ("editor", "approver")),
+    ("nav.boards", "/boards", ("editor", "approver")),
+    ("nav.library", "/library", ("editor", "approver")),
+    ("nav.bulletin", "/bulletins/new", ("editor", "approver")),
+    ("nav.playlists", "/playlists", ("editor", "approver")),
+    ("nav.schedules", "/schedules", ("editor", "approver")),
+    ("nav.week", "/week", ("editor", "approver")),
+    ("nav.emergency", "/emergency", ("approver",)),
+    ("nav.users", "/users", ()),
+    ("nav.reports", "/reports", ("auditor",)),
+    ("nav.audit", "/audit", ("auditor",)),
+]
+CONTENT_ROLES = ("editor", "approver")
+
+
+def lang_of(request: Request) -> str:
+    return getattr(request.state, "lang", i18n.DEFAULT_LANG)
+
+
+@pass_context
+def t(context, key: str, **values) -> str:
+    return i18n.text(lang_of(context["request"]), key, **values)
+
+
+@pass_context
+def nav_items(context) -> list[tuple[str, str]]:
+    principal = getattr(context["request"].state, "principal", None)
+    if principal is None:
+        return []
+    return [(key, path) for key, path, roles in NAV if principal.is_admin or principal.role in roles]
+
+
+def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    """UTC (ISO text or epoch seconds) shown in Vietnam time."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, (int, float)):
+        moment = datetime.fromtimestamp(value, timezone.utc)
+    elif isinstance(value, str):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    else:
+        moment = value
+    return to_local(moment).strftime(fmt)
+
+
+def file_size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def install_globals(env) -> None:
+    """Also given to the reports' environment, so their pages can extend base.html."""
+    env.globals.update(t=t, nav_items=nav_items, local_time=local_time, file_size=file_size)
+
+
+install_globals(templates.env)
+
+
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    notice = request.query_params.get("ok")
+    if notice not in i18n.MESSAGES:
+        notice = None
+    return templates.TemplateResponse(request, name, {"notice": notice, "base": "base.html", **context}, status_code=status)
+
+
+def page_principal(request: Request, *roles: str) -> Principal:
+    """The logged-in person, checked against the page's roles (admin always passes)."""
+    principal = current_principal(request)
+    if roles and not principal.is_admin and principal.role not in roles:
+        raise Forbidden("Bạn không có quyền xem trang này", "you may not see this page")
+    return principal
+
+
+def redirect(path: str, notice: str | None = None) -> RedirectResponse:
+    if notice:
+        path += ("&" if "?" in path else "?") + "ok=" + quote(notice)
+    return RedirectResponse(path, status_code=303)
+
+
+def error_page(request: Request, status: int, message_vi: str, message_en: str):
+    """The HTML side of `manager.errors.install_handlers`."""
+    if status == 401:
+        return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+    message = i18n.pick(lang_of(request), message_vi, message_en)
+    return render(request, "error.html", status=status, message=message, status_code=status)

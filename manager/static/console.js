@@ -1,0 +1,184 @@
+/* Bảng tin console: small progressive enhancements, no libraries.
+   Text from people is always put in the page with textContent, never innerHTML. */
+"use strict";
+(function () {
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var lang = document.documentElement.lang || "vi";
+
+  function messageOf(xhrText, fallback) {
+    try {
+      var body = JSON.parse(xhrText);
+      return (lang === "en" ? body.message_en : body.message) || fallback;
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  /* Menu on phones */
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var nav = document.getElementById("mainnav");
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  /* Library: upload the file itself as the request body, so upload.onprogress drives the bar */
+  var uploader = document.getElementById("uploader");
+  if (uploader) {
+    var input = document.getElementById("upload-file");
+    var bar = document.getElementById("upload-progress");
+    var percent = document.getElementById("upload-percent");
+    var status = document.getElementById("upload-status");
+    input.addEventListener("change", function () {
+      var file = input.files[0];
+      if (!file) return;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/v1/assets?filename=" + encodeURIComponent(file.name));
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      bar.hidden = false;
+      bar.value = 0;
+      status.className = "";
+      status.textContent = uploader.dataset.msgUploading;
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) {
+          bar.value = Math.round((e.loaded / e.total) * 100);
+          percent.textContent = bar.value + " %";
+        }
+      };
+      xhr.onload = function () {
+        input.value = "";
+        if (xhr.status === 201) {
+          bar.value = 100;
+          percent.textContent = "100 %";
+          status.className = "flash ok";
+          status.textContent = uploader.dataset.msgDone.replace("{name}", file.name);
+          setTimeout(function () { window.location.reload(); }, 700);
+        } else {
+          status.className = "flash error";
+          status.textContent = uploader.dataset.msgFailed + ": " + messageOf(xhr.responseText, "HTTP " + xhr.status);
+        }
+      };
+      xhr.onerror = function () {
+        status.className = "flash error";
+        status.textContent = uploader.dataset.msgNetwork;
+      };
+      xhr.send(file);
+    });
+  }
+
+  /* Bulletin editor: a live preview drawn from the chosen layout's zone fractions */
+  var preview = document.getElementById("preview");
+  if (preview) {
+    var layouts = JSON.parse(document.getElementById("layouts-data").textContent);
+    var fields = ["layout", "title", "body", "ticker", "asset"].map(function (id) { return document.getElementById(id); });
+    var draw = function () {
+      var layout = layouts[fields[0].value];
+      preview.replaceChildren();
+      if (!layout) return;
+      preview.style.aspectRatio = layout.width + " / " + layout.height;
+      preview.style.background = layout.background;
+      layout.zones.forEach(function (z) {
+        var el = document.createElement("div");
+        el.className = "zone zone-" + z.kind;
+        el.dataset.zone = z.id;
+        el.style.left = z.x * 100 + "%";
+        el.style.top = z.y * 100 + "%";
+        el.style.width = z.w * 100 + "%";
+        el.style.height = z.h * 100 + "%";
+        el.style.background = z.background;
+        el.style.color = z.foreground;
+        if (z.kind === "bulletin") {
+          var h = document.createElement("h3");
+          h.textContent = fields[1].value;
+          var p = document.createElement("p");
+          p.textContent = fields[2].value;
+          el.append(h, p);
+        } else if (z.kind === "ticker") {
+          var s = document.createElement("span");
+          s.className = "ticker-text";
+          s.textContent = fields[3].value;
+          el.append(s);
+        } else if (z.kind === "media" && fields[4].value) {
+          var img = document.createElement("img");
+          img.src = "/library/" + encodeURIComponent(fields[4].value) + "/thumb.jpg";
+          img.alt = "";
+          el.append(img);
+        } else if (z.kind === "clock") {
+          el.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+        } else if (z.kind === "header") {
+          el.textContent = "Bảng tin điện tử";
+        }
+        preview.append(el);
+      });
+    };
+    fields.forEach(function (f) { f.addEventListener("input", draw); f.addEventListener("change", draw); });
+    draw();
+  }
+
+  /* Playlist: reorder by drag and drop, or with the Up/Down buttons (and Alt+arrow keys) */
+  var list = document.getElementById("items");
+  if (list) {
+    var note = document.getElementById("order-status");
+    var dragged = null;
+    var save = function () {
+      var items = Array.prototype.map.call(list.children, function (li) { return JSON.parse(li.dataset.item); });
+      fetch("/api/v1/playlists/" + encodeURIComponent(list.dataset.playlist), {
+        method: "PUT",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ name: list.dataset.name, layout: list.dataset.layout, items: items })
+      }).then(function (r) {
+        if (r.ok) {
+          note.className = "flash ok";
+          note.textContent = list.dataset.msgSaved;
+          return;
+        }
+        return r.text().then(function (t) {
+          note.className = "flash error";
+          note.textContent = list.dataset.msgFailed + ": " + messageOf(t, "HTTP " + r.status);
+        });
+      });
+    };
+    var move = function (li, up) {
+      var other = up ? li.previousElementSibling : li.nextElementSibling;
+      if (!other) return;
+      if (up) list.insertBefore(li, other); else list.insertBefore(other, li);
+      li.focus();
+      save();
+    };
+    list.addEventListener("click", function (e) {
+      var button = e.target.closest("button");
+      if (!button) return;
+      move(button.closest("li"), button.classList.contains("up"));
+    });
+    list.addEventListener("keydown", function (e) {
+      if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+        e.preventDefault();
+        move(e.target.closest("li"), e.key === "ArrowUp");
+      }
+    });
+    list.addEventListener("dragstart", function (e) {
+      dragged = e.target.closest("li");
+      dragged.classList.add("dragging");
+      e.dataTransfer.effectAllowed = "move";
+      e.dataTransfer.setData("text/plain", "");
+    });
+    list.addEventListener("dragover", function (e) {
+      e.preventDefault();
+      var over = e.target.closest("li");
+      if (!dragged || !over || over === dragged) return;
+      var box = over.getBoundingClientRect();
+      var after = e.clientY > box.top + box.height / 2;
+      list.insertBefore(dragged, after ? over.nextElementSibling : over);
+    });
+    list.addEventListener("drop", function (e) { e.preventDefault(); });
+    list.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      dragged = null;
+      save();
+    });
+  }
+})();
