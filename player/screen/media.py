@@ -153,6 +153,8 @@ class MediaZone(Widget):
         self._cancel_timer()
         if not self.items:
             return
+        if len(self.items) == 1 and self.current is not None and self.current.item is self.items[0]:
+            return  # a single item stays (a single video loops by itself)
         if self.incoming is not None and self.incoming.texture is not None:
             self._swap(self.incoming)
             return
@@ -240,14 +242,29 @@ class MediaZone(Widget):
             slot.opacity = 1
             self._retire(old)
         item = slot.item
-        if item.kind == ItemKind.image and len(self.items) > 1:
+        if len(self.items) == 1:
+            # One item stays on screen: each of its periods is one play in the log.
+            self._timer = Clock.schedule_once(self._relog, self._period(item))
+        elif item.kind == ItemKind.image:
             self._timer = Clock.schedule_once(self._advance, item.duration_s)
             self._preload_next()
-        elif item.kind == ItemKind.video and len(self.items) > 1 and slot.video is not None:
+        elif item.kind == ItemKind.video and slot.video is not None:
             # A safety net: a video that never reports its end still gives way.
+            self._timer = Clock.schedule_once(self._advance, self._period(item) + 30)
+
+    def _period(self, item: Item) -> float:
+        if item.kind == ItemKind.video:
             _, ref = self.ctx.resolve(item.asset)
-            limit = max(item.duration_s, (ref.duration_s if ref and ref.duration_s else 0)) + 30
-            self._timer = Clock.schedule_once(self._advance, limit)
+            if ref is not None and ref.duration_s:
+                return max(1.0, ref.duration_s)
+        return item.duration_s
+
+    def _relog(self, *args) -> None:
+        if self.current is None or self.showing is None or len(self.items) != 1:
+            return
+        self._report(self.showing, PlayOutcome.played)
+        self.showing = Showing(self.current.item, self.ctx.now())
+        self._timer = Clock.schedule_once(self._relog, self._period(self.current.item))
 
     def _preload_next(self) -> None:
         nxt = self.items[(self.index + 1) % len(self.items)]

@@ -89,12 +89,16 @@ class BulletinZone(TextZone):
             return
         self.index = (self.index + 1) % len(self.items)
         item = self.items[self.index]
+        if self.title.text == nfc(item.title) and self.body.text == nfc(item.body or item.text):
+            self.showing = Showing(item, self.ctx.now())
+            self._timer = Clock.schedule_once(self._next, item.duration_s)
+            return
         self.title.text = nfc(item.title)
         self.body.text = nfc(item.body or item.text)
         self.showing = Showing(item, self.ctx.now())
         self.arrange()
-        if len(self.items) > 1:
-            self._timer = Clock.schedule_once(self._next, item.duration_s)
+        # Several items take turns; a single one is re-logged once per its duration.
+        self._timer = Clock.schedule_once(self._next, item.duration_s)
 
     def flush_report(self) -> None:
         if self.showing is not None:

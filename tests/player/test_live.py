@@ -19,7 +19,7 @@ def _chain(manager, board_id):
 
 def test_pair_publish_and_emergency_within_two_seconds(manager, run_player, xdisplay, tmp_path):
     data = tmp_path / "board"
-    player = run_player(data, "--manager", manager.base_url, "--heartbeat-s", "2")
+    player = run_player(data, "--manager", manager.base_url, "--heartbeat-s", "2", "--screenshot-s", "2")
     match = wait_for(lambda: re.search(r"pairing code (\d{6})", player.log()), 20, message="a pairing code")
     code = match.group(1)
     # The code is on screen, large, on the pairing view.
@@ -35,11 +35,33 @@ def test_pair_publish_and_emergency_within_two_seconds(manager, run_player, xdis
                     target={"kind": "board", "id": board_id})
     wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (30, 30, 220)), 20, message="the published image")
 
-    manager.emergency(3, "Lũ quét khẩn cấp", boards=[board_id], body="Sơ tán ngay khỏi vùng trũng thấp.")
+    alert = manager.emergency(3, "Lũ quét khẩn cấp", boards=[board_id], body="Sơ tán ngay khỏi vùng trũng thấp.")
     published = time.monotonic()
     wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), ORANGE, 40), 5, interval=0.05,
              message="the emergency overlay")
     assert time.monotonic() - published < 2.0
+
+    # Withdrawn: the programme comes back; the alert's time on screen is in the play log.
+    manager.admin.post(f"/api/v1/alerts/{alert['id']}/withdraw").raise_for_status()
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (30, 30, 220)), 10, message="the programme after withdrawal")
+
+    def manager_rows(sql):
+        db = sqlite3.connect(f"file:{manager.db_path}?mode=ro", uri=True)
+        try:
+            return db.execute(sql, (board_id,)).fetchall()
+        finally:
+            db.close()
+
+    wait_for(lambda: manager_rows("SELECT 1 FROM playlog WHERE board_id = ? AND zone = 'emergency'"), 15,
+             message="the alert in the manager's play log")
+    wait_for(lambda: manager_rows("SELECT 1 FROM playlog WHERE board_id = ? AND zone = 'main' AND outcome = 'played'"),
+             15, message="the image in the manager's play log")
+    shot = wait_for(lambda: manager_rows("SELECT content FROM screenshots WHERE board_id = ?"), 15,
+                    message="a screenshot at the manager")
+    from io import BytesIO
+
+    from PIL import Image
+    assert Image.open(BytesIO(shot[0][0])).format == "JPEG"
 
     # Heartbeats (with the alert on screen) reach the manager, chained.
     wait_for(lambda: _chain(manager, board_id)["heartbeats"] >= 2, 20, message="heartbeats at the manager")
