@@ -30,12 +30,16 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from manager import heartbeats, indicators, uptime  # noqa: E402
 from manager.db import connect  # noqa: E402
 from manager.migrations import migrate  # noqa: E402
+from manager.auth import Principal  # noqa: E402
+from manager.db import Store  # noqa: E402
+from manager.reports import service  # noqa: E402
 from manager.reports import build, period as periods  # noqa: E402
 from protocol.timebase import VN_TZ  # noqa: E402
 from tests.uptime.uptime_helpers import Chain  # noqa: E402
@@ -277,6 +281,12 @@ def main() -> None:
         values = ", ".join(f"{r.indicator.id} {r.value_pct:.1f}%" for r in report.results if r.value_pct is not None)
         print(f"indicator report, {label}: {seconds:.2f} s ({values})")
         fresh.close()
+    # The whole page's data (indicators, series, board table with clock figures and quick chain checks).
+    state = SimpleNamespace(store=Store(path), clock=SimpleNamespace(time=lambda: now),
+                            settings=SimpleNamespace(clock_tolerance_s=120))
+    admin = Principal(0, "admin", "admin", None, None)
+    seconds, view = timed(lambda: service.province_view(state, admin, CATALOGUE, PROVINCE, str(YEAR)))
+    print(f"auditor page data, year (tables, charts, clock, chain checks): {seconds:.2f} s")
     print(f"database file: {path}")
 
 
