@@ -47,3 +47,19 @@ def test_usb_folder_video_and_live_changes(run_player, xdisplay, tmp_path):
     right = (int(640 * 0.36) + 205, 180)
     wait_for(lambda: close(grab(xdisplay).getpixel((20, 300)), (0xf4, 0xf1, 0xe8), 12)
              and sum(grab(xdisplay).getpixel(right)) > 60, 10, message="the edited layout")
+
+
+def test_shipped_layouts_at_their_sizes(run_player, xdisplay, tmp_path):
+    """Portrait 9:16 and the 768x384 LED module: the picture lands in each layout's media zone."""
+    from layouts import builtin_layouts
+
+    for layout_id, size in (("portrait-9x16", (360, 640)), ("led-768x384", (768, 384))):
+        usb = tmp_path / layout_id
+        usb.mkdir()
+        (usb / "a.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
+        zone = next(z for z in builtin_layouts()[layout_id].zones if z.id == "main")
+        centre = (int((zone.x + zone.w / 2) * size[0]), int((zone.y + zone.h / 2) * size[1]))
+        run_player(tmp_path / f"data-{layout_id}", "--usb-dir", str(usb), "--layout", layout_id,
+                   size=f"{size[0]}x{size[1]}")
+        wait_for(lambda: close(grab(xdisplay, (0, 0, *size)).getpixel(centre), (230, 120, 0), 40), 10,
+                 message=f"the picture in {layout_id}")
