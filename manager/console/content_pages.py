@@ -120,8 +120,7 @@ def playlists(request: Request):
 
 
 def item_json(item: dict) -> str:
-    shown = {k: item[k] for k in ITEM_FIELDS}
-    shown["asset"] = item["asset_sha256"]
+    shown = {k: item["asset_sha256"] if k == "asset" else item[k] for k in ITEM_FIELDS}
     shown["muted"] = bool(item["muted"])
     return json.dumps({k: v for k, v in shown.items() if v is not None}, ensure_ascii=False)
 

@@ -1,0 +1,55 @@
+"""A board as the protocol sees it: fetches its manifest, reports heartbeats and screenshots.
+
+Speaks the real board API over HTTP, like the player's sync worker, without a screen.
+"""
+import io
+from datetime import datetime, timezone
+
+from PIL import Image, ImageDraw
+
+from protocol.heartbeat import GENESIS_HASH, Heartbeat
+
+
+class BoardClient:
+    def __init__(self, manager, unit_code: str, name: str):
+        self.id, token = manager.pair_board(unit_code=unit_code, name=name)
+        self.http = manager.board_client(token)
+        self.seq = 0
+        self.prev = GENESIS_HASH
+        self.etag = None
+        self.manifest = None
+
+    def fetch(self, wait: float = 0) -> bool:
+        """Fetches the manifest (long-polling up to `wait` s); True when it changed."""
+        headers = {"If-None-Match": self.etag} if self.etag else {}
+        r = self.http.get(f"/api/v1/boards/{self.id}/manifest", params={"wait": wait}, headers=headers, timeout=wait + 10)
+        if r.status_code == 304:
+            return False
+        r.raise_for_status()
+        self.etag, self.manifest = r.headers["ETag"], r.json()
+        return True
+
+    def heartbeat(self, alert: str | None = None) -> None:
+        hb = Heartbeat(seq=self.seq, board_time=datetime.now(timezone.utc), manifest_version=self.manifest["version"] if self.manifest else None,
+                       display_state="on", alert=alert, interval_s=30, prev_hash=self.prev, software_version="console-test").sealed()
+        r = self.http.post(f"/api/v1/boards/{self.id}/heartbeats", json={"heartbeats": [hb.model_dump(mode="json")]})
+        r.raise_for_status()
+        self.seq += 1
+        self.prev = hb.hash
+
+    def apply(self) -> str:
+        """What a player does: take the newest manifest and report that it shows it."""
+        self.fetch()
+        self.heartbeat()
+        return self.manifest["version"]
+
+    def screenshot(self, text: str = "Bảng tin") -> None:
+        img = Image.new("RGB", (640, 360), (11, 31, 58))
+        draw = ImageDraw.Draw(img)
+        draw.rectangle((0, 324, 640, 360), fill=(0, 60, 143))
+        draw.rectangle((410, 36, 640, 324), fill=(244, 241, 232))
+        draw.text((20, 150), text, fill=(255, 255, 255))
+        buf = io.BytesIO()
+        img.save(buf, "JPEG")
+        r = self.http.put(f"/api/v1/boards/{self.id}/screenshot", data=buf.getvalue(), headers={"Content-Type": "image/jpeg"})
+        r.raise_for_status()

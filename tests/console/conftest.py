@@ -1,0 +1,96 @@
+"""Console tests: Debian's chromium driven by Playwright against a live manager on loopback.
+
+One browser for the session, a fresh context (cookies, storage) per test.
+People are created in the manager's database: editors and approvers of two
+communes in different provinces, so scope can be tested both ways.
+"""
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import sync_playwright
+
+from manager.auth import create_user
+from manager.db import connect
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "matkhau-kiem-thu"
+HOME = "04465"  # Xã Khao Mang, Lào Cai: the console tests' own commune
+OTHER = "00070"  # Phường Hoàn Kiếm, Hà Nội: another province
+PEOPLE = {
+    "c_editor": ("editor", HOME), "c_approver": ("approver", HOME), "c_auditor": ("auditor", "15"),
+    "c_other_editor": ("editor", OTHER), "c_other_approver": ("approver", OTHER),
+}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def people(manager):
+    db = connect(manager.db_path)
+    with db.atomic():
+        for name, (role, unit) in PEOPLE.items():
+            if not db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+                create_user(db, name, PASSWORD, role, None, unit, display_name=name)
+    db.close()
+    return PEOPLE
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport=...) -> a page in a context of its own; all closed after the test."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, manager, username: str, password: str = PASSWORD) -> None:
+    page.goto(manager.base_url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+class ConsoleSession(requests.Session):
+    """A logged-in console session over plain HTTP (cookie + CSRF token), for checks below the pages."""
+
+    def __init__(self, manager, username: str, password: str = PASSWORD):
+        super().__init__()
+        self.base_url = manager.base_url
+        r = self.post(self.base_url + "/login", data={"username": username, "password": password}, allow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = self.get(self.base_url + "/login").text
+        self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        return super().request(method, self.base_url + url if url.startswith("/") else url, *args, **kwargs)
+
+
+@pytest.fixture
+def as_user(manager, people):
+    return lambda username: ConsoleSession(manager, username)
