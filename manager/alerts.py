@@ -11,7 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
 
-from manager import audit, boards, units
+from manager import audit, boards, geo, units
 from manager.auth import Principal, require_role, require_scope
 from manager.errors import BadInput, NotFound
 from protocol.manifest import Alert
@@ -117,8 +117,6 @@ def targets_board(area: dict, test: bool, board: dict, ancestry: list[str]) -> b
         if unit.get("catalogue") == board["unit_catalogue"] and unit.get("code") in ancestry:
             return True
     if (area.get("polygons") or area.get("circles")) and board["lat"] is not None and board["lon"] is not None:
-        from manager import geo
-
         return geo.area_contains(area, board["lat"], board["lon"])
     return False
 
