@@ -7,7 +7,7 @@ configured address on a schedule. Builders are functions of (db, now).
 import json
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timezone
 
 import requests
 from sqlite_utils import Database
@@ -22,7 +22,7 @@ ONLINE_AFTER_INTERVALS = 3  # a board is online if it reported within three hear
 
 
 def _epoch_iso(value: float | None) -> str | None:
-    return iso(datetime.fromtimestamp(value).astimezone()) if value is not None else None
+    return iso(datetime.fromtimestamp(value, timezone.utc)) if value is not None else None
 
 
 def status(db: Database, now: datetime) -> dict:

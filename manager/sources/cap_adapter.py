@@ -4,6 +4,8 @@ from urllib.parse import urljoin
 from manager import cap
 from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
 
+UNREACHABLE = "unreachable"  # a linked message that could not be fetched this time
+
 
 def item_from_xml(data: bytes) -> InboundItem:
     """One CAP message as an inbox item; a message we cannot read becomes a refused item."""
@@ -44,7 +46,13 @@ class CapAdapter:
             if entry.alert is not None:
                 items.append(item_from_alert(entry.alert, entry.xml))
             elif entry.link:
-                linked = http.get(urljoin(source.url, entry.link), source.timeout_s)
+                try:
+                    linked = http.get(urljoin(source.url, entry.link), source.timeout_s)
+                except SourceError as exc:
+                    # Not stored in the inbox (the next poll tries again); the poller records it as an event.
+                    items.append(InboundItem(external_id=f"atom:{entry.id}", kind="cap", title=entry.title,
+                                             error=cap.CapError(UNREACHABLE, exc.message_vi, exc.message_en)))
+                    continue
                 items.append(item_from_xml(linked))
             else:
                 items.append(InboundItem(external_id=f"atom:{entry.id}", kind="cap", title=entry.title, error=entry.error))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from manager.errors import AppError
 from manager.sources import inbox, registry, store
 from manager.sources.base import Fetcher, SourceError
+from manager.sources.cap_adapter import UNREACHABLE
 from protocol.timebase import iso
 
 log = logging.getLogger("bangtin.manager.sources")
@@ -96,6 +97,11 @@ class Poller:
         new = 0
         changed = False
         for item in items:
+            if item.error is not None and item.error.reason == UNREACHABLE:
+                with self.store.write() as db:
+                    store.record_event(db, source["id"], "error", f"Mục {item.external_id}: {item.error.message_vi}",
+                                       f"item {item.external_id}: {item.error.message_en}")
+                continue
             try:
                 with self.store.write() as db:
                     before = db.execute("SELECT count(*) FROM inbox WHERE source_id = ?", [source["id"]]).fetchone()[0]

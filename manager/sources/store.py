@@ -7,6 +7,7 @@ so the console shows them.
 """
 import json
 import logging
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlite_utils import Database
@@ -133,8 +134,6 @@ def due(db: Database, now_iso: str) -> list[dict]:
 
 
 def _seconds_between(earlier: str, later: str) -> float:
-    from datetime import datetime
-
     return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
 
 

@@ -216,6 +216,26 @@ def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at
         link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
 
+def test_atom_entry_whose_link_fails_is_retried(link, feed_server, capdoc_at):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    feed = capdoc_at("atom_cap_feed.xml", now, base=T_SENT)
+    feed = feed.replace(b"QN-PCTT-2025-0903-001", b"QN-PCTT-2025-0903-RETRY").replace(b"cap_vi_test.xml", b"later.xml")
+    source_id, _ = make_source(link, "Atom liên kết hỏng", url=feed_server.serve("/retry/atom.xml", feed), poll_interval_s=3600)
+    link.admin.post(f"/api/v1/sources/{source_id}/poll").raise_for_status()
+    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert [i["external_id"] for i in items] == ["pctt@quangninh.gov.vn,QN-PCTT-2025-0903-RETRY"]  # the embedded one
+    events = link.admin.get("/api/v1/source-events", params={"source_id": source_id}).json()
+    assert any("HTTP 404" in e["message_en"] and "later.xml" in e["message_en"] for e in events)
+    test_doc = capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-RETRY")
+    feed_server.serve("/retry/later.xml", test_doc)
+    link.admin.post(f"/api/v1/sources/{source_id}/poll").raise_for_status()
+    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert {i["external_id"]: i["status"] for i in items} == {
+        "pctt@quangninh.gov.vn,QN-PCTT-2025-0903-RETRY": "published", "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-RETRY": "published"}
+    for item in items:
+        link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
+
+
 def test_background_poller_reads_due_sources(link, feed_server, capdoc_at):
     now = datetime.now(timezone.utc).replace(microsecond=0)
     # A source that hangs for its whole timeout must not hold up the warning from the next one.
