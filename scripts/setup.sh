@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core)
+APT_PACKAGES=(python3-venv xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
