@@ -35,18 +35,19 @@ def line_chart(labels: list[str], series: list[tuple[str, list[float | None]]], 
                      f'stroke="#999" stroke-dasharray="4 3"><title>{escape(name)}: {value:g}%</title></line>')
     for s, (name, values) in enumerate(series):
         color = PALETTE[s % len(PALETTE)]
+        dash = "" if s == 0 else f' stroke-dasharray="{2 + 2 * s} 3"'  # equal lines stay distinguishable
         run: list[str] = []
         for k, v in enumerate(values):
             if v is None:
                 if len(run) > 1:
-                    parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>')
+                    parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{" ".join(run)}"/>')
                 run = []
                 continue
             run.append(f"{x(k):.1f},{y(v):.1f}")
             parts.append(f'<circle cx="{x(k):.1f}" cy="{y(v):.1f}" r="2.5" fill="{color}">'
                          f'<title>{escape(name)} {escape(labels[k])}: {v:.2f}%</title></circle>')
         if len(run) > 1:
-            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>')
+            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{" ".join(run)}"/>')
         lx = left + 150 * s
         parts.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{color}"/>'
                      f'<text x="{lx + 14}" y="{height - 7}" font-size="11">{escape(name)}</text>')

@@ -106,7 +106,8 @@ def board_page(request: Request, board_id: str, principal: Principal = Who):
     b = v["board"]
     with request.app.state.store.read() as db:
         province = units.get(db, b["unit_catalogue"], b["unit_code"])["province_code"]
-    return _render(request, "reports/board.html", v=v, period_key=v["period"].key,
+        province_name = units.get(db, b["unit_catalogue"], province)["name"]
+    return _render(request, "reports/board.html", v=v, period_key=v["period"].key, province_name=province_name,
                    export_base=f"/reports/board/{board_id}/export",
                    province_link=f"/reports/province/{b['unit_catalogue']}/{province}?period={v['period'].key}")
 
@@ -121,7 +122,7 @@ def _national_tables(national: central.National) -> dict[str, Table]:
     totals = Table("totals", "Toàn quốc", [
         ("id", "Chỉ tiêu"), ("title_vi", "Nội dung"), ("numerator", "Số đơn vị đạt"), ("denominator", "Tổng số đơn vị"),
         ("value_pct", "Kết quả (%)"), ("target_pct", "Mục tiêu (%)"), ("provinces", "Số tỉnh có dữ liệu"),
-    ], national.totals)
+    ], [{**t, "target_pct": tables.or_dash(t["target_pct"])} for t in national.totals])
     rows = []
     for r in national.rows:
         base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error)

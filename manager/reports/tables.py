@@ -12,6 +12,7 @@ from manager.reports.chain import ChainStatus
 from protocol.timebase import VN_TZ
 
 NO_DATA = "không có dữ liệu"
+NONE_SET = "–"  # no target or baseline set for that year: not the same as no data
 MEASURE_VI = {"on_screen": "hiển thị", "connected": "kết nối"}
 STATE_VI = {"offline": "mất liên lạc", "error": "lỗi hiển thị", "scheduled_off": "tắt trong giờ hoạt động", "on": "đang hiển thị"}
 
@@ -34,6 +35,10 @@ def local(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def or_dash(value: float | None):
+    return NONE_SET if value is None else value
+
+
 def indicator_table(results: list[ind.IndicatorResult]) -> Table:
     rows = []
     for r in results:
@@ -41,9 +46,9 @@ def indicator_table(results: list[ind.IndicatorResult]) -> Table:
         rows.append(dict(
             id=i.id, number=i.number, form=i.form, title_vi=i.title_vi, measure=MEASURE_VI[i.measure],
             threshold_pct=i.threshold_pct, numerator=r.numerator, denominator=r.denominator,
-            value_pct=pct(r.value_pct), target_pct=r.target_pct,
-            baseline_2022=i.baselines.get(2022), baseline_2023=i.baselines.get(2023),
-            meets_target=None if r.meets_target is None else ("đạt" if r.meets_target else "chưa đạt"),
+            value_pct=pct(r.value_pct), target_pct=or_dash(r.target_pct),
+            baseline_2022=or_dash(i.baselines.get(2022)), baseline_2023=or_dash(i.baselines.get(2023)),
+            meets_target=NONE_SET if r.meets_target is None else ("đạt" if r.meets_target else "chưa đạt"),
         ))
     return Table("indicators", "Chỉ tiêu", [
         ("id", "Mã"), ("number", "Chỉ tiêu QĐ 184"), ("title_vi", "Nội dung"), ("measure", "Thước đo"),
