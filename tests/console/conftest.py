@@ -85,6 +85,10 @@ class ConsoleSession(requests.Session):
         page = self.get(self.base_url + "/login").text
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
 
+    def get(self, url, **kwargs):
+        kwargs.setdefault("allow_redirects", False)  # requests would follow them by default
+        return self.request("GET", url, **kwargs)
+
     def request(self, method, url, *args, **kwargs):
         kwargs.setdefault("timeout", 30)
         kwargs.setdefault("allow_redirects", False)
