@@ -184,3 +184,11 @@ def source_link_indicators(request: Request, period: str | None = None, province
     _source_system(principal)
     with request.app.state.store.read() as db:
         return outbound.indicators(db, request.app.state.clock.now(), period, province)
+
+
+@router.get("/source-link/pushes")
+def source_link_pushes(request: Request, limit: int = Query(50, ge=1, le=1000), principal: Principal = Who):
+    """The scheduled pushes to the source system, newest first (for the console)."""
+    require_role(principal, "auditor")
+    with request.app.state.store.read() as db:
+        return list(db.query("SELECT * FROM source_link_pushes ORDER BY id DESC LIMIT ?", [limit]))

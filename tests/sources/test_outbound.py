@@ -72,5 +72,35 @@ def test_scheduled_push_to_the_source_system(tmp_path, feed_server):
         time.sleep(2.5)
         later = [json.loads(b) for _, _, b in feed_server.posts[len(pushes):]]
         assert later and all(not p["playlog"]["records"] for p in later)
+        history = live.admin.get("/api/v1/source-link/pushes").json()
+        assert history and all(h["ok"] == 1 and h["url"] == url for h in history)
     finally:
         live.stop()
+
+
+def test_failed_push_is_recorded_and_resent(tmp_path, feed_server):
+    from manager.db import Store
+    from manager.migrations import migrate
+    from manager.outbound import Pusher
+    from tests.player.conftest import closed_port_url
+
+    class Now:
+        def now(self):
+            return datetime.now(timezone.utc)
+
+    store = Store(tmp_path / "push.db")
+    migrate(store.db())
+    with store.write() as db:
+        db["playlog"].insert(dict(board_id="b-1", seq=0, item="i-1", playlist="p-1", alert=None, zone="bulletin", kind="bulletin",
+                                  asset=None, started_at=time.time(), duration_s=20, outcome="played", error=None, received_at=time.time()))
+    down = Pusher(store, Now(), closed_port_url() + "/bao-cao", "t", 300)
+    assert down.push_once() is False
+    up = Pusher(store, Now(), feed_server.base_url + "/bao-cao", "t", 300)
+    assert up.push_once() is True
+    assert [r["item"] for r in json.loads(feed_server.posts[0][2])["playlog"]["records"]] == ["i-1"]  # sent again
+    assert up.push_once() is True
+    assert json.loads(feed_server.posts[1][2])["playlog"]["records"] == []  # and only once it got through
+    rows = list(store.db().query("SELECT ok, records, error FROM source_link_pushes ORDER BY id"))
+    assert [(r["ok"], r["records"]) for r in rows] == [(0, 1), (1, 1), (1, 0)] and "ConnectionError" in rows[0]["error"]
+    down.stop()
+    up.stop()
