@@ -46,7 +46,7 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
                            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
-        uptime_store.on_heartbeats(db, board["id"], [r["placed_at"] for r in stored], [r["interval_s"] for r in stored])
+        stored = uptime_store.on_stored(db, board["id"], stored)
     newest = max(heartbeats, key=lambda h: h.seq)
     if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"]):
         # The skew the manager itself sees on a live report beats the board's own estimate.

@@ -110,6 +110,28 @@ def on_heartbeats(db: Database, board_id: str, placed: list[float], intervals_s:
     _replace(db, board_id, lo, hi, top)
 
 
+def sealed_through(db: Database, board_id: str) -> int | None:
+    row = db.execute("SELECT max(last_seq) FROM chain_checkpoints WHERE board_id = ?", [board_id]).fetchone()
+    return row[0]
+
+
+def on_stored(db: Database, board_id: str, rows: list[dict]) -> list[dict]:
+    """The ingest's hook: drop re-sent heartbeats already sealed, then update the intervals; returns the rows kept.
+
+    A board that did not get an acknowledgement sends a batch again; once its
+    raw rows are sealed, the primary key no longer catches the duplicates, so
+    they are caught here by seq.
+    """
+    through = sealed_through(db, board_id)
+    if through is not None:
+        resent = [r["seq"] for r in rows if r["seq"] <= through]
+        if resent:
+            db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq <= ?", [board_id, through])
+            rows = [r for r in rows if r["seq"] > through]
+    on_heartbeats(db, board_id, [r["placed_at"] for r in rows], [r["interval_s"] for r in rows])
+    return rows
+
+
 def rebuild(db: Database, board_id: str, grace: float = uptime.GRACE_FACTOR) -> int:
     """Recompute the board's intervals from all its raw heartbeats (pruned time keeps what is stored)."""
     beats = _beats(db, "ORDER BY placed_at, seq", [board_id])

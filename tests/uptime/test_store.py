@@ -114,3 +114,16 @@ def test_seal_command_prunes_and_verify_command_reports(db, capsys):
     assert db["heartbeats"].count == 0
     assert cli.verify(db, None) == 0
     assert "b1: OK (20 heartbeats)" in capsys.readouterr().out
+
+
+def test_a_batch_sent_again_after_sealing_is_a_duplicate(db):
+    c = Chain()
+    batch = c.run(T0, T0 + 600, offline=True)
+    send(db, batch, T0 + 600)
+    with db.atomic():
+        uptime_store.seal(db, "b1", T0 + 600, T0 + 4000)
+    ack = send(db, batch, T0 + 4000)
+    assert (ack.accepted, ack.duplicates) == (0, 20)
+    assert db["heartbeats"].count == 0 and chain.verify(db, "b1").ok
+    send(db, c.run(T0 + 600, T0 + 900), T0 + 900)
+    assert chain.verify(db, "b1").ok
