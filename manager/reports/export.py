@@ -14,8 +14,18 @@ MEDIA_TYPES = {
 }
 
 
+FORMULA_START = ("=", "+", "-", "@")  # a name typed by an editor must not run as a spreadsheet formula
+
+
 def _cell(value):
     return NO_DATA if value is None else value
+
+
+def _csv_cell(value):
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_csv(table: Table) -> bytes:
@@ -23,7 +33,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
-        writer.writerow([_cell(row.get(k)) for k, _ in table.columns])
+        writer.writerow([_csv_cell(row.get(k)) for k, _ in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -36,6 +46,9 @@ def to_xlsx(table: Table) -> bytes:
         cell.font = Font(bold=True)
     for row in table.rows:
         ws.append([_cell(row.get(k)) for k, _ in table.columns])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text that looks like a formula stays text
+                cell.data_type = "s"
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
