@@ -1,5 +1,6 @@
 """The boards wall, one board's page, its newest screenshot, and pairing a new board."""
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from manager import auth, boards, units
 from manager.api import admin_api
@@ -19,8 +20,21 @@ def wall_page(request: Request, unit: str | None = None):
         if unit:
             auth.require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit)
         unit_choices = status.scope_units(db, principal)
+        groups = status.groups_in_scope(db, principal)
     wall = status.wall(request.app.state, principal, unit or None)
-    return render(request, "boards.html", wall=wall, units=unit_choices, unit=unit or "")
+    return render(request, "boards.html", wall=wall, units=unit_choices, unit=unit or "", groups=groups)
+
+
+@router.post("/groups")
+async def group_create(request: Request):
+    """A named group of boards, a schedule target; every board must be in the person's scope."""
+    principal = page_principal(request, *CONTENT_ROLES)
+    form = await form_of(request)
+    body = {"name": form.required("name", "tên nhóm", "group name"), "boards": form.list_of("boards")}
+    if not body["boards"]:
+        raise BadInput("Hãy chọn ít nhất một bảng tin cho nhóm", "pick at least one board for the group")
+    await run_in_threadpool(admin_api.create_group, body, request, principal)
+    return redirect("/boards", "groups.created")
 
 
 @router.post("/boards/pair")
@@ -32,8 +46,6 @@ async def pair(request: Request):
                          board_class=form.get("board_class") or "commune")
     if not code.isdigit():
         raise BadInput("Mã ghép chỉ gồm chữ số, như trên màn hình", "the pairing code is the digits on the screen")
-    from starlette.concurrency import run_in_threadpool
-
     board = await run_in_threadpool(admin_api.claim_board, code, claim, request, principal)
     return redirect(f"/boards/{board['id']}", "boards.paired")
 

@@ -16,11 +16,6 @@ from protocol.timebase import to_local
 router = APIRouter(include_in_schema=False)
 
 
-def _groups(db, principal) -> list[dict]:
-    rows = db.query("SELECT * FROM board_groups ORDER BY name")
-    return [g for g in rows if principal.is_admin or (g["unit_code"] and auth.in_scope(db, principal, g["unit_catalogue"], g["unit_code"]))]
-
-
 def _target_name(db, row: dict) -> str:
     if row["target_kind"] == "board":
         found = db.execute("SELECT name FROM boards WHERE id = ?", [row["target_id"]]).fetchone()
@@ -43,7 +38,7 @@ def schedules_page(request: Request, playlist: str | None = None):
         for row in rows:
             row["target_name"] = _target_name(db, row)
             row["playlist_name"] = names[row["playlist_id"]]
-        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal), groups=_groups(db, principal))
+        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal), groups=status.groups_in_scope(db, principal))
     return render(request, "schedules.html", schedules=rows, playlists=playlists, chosen=playlist or "", transitions=content.TRANSITIONS,
                   **choices)
 

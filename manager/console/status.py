@@ -96,6 +96,11 @@ def pending_schedules(db: Database, principal: Principal) -> int:
     return sum(1 for r in db.query("SELECT playlist_id FROM schedules WHERE status = 'submitted'") if r["playlist_id"] in visible)
 
 
+def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
+    rows = db.query("SELECT * FROM board_groups ORDER BY name")
+    return [g for g in rows if principal.is_admin or (g["unit_code"] and auth.in_scope(db, principal, g["unit_catalogue"], g["unit_code"]))]
+
+
 def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
     if principal.is_admin:
         return True

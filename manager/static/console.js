@@ -109,7 +109,7 @@
         } else if (z.kind === "clock") {
           el.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
         } else if (z.kind === "header") {
-          el.textContent = "Bảng tin điện tử";
+          el.textContent = preview.dataset.header;
         }
         preview.append(el);
       });

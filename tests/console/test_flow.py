@@ -69,7 +69,7 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     # Reorder: keyboard/up-down fallback, saved through the API.
     items = editor.locator("#items li")
     expect(items).to_have_count(3)
-    first_kind = items.nth(0).locator(".badge").inner_text()
+    first_kind = items.nth(0).locator(".badge").get_attribute("data-kind")
     items.nth(1).locator("button.up").click()
     expect(editor.locator("#order-status")).to_have_text("Đã lưu thứ tự")
     kinds = [i["kind"] for i in manager.admin.get(f"/api/v1/playlists/{playlist_id}").json()["items"]]

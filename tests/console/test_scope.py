@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.console.board import BoardClient
-from tests.console.conftest import HOME, OTHER, login
+from tests.console.conftest import HOME, login
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,10 @@ def test_other_province_people_through_the_api_and_forms(manager, home_world, as
     assert other.post("/schedules", data=form).status_code in (403, 404)
     r = other.post("/boards/pair", data={"csrf_token": other.csrf, "code": "123456", "name": "x", "unit": HOME}, headers={"Accept": "text/html"})
     assert r.status_code == 403 and "ngoài phạm vi" in r.text
+    assert other.post("/groups", data={"csrf_token": other.csrf, "name": "Nhóm lấn sân", "boards": board.id}).status_code == 403
+    mine = as_user("c_editor")
+    assert mine.post("/groups", data={"csrf_token": mine.csrf, "name": "Nhóm xã Khao Mang", "boards": board.id}).status_code == 303
+    assert "Nhóm xã Khao Mang" in mine.get("/schedules").text and "Nhóm xã Khao Mang" not in other.get("/schedules").text
     approver = as_user("c_other_approver")
     assert approver.post(f"/schedules/{schedule['id']}/approve", data={"csrf_token": approver.csrf}).status_code == 404
     r = approver.post("/emergency", data={"csrf_token": approver.csrf, "level": "4", "headline": "Giả mạo", "units": HOME})
