@@ -22,6 +22,14 @@ def indicators(request: Request, catalogue: str, province: str, period: str | No
     return view.as_json()
 
 
+@router.get("/units/{unit_code}")
+def unit(unit_code: str, request: Request, catalogue: str, province: str, period: str | None = None,
+         principal: Principal = Who):
+    """One unit (and the units below it): its boards' figures and the best of them."""
+    view = service.province_view(request.app.state, principal, catalogue, province, period, with_charts=False)
+    return service.unit_json(view, unit_code)
+
+
 @router.get("/boards/{board_id}")
 def board(board_id: str, request: Request, period: str | None = None, principal: Principal = Who):
     return service.board_json(service.board_view(request.app.state, principal, board_id, period))

@@ -83,7 +83,7 @@ def unit_page(request: Request, catalogue: str, province: str, unit_code: str, p
     key = view.report.period.key
     return _render(
         request, "reports/unit.html", r=view.report, unit=view.report.units[unit_code] if unit_code in view.report.units else _missing(unit_code),
-        boards=service.unit_boards(view, unit_code), period_key=key,
+        boards=service.unit_boards(view, unit_code), summary=service.unit_json(view, unit_code), period_key=key,
         province_link=f"/reports/province/{catalogue}/{province}?period={key}",
         board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
     )

@@ -99,6 +99,21 @@ def unit_boards(view: ProvinceView, unit_code: str) -> Table:
     return Table(t.name, t.title_vi, t.columns, [r for r in t.rows if within(r["unit_code"])])
 
 
+def unit_json(view: ProvinceView, unit_code: str) -> dict:
+    """A unit's boards and its best figures (the unit has a working board when one of them does)."""
+    boards = unit_boards(view, unit_code)
+    unit = view.report.units[unit_code]
+
+    def best(key: str) -> float | None:
+        values = [r[key] for r in boards.rows if r[key] is not None]
+        return max(values) if values else None
+
+    return {"unit": {"code": unit["code"], "name": unit["name"], "kind": unit["kind"]},
+            "period": {"key": view.report.period.key, "label": view.report.period.label_vi},
+            "best_on_screen_pct": best("on_screen_pct"), "best_connected_pct": best("connected_pct"),
+            "tables": {"boards": tables.as_json(boards)}}
+
+
 def board_view(state, principal: Principal, board_id: str, period_text: str | None) -> dict:
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))

@@ -196,6 +196,10 @@ def test_drill_down_pages(province):
     for name in ("A1", "A2", "A3", "L1"):
         assert ids[name] in unit.text
     assert ids["B1"] not in unit.text
+    data = live.admin.get("/api/v1/reports/units/901", params={"catalogue": sc.CATALOGUE, "province": sc.PROVINCE, **Q}).json()
+    assert data["best_on_screen_pct"] == 100.0 and data["best_connected_pct"] == 100.0  # the large board L1
+    assert f"hiển thị {data['best_on_screen_pct']} %" in unit.text
+    assert {r["id"] for r in data["tables"]["boards"]["rows"]} == {ids[n] for n in ("A1", "A2", "A3", "L1")}
     board = live.admin.get(f"/reports/board/{ids['A1']}", params={"quarter": "2026-Q1"})
     assert board.status_code == 200 and "Quý 1/2026" in board.text and 'data-ok="true"' in board.text
     custom = live.admin.get(f"/reports/board/{ids['A1']}", params={"from": "2026-03-02", "to": "2026-03-03"})
