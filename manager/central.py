@@ -68,7 +68,14 @@ def pull(source: Source, period_key: str, client: httpx.Client) -> ProvinceRow:
         return ProvinceRow(source, False, f"không kết nối được: {exc}")
     if response.status_code != 200:
         return ProvinceRow(source, False, f"HTTP {response.status_code}: {response.text[:200]}")
-    return ProvinceRow(source, True, summary=response.json())
+    try:
+        summary = response.json()
+        indicators = summary["indicators"]
+        if not isinstance(indicators, list):
+            raise TypeError("indicators is not a list")
+    except (ValueError, KeyError, TypeError) as exc:
+        return ProvinceRow(source, False, f"trả lời không đúng định dạng: {exc}")
+    return ProvinceRow(source, True, summary=summary)
 
 
 def totals(rows: list[ProvinceRow]) -> list[dict]:
