@@ -1,0 +1,41 @@
+"""Uploads over the size limit, seen in the browser; every console string in both languages."""
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from manager import i18n
+from manager.auth import create_user
+from manager.db import connect
+from tests.console.conftest import HOME, PASSWORD, login
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "manager" / "templates"
+
+
+def test_too_large_upload_gets_a_vietnamese_message(manager_factory, new_page, tmp_path):
+    small = manager_factory(extra_args=["--max-upload-mb", "1"])
+    db = connect(small.db_path)
+    with db.atomic():
+        create_user(db, "c_editor", PASSWORD, "editor", None, HOME)
+    db.close()
+    page = new_page()
+    login(page, small, "c_editor")
+    page.goto(small.base_url + "/library")
+    expect(page.locator("#uploader")).to_contain_text("tối đa 1 MB")
+    big = tmp_path / "qua-lon.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + bytes(2 * 1024 * 1024))
+    page.set_input_files("#upload-file", str(big))
+    expect(page.locator("#upload-status")).to_contain_text("Tệp quá lớn: tối đa 1 MB")
+    assert connect(small.db_path).execute("SELECT count(*) FROM assets").fetchone()[0] == 0
+
+
+def test_every_template_string_exists_in_both_languages():
+    keys = set()
+    for template in TEMPLATES.glob("*.html"):
+        keys |= set(re.findall(r"""\bt\('([a-z_.]+)'""", template.read_text()))
+    missing = sorted(k for k in keys if k not in i18n.MESSAGES and not k.endswith((".", "_")))  # prefixes completed at run time
+    assert not missing, missing
+    for key, (vi, en) in i18n.MESSAGES.items():
+        assert vi.strip() and en.strip(), key
+    assert i18n.text("vi", "boards.applied_on", n=37, m=40) == "Đã áp dụng trên 37 / 40 bảng tin"
+    assert i18n.text("en", "boards.applied_on", n=37, m=40) == "Applied on 37 of 40 boards"
