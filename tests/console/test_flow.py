@@ -89,6 +89,7 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     row.locator("button[data-action=submit]").click()
     row = editor.locator("tr[data-schedule]", has_text="Thông báo tiêm chủng tháng 12")
     expect(row.locator(".badge")).to_have_text("Chờ duyệt")
+    editor.click("details.card > summary")
     shot(editor, "schedules")
     assert not board.fetch(), "a submitted schedule does not reach boards"
 
