@@ -191,6 +191,8 @@ def test_exports_hold_the_same_numbers_as_the_page(province, table):
 
 def test_drill_down_pages(province):
     live, ids = province
+    index = live.admin.get("/reports", params={"catalogue": sc.CATALOGUE})
+    assert index.status_code == 200 and f'href="/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}"' in index.text
     unit = live.admin.get(f"/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}/units/901", params=Q)
     assert unit.status_code == 200
     for name in ("A1", "A2", "A3", "L1"):
