@@ -1,4 +1,7 @@
 """Logging in and out; the dashboard."""
+import hmac
+import secrets
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -16,9 +19,19 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
 
 
+def _login_form(request: Request, status: int = 200, **context):
+    """The login page with a fresh double-submit token: the same random value in a
+    SameSite=Strict cookie and in the form, so another site cannot log a browser in."""
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", status=status, login_token=token, **context)
+    response.set_cookie(sessions.LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/login")
+    return response
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "/"):
-    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+    return _login_form(request, next=_safe_next(next), error=None, username="")
 
 
 @router.post("/login")
@@ -30,6 +43,10 @@ async def login(request: Request):
     address = request.client.host if request.client else "?"
     key = sessions.failure_key(username, address)
     lang = request.state.lang
+    expected = request.cookies.get(sessions.LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected.encode(), form.get("login_token", "").encode()):
+        return _login_form(request, 403, next=next_path, error=text(lang, "login.csrf"), username=username)
+    previous = getattr(request.state, "session_id", None)
 
     def attempt():
         now = state.clock.time()
@@ -41,13 +58,16 @@ async def login(request: Request):
                 sessions.record_failure(db, key, now)
                 return "failed", None
             sessions.clear_failures(db, key)
+            if previous:
+                sessions.end(db, previous)  # a new id at every login: no session fixation
             return "ok", sessions.create(db, rows[0]["id"], now)
 
     outcome, session_id = await run_in_threadpool(attempt)
     if outcome != "ok":
         message = text(lang, "login.limited", minutes=sessions.FAILURE_WINDOW_S // 60) if outcome == "limited" else text(lang, "login.failed")
-        return render(request, "login.html", status=429 if outcome == "limited" else 401, next=next_path, error=message, username=username)
+        return _login_form(request, 429 if outcome == "limited" else 401, next=next_path, error=message, username=username)
     response = redirect(next_path)
+    response.delete_cookie(sessions.LOGIN_COOKIE, path="/login")
     response.set_cookie(sessions.COOKIE, session_id, max_age=sessions.SESSION_S, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", path="/")
     return response

@@ -14,6 +14,7 @@ from manager.auth import Principal, principal_for
 
 COOKIE = "bangtin_session"
 LANG_COOKIE = "bangtin_lang"
+LOGIN_COOKIE = "bangtin_login"
 SESSION_S = 12 * 3600
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 15 * 60

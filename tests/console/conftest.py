@@ -74,13 +74,23 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
+def post_login(http: requests.Session, base_url: str, username: str, password: str, **kwargs) -> requests.Response:
+    """Logs in as the login page does: its double-submit token (cookie + hidden field) included."""
+    page = http.get(base_url + "/login", timeout=10, allow_redirects=False).text
+    token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)  # when already logged in
+    extra = {"csrf_token": csrf.group(1)} if csrf else {}
+    return http.post(base_url + "/login", data={"username": username, "password": password, "login_token": token, **extra, **kwargs},
+                     allow_redirects=False, timeout=10)
+
+
 class ConsoleSession(requests.Session):
     """A logged-in console session over plain HTTP (cookie + CSRF token), for checks below the pages."""
 
     def __init__(self, manager, username: str, password: str = PASSWORD):
         super().__init__()
         self.base_url = manager.base_url
-        r = self.post(self.base_url + "/login", data={"username": username, "password": password}, allow_redirects=False)
+        r = post_login(self, self.base_url, username, password)
         assert r.status_code == 303, r.text
         page = self.get(self.base_url + "/login").text
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)

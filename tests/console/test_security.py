@@ -7,7 +7,7 @@ import requests
 
 from manager.auth import create_user
 from manager.db import connect
-from tests.console.conftest import HOME, PASSWORD, ConsoleSession
+from tests.console.conftest import HOME, PASSWORD, ConsoleSession, post_login
 
 
 def _count(manager, table: str) -> int:
@@ -23,12 +23,12 @@ def test_login_rate_limited_after_five_failures(manager, people):
     with db.atomic():
         create_user(db, "c_forgetful", PASSWORD, "editor", None, HOME)
     db.close()
-    url = manager.base_url + "/login"
+    http = requests.Session()
     for _ in range(5):
-        r = requests.post(url, data={"username": "c_forgetful", "password": "sai-mat-khau"}, allow_redirects=False, timeout=10)
+        r = post_login(http, manager.base_url, "c_forgetful", "sai-mat-khau")
         assert r.status_code == 401
         assert "Sai tên đăng nhập hoặc mật khẩu" in r.text
-    r = requests.post(url, data={"username": "c_forgetful", "password": PASSWORD}, allow_redirects=False, timeout=10)
+    r = post_login(http, manager.base_url, "c_forgetful", PASSWORD)
     assert r.status_code == 429, "even the right password waits once the limit is reached"
     assert "Đăng nhập sai quá nhiều lần" in r.text
     assert "bangtin_session" not in r.headers.get("set-cookie", "")
@@ -36,8 +36,24 @@ def test_login_rate_limited_after_five_failures(manager, people):
     assert ConsoleSession(manager, "c_editor").csrf
 
 
-def test_session_cookie_and_password_storage(manager, people):
+def test_login_form_needs_its_own_token(manager, people):
+    """Another site cannot post the login form (login CSRF): the token is in a SameSite=Strict cookie."""
     r = requests.post(manager.base_url + "/login", data={"username": "c_editor", "password": PASSWORD}, allow_redirects=False, timeout=10)
+    assert r.status_code == 403 and "bangtin_session" not in r.headers.get("set-cookie", "")
+    http = requests.Session()
+    http.get(manager.base_url + "/login", timeout=10)
+    r = http.post(manager.base_url + "/login", data={"username": "c_editor", "password": PASSWORD, "login_token": "doan-bua"},
+                  allow_redirects=False, timeout=10)
+    assert r.status_code == 403
+
+
+def test_session_cookie_and_password_storage(manager, people):
+    http = requests.Session()
+    r = post_login(http, manager.base_url, "c_editor", PASSWORD)
+    first = http.cookies["bangtin_session"]
+    r = post_login(http, manager.base_url, "c_editor", PASSWORD)
+    assert http.cookies["bangtin_session"] != first, "a new session id at every login"
+    assert requests.get(manager.base_url + "/boards", cookies={"bangtin_session": first}, allow_redirects=False, timeout=10).status_code == 401
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     db = connect(manager.db_path)
