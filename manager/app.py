@@ -1,5 +1,6 @@
 """The manager application: `create_app(settings)` builds one on a database file."""
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -13,16 +14,31 @@ from manager.manifest_service import ManifestService
 from manager.migrations import migrate
 from manager.notify import ChangeFeed
 from manager.reports import pages as report_pages
+from manager.sealing import Sealer
 from manager.settings import Settings
 from manager.sources import service as source_link
 
 log = logging.getLogger("bangtin.manager")
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Background work that lives as long as the server: the source link and heartbeat sealing."""
+    sealer = Sealer(app.state.store, app.state.clock, app.state.settings.heartbeat_keep_hours)
+    if app.state.settings.heartbeat_keep_hours > 0:
+        sealer.start()
+    try:
+        async with source_link.lifespan(app):
+            yield
+    finally:
+        if app.state.settings.heartbeat_keep_hours > 0:
+            sealer.stop()
+
+
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Bảng tin — máy chủ quản lý", version="0.1.0",
                   description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.",
-                  lifespan=source_link.lifespan)
+                  lifespan=lifespan)
     store = Store(settings.db)
     ran = migrate(store.db())
     if ran:
