@@ -107,6 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.duration": ("Thời lượng", "Duration"),
     "library.used_in": ("Dùng trong", "Used in"),
     "library.unused": ("Chưa dùng", "Not used"),
+    "library.elsewhere": ("(và {n} danh sách phát ngoài phạm vi của bạn)", "(and {n} playlists outside your scope)"),
     "library.image": ("Ảnh", "Image"),
     "library.video": ("Video", "Video"),
     "library.failed": ("Tải lên thất bại", "Upload failed"),

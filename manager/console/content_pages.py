@@ -1,5 +1,6 @@
 """The content library (upload, thumbnails, usage), the bulletin editor and playlists."""
 import json
+import time
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -24,13 +25,19 @@ def _visible_assets(request: Request, principal) -> list[dict]:
     return admin_api.list_assets(request, principal)
 
 
-def _usage(db, principal, sha_list: list[str]) -> dict[str, list[dict]]:
+def _usage(db, principal, sha_list: list[str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Per file: the playlists in scope that use it, and how many others (not named) do."""
     visible = {p["id"]: p for p in content.list_playlists(db, principal)}
     used: dict[str, list[dict]] = {sha: [] for sha in sha_list}
+    elsewhere = {sha: 0 for sha in sha_list}
     for row in db.query("SELECT DISTINCT asset_sha256, playlist_id FROM items WHERE asset_sha256 IS NOT NULL"):
-        if row["asset_sha256"] in used and row["playlist_id"] in visible:
+        if row["asset_sha256"] not in used:
+            continue
+        if row["playlist_id"] in visible:
             used[row["asset_sha256"]].append(visible[row["playlist_id"]])
-    return used
+        else:
+            elsewhere[row["asset_sha256"]] += 1
+    return used, elsewhere
 
 
 @router.get("/library")
@@ -38,30 +45,55 @@ def library(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     rows = _visible_assets(request, principal)
     with request.app.state.store.read() as db:
-        usage = _usage(db, principal, [r["sha256"] for r in rows])
-    return render(request, "library.html", assets=rows, usage=usage, max_mb=request.app.state.settings.max_upload_mb)
+        usage, elsewhere = _usage(db, principal, [r["sha256"] for r in rows])
+    return render(request, "library.html", assets=rows, usage=usage, elsewhere=elsewhere, max_mb=request.app.state.settings.max_upload_mb)
 
 
-def _thumbnail(store: assets.AssetStore, sha256: str) -> Path:
+def _first_frame(path: Path, timeout_s: float = 5.0) -> Image.Image:
+    """A video's first picture, decoded with ffpyplayer (as the boards do)."""
+    from ffpyplayer.player import MediaPlayer
+
+    player = MediaPlayer(str(path), ff_opts={"an": True, "sn": True, "out_fmt": "rgb24"})
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            frame, value = player.get_frame()
+            if frame is not None:
+                picture = frame[0]
+                return Image.frombytes("RGB", picture.get_size(), bytes(picture.to_bytearray()[0]))
+            if value == "eof":
+                break
+            time.sleep(0.01)
+    finally:
+        player.close_player()
+    raise NotFound("Không lấy được hình từ video", "no picture in the video")
+
+
+def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
     """A small JPEG beside the store, made once per file (the name is the content's hash)."""
     out = store.root / "thumbs" / f"{sha256}.jpg"
     if not out.exists():
         out.parent.mkdir(exist_ok=True)
-        with Image.open(store.path(sha256)) as img:
-            small = ImageOps.exif_transpose(img)
-            small.thumbnail(THUMB_SIZE)
-            tmp = out.with_suffix(".tmp")
-            small.convert("RGB").save(tmp, "JPEG", quality=80)
-            tmp.replace(out)
+        if kind == "video":
+            small = _first_frame(store.path(sha256))
+        else:
+            with Image.open(store.path(sha256)) as img:
+                small = ImageOps.exif_transpose(img)
+                small.load()
+        small.thumbnail(THUMB_SIZE)
+        tmp = out.with_suffix(".tmp")
+        small.convert("RGB").save(tmp, "JPEG", quality=80)
+        tmp.replace(out)
     return out
 
 
 @router.get("/library/{sha256}/thumb.jpg")
 def thumbnail(request: Request, sha256: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    if not any(a["sha256"] == sha256 and a["kind"] == "image" for a in _visible_assets(request, principal)):
-        raise NotFound("Không có ảnh này", "no such image")
-    path = _thumbnail(request.app.state.assets, sha256)
+    found = next((a for a in _visible_assets(request, principal) if a["sha256"] == sha256), None)
+    if found is None:
+        raise NotFound("Không có tệp này", "no such file")
+    path = _thumbnail(request.app.state.assets, sha256, found["kind"])
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 

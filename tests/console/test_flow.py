@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, login, shot
+from tests.player.media import write_mp4
 from tests.spine.media import jpeg_bytes
 
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
@@ -33,6 +34,13 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     expect(row).to_be_visible()
     expect(row.locator("img")).to_have_js_property("naturalWidth", 320)
     expect(row).to_contain_text("1280×720")
+    clip = write_mp4(tmp_path / "Phim tuyên truyền.mp4", seconds=1.0)
+    editor.set_input_files("#upload-file", str(clip))
+    expect(editor.locator("#upload-status")).to_contain_text("Đã tải lên")
+    editor.wait_for_load_state("load")
+    row = editor.locator("tr", has_text="Phim tuyên truyền.mp4")
+    expect(row).to_contain_text("1.0 giây")
+    expect(row.locator("img")).to_have_js_property("naturalWidth", 320)  # its first frame
     # Bad input: clear Vietnamese messages, nothing kept.
     corrupt = tmp_path / "hong.jpg"
     corrupt.write_bytes(jpeg_bytes()[:300])
