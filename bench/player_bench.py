@@ -171,7 +171,7 @@ def bench_memory(display: str, work: Path, seconds: float) -> dict:
     data = work / "memory"
     seed(data, blobs, image_s=0.5, ticker="Tin vắn: " + "thông báo của xã. " * 10)
     proc = run_player(display, data, ["--crossfade-s", "0.2"], work)
-    time.sleep(60)  # one full cycle of 100 items as warm-up
+    time.sleep(WARM_UP_S)  # two full cycles of 100 items: caches and allocator arenas fill up
     samples = []
     t0 = time.monotonic()
     while time.monotonic() - t0 < seconds:
@@ -179,7 +179,7 @@ def bench_memory(display: str, work: Path, seconds: float) -> dict:
         time.sleep(10)
     samples.append(rss_kb(proc.pid))
     stop(proc)
-    return {"seconds": seconds + 60, "start_mb": samples[0] / 1024, "end_mb": samples[-1] / 1024,
+    return {"seconds": seconds + WARM_UP_S, "start_mb": samples[0] / 1024, "end_mb": samples[-1] / 1024,
             "max_mb": max(samples) / 1024, "growth_pct": 100 * (samples[-1] - samples[0]) / samples[0]}
 
 
@@ -219,6 +219,9 @@ print((len(ts) - 1) / (ts[-1] - ts[0]))
 '''
 
 
+WARM_UP_S = 120
+
+
 def bench_start(display: str, work: Path, runs: int = 3) -> dict:
     data = work / "start"
     seed(data, [jpeg_bytes((200, 40, 40), size=(1920, 1080))])
@@ -248,7 +251,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="player-bench-"))
     only = set(args.only.split(","))
     try:
-        print(f"## Player (Xvfb, Mesa llvmpipe, {os.cpu_count()} CPU cores, window {SIZE})\n")
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"## Player (Xvfb, Mesa llvmpipe, {os.cpu_count()} CPU cores, window {SIZE}; load average at start {load})\n")
         if "render" in only:
             base = bench_baseline(display, work)
             print(f"- Reference: a bare Kivy window with one moving full-screen rectangle, measured the same way: {base:.1f} fps "
@@ -264,8 +268,8 @@ def main() -> int:
                   f"**{v['dropped']}** of {v['expected']} frames not shown; render loop {v['render_fps']:.1f} fps.")
         if "memory" in only:
             m = bench_memory(display, work, args.memory_seconds)
-            print(f"- Memory cycling 100 images (0.5 s each) for {m['seconds'] / 60:.1f} min (shortened from one hour): "
-                  f"RSS {m['start_mb']:.0f} MB after warm-up → {m['end_mb']:.0f} MB (max {m['max_mb']:.0f} MB), "
+            print(f"- Memory cycling 100 images (0.5 s each) for {m['seconds'] / 60:.1f} min (shortened from one hour; "
+                  f"growth measured after a {WARM_UP_S} s warm-up): RSS {m['start_mb']:.0f} MB after warm-up → {m['end_mb']:.0f} MB (max {m['max_mb']:.0f} MB), "
                   f"growth **{m['growth_pct']:+.1f}%**.")
         if "start" in only:
             s = bench_start(display, work)

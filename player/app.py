@@ -14,6 +14,8 @@ def configure_kivy(config: Config) -> None:
     """Window settings; must run before `kivy.core.window` is imported."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_VIDEO", "ffpyplayer")
+    # Pictures are decoded with Pillow by the player itself; Kivy's loaders need not all load.
+    os.environ.setdefault("KIVY_IMAGE", "sdl2,pil")
     from kivy.config import Config as KivyConfig
 
     KivyConfig.set("kivy", "exit_on_escape", "1" if config.windowed else "0")
@@ -125,9 +127,8 @@ def run(config: Config, started: float | None = None) -> None:
                 self.sync = SyncWorker(config.manager, self.store, self.cache, self.clock, events,
                                        long_poll_s=config.long_poll_s, retry_max_s=config.retry_max_s,
                                        screen_size=tuple(int(v) for v in Window.size), current=manifest)
-                if self.sync.identity is not None:
-                    self.io.submit(self.reports.reset, self.sync.identity.board_id)
-                else:
+                self.board.is_paired = lambda: self.sync.identity is not None
+                if self.sync.identity is None:
                     self.board.unpaired()
                 self.sync.start()
                 self.uploader = Uploader(self.reports, config.manager, self._identity, config.retry_max_s)

@@ -130,10 +130,6 @@ class Config:
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
 
-    def replace(self, **changes: Any) -> "Config":
-        merged = {**self._values, **changes}
-        return Config(merged, self.source)
-
     @property
     def usb_folder(self) -> Path:
         return self.usb_dir or self.data_dir / "usb"

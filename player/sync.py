@@ -132,14 +132,12 @@ class SyncWorker(threading.Thread):
             return
         self.fetch_assets(manifest)
         self.store.save_manifest(manifest)
-        previous = self.current
         self.current = manifest
         self.events.manifest(manifest)
         keep = set(manifest.assets)
         removed = self.cache.collect_garbage(keep)
         if removed:
             log.info("removed %d cached files no manifest needs", removed)
-        del previous
 
     def fetch_assets(self, manifest: Manifest) -> None:
         """Download every missing asset; raises (and nothing switches) if one fails."""
