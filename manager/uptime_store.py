@@ -128,8 +128,29 @@ def on_stored(db: Database, board_id: str, rows: list[dict]) -> list[dict]:
         if resent:
             db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq <= ?", [board_id, through])
             rows = [r for r in rows if r["seq"] > through]
-    on_heartbeats(db, board_id, [r["placed_at"] for r in rows], [r["interval_s"] for r in rows])
+    if len(rows) != 1 or not _extend_last(db, board_id, rows[0]):
+        on_heartbeats(db, board_id, [r["placed_at"] for r in rows], [r["interval_s"] for r in rows])
     return rows
+
+
+def _extend_last(db: Database, board_id: str, row: dict, grace: float = uptime.GRACE_FACTOR) -> bool:
+    """The common case in two statements: the newest heartbeat continues the last interval.
+
+    When the heartbeat is the board's newest, falls inside the last interval
+    and has its state and connectedness, compaction would only push that
+    interval's end further; anything else takes the general path.
+    """
+    t, live = row["placed_at"], not row["recorded_offline"]
+    last = db.execute(
+        "SELECT start_at, end_at, state, connected FROM board_intervals WHERE board_id = ? ORDER BY start_at DESC LIMIT 1",
+        [board_id]).fetchone()
+    if last is None or not (last[0] <= t <= last[1]) or last[2] != row["display_state"] or bool(last[3]) != live:
+        return False
+    if db.execute("SELECT 1 FROM heartbeats WHERE board_id = ? AND placed_at > ? LIMIT 1", [board_id, t]).fetchone():
+        return False
+    db.execute("UPDATE board_intervals SET end_at = max(end_at, ?) WHERE board_id = ? AND start_at = ?",
+               [t + grace * row["interval_s"], board_id, last[0]])
+    return True
 
 
 def rebuild(db: Database, board_id: str, grace: float = uptime.GRACE_FACTOR) -> int:
