@@ -222,6 +222,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.disabled": ("Đã khoá", "Disabled"),
     "users.active": ("Đang hoạt động", "Active"),
     "users.changed": ("Đã cập nhật người dùng", "User updated"),
+    "users.change": ("Đổi vai trò, đơn vị, mật khẩu", "Change role, unit, password"),
+    "users.new_password": ("Mật khẩu mới (để trống: giữ nguyên)", "New password (empty: unchanged)"),
     "users.self": ("Không thể tự khoá tài khoản của mình", "You cannot disable yourself"),
     # audit
     "audit.title": ("Nhật ký thao tác", "Audit log"),

@@ -105,6 +105,41 @@ async def user_create(request: Request):
     return redirect("/users", "users.changed")
 
 
+@router.post("/users/{user_id}/role")
+async def user_change(request: Request, user_id: int):
+    """Change a user's role and unit, and optionally set a new password."""
+    principal = auth.current_principal(request)
+    auth.require_role(principal, "admin")
+    form = await form_of(request)
+    role, unit = form.required("role", "vai trò", "role"), (form.get("unit") or "").strip() or None
+    password = form.get("password", "")
+    if role not in auth.ROLES or role == "source":
+        raise BadInput(f"Vai trò không hợp lệ: {role}", f"unknown role: {role}")
+    if role != "admin" and not unit:
+        raise BadInput("Người dùng không phải quản trị phải gắn với một đơn vị", "non-admin users need a unit")
+    if password and len(password) < 8:
+        raise BadInput("Mật khẩu phải có ít nhất 8 ký tự", "password must have at least 8 characters")
+    if user_id == principal.user_id and role != "admin":
+        raise BadInput("Không thể tự bỏ quyền quản trị của mình", "you cannot take away your own administrator role")
+
+    def change():
+        with request.app.state.store.write() as db:
+            if not db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone():
+                raise NotFound("Không có người dùng này", "no such user")
+            catalogue = units.current_catalogue(db) if unit else None
+            if unit:
+                units.get(db, catalogue, unit)
+            db.execute("UPDATE users SET role = ?, unit_catalogue = ?, unit_code = ? WHERE id = ?",
+                       [role, catalogue, unit, user_id])
+            if password:
+                db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [auth.hash_password(password), user_id])
+                sessions.end_all_for(db, user_id)
+            audit.record(db, principal, "update", "user", str(user_id), role=role, unit=unit, password_changed=bool(password))
+
+    await run_in_threadpool(change)
+    return redirect("/users", "users.changed")
+
+
 @router.post("/users/{user_id}/{action}")
 def user_toggle(request: Request, user_id: int, action: str):
     principal = auth.current_principal(request)

@@ -35,6 +35,13 @@ def test_admin_manages_users_in_english(manager, people, new_page):
     other = new_page()
     login(other, manager, "c_new_editor")
     expect(other.locator("h1")).to_contain_text("Xin chào")
+    # Made an approver: the new role applies to the open session at once.
+    row = page.locator("tr[data-user='c_new_editor']")
+    row.locator("details.change > summary").click()
+    row.locator("details.change select[name=role]").select_option("approver")
+    row.locator("details.change button[type=submit]").click()
+    expect(page.locator("tr[data-user='c_new_editor']")).to_contain_text("Approver")
+    assert other.goto(manager.base_url + "/emergency").status == 200
 
 
 def test_phone_width_and_drag_and_drop(manager, people, new_page):
