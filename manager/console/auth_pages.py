@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from manager import auth
 from manager.console import sessions, status
 from manager.console.forms import form_of
-from manager.console.views import redirect, render
+from manager.console.views import page_principal, redirect, render
 from manager.i18n import text
 
 router = APIRouter(include_in_schema=False)
@@ -86,8 +86,6 @@ def logout(request: Request):
 
 @router.get("/")
 def dashboard(request: Request):
-    from manager.console.views import page_principal
-
     principal = auth.current_principal(request)
     if principal.role == "auditor":
         return redirect("/reports")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from manager import auth, i18n, units, uptime, uptime_store
+from manager import alerts, auth, content, units, uptime, uptime_store
 from manager.auth import Principal
 from protocol.manifest import OperatingWindow
 from protocol.timebase import iso
@@ -90,8 +90,6 @@ def wall(app_state, principal: Principal, unit_code: str | None) -> Wall:
 
 
 def pending_schedules(db: Database, principal: Principal) -> int:
-    from manager import content
-
     visible = {p["id"] for p in content.list_playlists(db, principal)}
     return sum(1 for r in db.query("SELECT playlist_id FROM schedules WHERE status = 'submitted'") if r["playlist_id"] in visible)
 
@@ -113,8 +111,6 @@ def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
 
 
 def active_alerts(db: Database, principal: Principal, now) -> list[dict]:
-    from manager import alerts
-
     rows = db.query("SELECT id, area FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
                     [iso(now)])
     return [alerts.get(db, r["id"]) for r in rows if alert_in_scope(db, principal, json.loads(r["area"]))]
@@ -143,6 +139,3 @@ def scope_name(db: Database, principal: Principal) -> str:
     unit = units.get(db, principal.unit_catalogue, principal.unit_code)
     return unit["name"]
 
-
-def role_name(lang: str, role: str) -> str:
-    return i18n.text(lang, f"role.{role}")
