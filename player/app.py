@@ -1,6 +1,7 @@
 """The Kivy App: builds the stage, starts the workers, wires their results to the board."""
 import logging
 import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,7 +34,19 @@ def configure_kivy(config: Config) -> None:
         KivyConfig.set("graphics", "height", str(h))
         KivyConfig.set("graphics", "show_cursor", "1")
     else:
-        KivyConfig.set("graphics", "fullscreen", "auto")
+        from player.display import desktop_size
+
+        size = desktop_size()
+        if size is None:
+            KivyConfig.set("graphics", "fullscreen", "auto")
+        else:
+            KivyConfig.set("graphics", "fullscreen", "0")
+            KivyConfig.set("graphics", "borderless", "1")
+            KivyConfig.set("graphics", "position", "custom")
+            KivyConfig.set("graphics", "left", "0")
+            KivyConfig.set("graphics", "top", "0")
+            KivyConfig.set("graphics", "width", str(size[0]))
+            KivyConfig.set("graphics", "height", str(size[1]))
         KivyConfig.set("graphics", "show_cursor", "0")
 
 
@@ -91,6 +104,8 @@ def run(config: Config, started: float | None = None) -> None:
             self.watcher = Watcher()
             self.first_frame = False
             Window.bind(on_request_close=lambda *a: not config.windowed)  # kiosk: refuse to close
+            # SDL turns SIGTERM into a close request, which kiosk mode refuses: stop cleanly instead.
+            signal.signal(signal.SIGTERM, lambda *a: Clock.schedule_once(lambda dt: self.stop()))
             Window.bind(on_flip=self._flipped)
             self._frame_times: list[str] = []
             self.io.submit(self._load_local)
