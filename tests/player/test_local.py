@@ -63,3 +63,33 @@ def test_shipped_layouts_at_their_sizes(run_player, xdisplay, tmp_path):
                    size=f"{size[0]}x{size[1]}")
         wait_for(lambda: close(grab(xdisplay, (0, 0, *size)).getpixel(centre), (230, 120, 0), 40), 10,
                  message=f"the picture in {layout_id}")
+
+
+def test_kiosk_covers_the_display_and_stops_on_sigterm(xdisplay, tmp_path):
+    """Without --windowed: the whole 1920x1080 display, even with no window manager; SIGTERM ends it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.player.conftest import ROOT
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "a.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
+    env = {**os.environ, "DISPLAY": xdisplay, "KIVY_NO_ARGS": "1", "KIVY_HOME": str(tmp_path / "kivy")}
+    proc = subprocess.Popen([sys.executable, "-m", "player", "--data-dir", str(tmp_path / "data"), "--usb-dir", str(usb),
+                             "--layout", "landscape-16x9"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        full = (0, 0, 1920, 1080)
+        wait_for(lambda: close(grab(xdisplay, full).getpixel((614, 540)), (230, 120, 0), 40), 15,
+                 message="the picture in the full-screen media zone")
+        shot = grab(xdisplay, full)
+        assert close(shot.getpixel((5, 5)), (0xa5, 0x0e, 0x0e), 12), "the header starts at the display's corner"
+        assert close(shot.getpixel((1915, 1075)), (0x00, 0x3c, 0x8f), 12), "the ticker reaches the far corner"
+        proc.terminate()
+        assert proc.wait(15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
