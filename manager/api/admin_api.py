@@ -9,9 +9,9 @@ import json
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, audit, boards, content, pairing, units
+from manager import alerts, assets, audit, boards, content, geo, pairing, units
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
-from manager.errors import BadInput
+from manager.errors import BadInput, Forbidden
 from protocol.manifest import OperatingWindow
 from protocol.pairing import PairingClaim
 
@@ -218,10 +218,37 @@ def broadcast_alert(body: alerts.AlertIn, request: Request, principal: Principal
     return alert
 
 
+def alert_in_scope(db, principal: Principal, area: dict) -> bool:
+    """An alert is a person's to see or end when its area names a unit or board in their scope."""
+    if principal.is_admin:
+        return True
+    targets = [(u.get("catalogue"), u.get("code")) for u in area.get("units", [])]
+    for board_id in area.get("boards", []):
+        row = db.execute("SELECT unit_catalogue, unit_code FROM boards WHERE id = ?", [board_id]).fetchone()
+        if row:
+            targets.append((row[0], row[1]))
+    if any(in_scope(db, principal, catalogue, code) for catalogue, code in targets):
+        return True
+    if area.get("polygons") or area.get("circles"):
+        # A shape (CAP from the source system): theirs when it covers a board of theirs.
+        for row in db.query("SELECT unit_catalogue, unit_code, lat, lon FROM boards WHERE lat IS NOT NULL AND lon IS NOT NULL"):
+            if geo.area_contains(area, row["lat"], row["lon"]) and in_scope(db, principal, row["unit_catalogue"], row["unit_code"]):
+                return True
+    return False
+
+
+def _alert_for(db, principal: Principal, alert_id: str) -> dict:
+    alert = alerts.get(db, alert_id)
+    if not alert_in_scope(db, principal, alert["area"]):
+        raise Forbidden("Cảnh báo này nằm ngoài phạm vi của bạn", "this alert is outside your scope")
+    return alert
+
+
 @router.post("/alerts/{alert_id}/withdraw")
 def withdraw_alert(alert_id: str, request: Request, principal: Principal = Who):
     require_role(principal, "approver")
     with request.app.state.store.write() as db:
+        _alert_for(db, principal, alert_id)
         alert = alerts.withdraw(db, alert_id, principal)
     _changed(request)
     return alert
@@ -230,7 +257,7 @@ def withdraw_alert(alert_id: str, request: Request, principal: Principal = Who):
 @router.get("/alerts/{alert_id}")
 def get_alert(alert_id: str, request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
-        return alerts.get(db, alert_id)
+        return _alert_for(db, principal, alert_id)
 
 
 @router.get("/audit")

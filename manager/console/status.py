@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from manager import alerts, auth, content, units, uptime, uptime_store
+from manager.api import admin_api
 from manager.auth import Principal
 from protocol.manifest import OperatingWindow
 from protocol.timebase import iso
@@ -99,21 +100,10 @@ def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
     return [g for g in rows if principal.is_admin or (g["unit_code"] and auth.in_scope(db, principal, g["unit_catalogue"], g["unit_code"]))]
 
 
-def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
-    if principal.is_admin:
-        return True
-    targets = [(u.get("catalogue"), u.get("code")) for u in area.get("units", [])]
-    for board_id in area.get("boards", []):
-        row = db.execute("SELECT unit_catalogue, unit_code FROM boards WHERE id = ?", [board_id]).fetchone()
-        if row:
-            targets.append(tuple(row))
-    return any(auth.in_scope(db, principal, c, code) for c, code in targets)
-
-
 def active_alerts(db: Database, principal: Principal, now) -> list[dict]:
     rows = db.query("SELECT id, area FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
                     [iso(now)])
-    return [alerts.get(db, r["id"]) for r in rows if alert_in_scope(db, principal, json.loads(r["area"]))]
+    return [alerts.get(db, r["id"]) for r in rows if admin_api.alert_in_scope(db, principal, json.loads(r["area"]))]
 
 
 def scope_units(db: Database, principal: Principal) -> list[dict]:

@@ -74,6 +74,12 @@ def test_other_province_people_through_the_api_and_forms(manager, home_world, as
     assert approver.post(f"/schedules/{schedule['id']}/approve", data={"csrf_token": approver.csrf}).status_code == 404
     r = approver.post("/emergency", data={"csrf_token": approver.csrf, "level": "4", "headline": "Giả mạo", "units": HOME})
     assert r.status_code == 403
+    alert = manager.emergency(2, "Cảnh báo của xã", units=[HOME])
+    assert approver.get(f"/api/v1/alerts/{alert['id']}").status_code == 403
+    assert approver.post(f"/api/v1/alerts/{alert['id']}/withdraw", headers={"X-CSRF-Token": approver.csrf}).status_code == 403
+    assert approver.post(f"/emergency/{alert['id']}/withdraw", data={"csrf_token": approver.csrf}).status_code == 403
+    assert manager.admin.get(f"/api/v1/alerts/{alert['id']}").json()["withdrawn_at"] is None
+    manager.admin.post(f"/api/v1/alerts/{alert['id']}/withdraw").raise_for_status()
     assert _status(manager, schedule["id"]) == "submitted"
     assert manager.admin.get(f"/api/v1/boards/{board.id}").json()["name"] == "Bảng tin riêng của xã"
     board.fetch()
