@@ -135,6 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "playlists.schedule_it": ("Lên lịch phát", "Schedule it"),
     "playlists.add_image": ("Thêm ảnh/video từ thư viện", "Add an image/video from the library"),
     "playlists.add": ("Thêm", "Add"),
+    "playlists.remove": ("Bỏ mục này", "Remove this item"),
     "playlists.layout": ("Bố cục", "Layout"),
     "playlists.updated": ("Cập nhật", "Updated"),
     "kind.image": ("Ảnh", "Image"),

@@ -125,6 +125,8 @@
     var dragged = null;
     var save = function () {
       var items = Array.prototype.map.call(list.children, function (li) { return JSON.parse(li.dataset.item); });
+      note.className = "";
+      note.textContent = "";
       fetch("/api/v1/playlists/" + encodeURIComponent(list.dataset.playlist), {
         method: "PUT",
         credentials: "same-origin",
@@ -152,6 +154,11 @@
     list.addEventListener("click", function (e) {
       var button = e.target.closest("button");
       if (!button) return;
+      if (button.classList.contains("remove")) {
+        button.closest("li").remove();
+        save();
+        return;
+      }
       move(button.closest("li"), button.classList.contains("up"));
     });
     list.addEventListener("keydown", function (e) {

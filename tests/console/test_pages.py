@@ -56,6 +56,11 @@ def test_phone_width_and_drag_and_drop(manager, people, new_page):
     expect(page.locator("#order-status")).to_have_text("Đã lưu thứ tự")
     texts = [i["text"] for i in manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]]
     assert texts[0] == "ba", texts
+    page.locator("#items li", has_text="hai").locator("button.remove").click()
+    expect(page.locator("#items li")).to_have_count(2)
+    expect(page.locator("#order-status")).to_have_text("Đã lưu thứ tự")
+    texts = [i["text"] for i in manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]]
+    assert texts == ["ba", "một"], texts
 
     phone = new_page(390, 844)
     login(phone, manager, "c_editor")
