@@ -67,6 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.applied": ("Đã áp dụng nội dung mới", "Applied the current content"),
     "dash.pending": ("Lịch chờ duyệt", "Schedules awaiting approval"),
     "dash.alerts": ("Cảnh báo đang phát", "Alerts on air"),
+    "dash.attention": ("Bảng tin cần chú ý", "Boards needing attention"),
+    "dash.all_good": ("Mọi bảng tin đều đang kết nối và đã áp dụng nội dung mới", "Every board is online and up to date"),
     # boards
     "boards.title": ("Bảng tin", "Boards"),
     "boards.applied_on": ("Đã áp dụng trên {n} / {m} bảng tin", "Applied on {n} of {m} boards"),

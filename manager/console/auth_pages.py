@@ -95,4 +95,5 @@ def dashboard(request: Request):
         pending = status.pending_schedules(db, principal)
         alerts = status.active_alerts(db, principal, request.app.state.clock.now())
         scope = status.scope_name(db, principal)
-    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope)
+        name = db.execute("SELECT display_name FROM users WHERE id = ?", [principal.user_id]).fetchone()[0]
+    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope, display_name=name or principal.username)

@@ -90,9 +90,11 @@ def wall(app_state, principal: Principal, unit_code: str | None) -> Wall:
         return Wall([board_status(app_state, db, b, now) for b in boards_in_scope(db, principal, unit_code)])
 
 
-def pending_schedules(db: Database, principal: Principal) -> int:
-    visible = {p["id"] for p in content.list_playlists(db, principal)}
-    return sum(1 for r in db.query("SELECT playlist_id FROM schedules WHERE status = 'submitted'") if r["playlist_id"] in visible)
+def pending_schedules(db: Database, principal: Principal) -> list[dict]:
+    """Submitted schedules in scope, oldest first, with their playlist's name."""
+    visible = {p["id"]: p["name"] for p in content.list_playlists(db, principal)}
+    rows = db.query("SELECT id, playlist_id, updated_at FROM schedules WHERE status = 'submitted' ORDER BY updated_at")
+    return [{**r, "playlist_name": visible[r["playlist_id"]]} for r in rows if r["playlist_id"] in visible]
 
 
 def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
