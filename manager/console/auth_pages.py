@@ -41,7 +41,6 @@ async def login(request: Request):
     next_path = _safe_next(form.get("next"))
     state = request.app.state
     address = request.client.host if request.client else "?"
-    key = sessions.failure_key(username, address)
     lang = request.state.lang
     expected = request.cookies.get(sessions.LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), form.get("login_token", "").encode()):
@@ -51,13 +50,13 @@ async def login(request: Request):
     def attempt():
         now = state.clock.time()
         with state.store.write() as db:
-            if sessions.recent_failures(db, key, now) >= sessions.MAX_FAILURES:
+            if sessions.limited(db, username, address, now):
                 return "limited", None
             rows = list(db.query("SELECT * FROM users WHERE username = ? AND disabled = 0", [username]))
             if not rows or rows[0]["role"] == "source" or not auth.check_password(rows[0]["password_hash"], password):
-                sessions.record_failure(db, key, now)
+                sessions.record_failed_login(db, username, address, now)
                 return "failed", None
-            sessions.clear_failures(db, key)
+            sessions.clear_failures(db, sessions.failure_key(username, address))
             if previous:
                 sessions.end(db, previous)  # a new id at every login: no session fixation
             return "ok", sessions.create(db, rows[0]["id"], now)

@@ -16,7 +16,8 @@ COOKIE = "bangtin_session"
 LANG_COOKIE = "bangtin_lang"
 LOGIN_COOKIE = "bangtin_login"
 SESSION_S = 12 * 3600
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per username and address
+MAX_ADDRESS_FAILURES = 30  # per address, whatever the usernames (password spraying)
 FAILURE_WINDOW_S = 15 * 60
 
 
@@ -53,6 +54,20 @@ def end_all_for(db: Database, user_id: int) -> None:
 
 def failure_key(username: str, address: str) -> str:
     return f"{username.strip().lower()}|{address}"
+
+
+def address_key(address: str) -> str:
+    return f"*|{address}"
+
+
+def limited(db: Database, username: str, address: str, now: float) -> bool:
+    return (recent_failures(db, failure_key(username, address), now) >= MAX_FAILURES
+            or recent_failures(db, address_key(address), now) >= MAX_ADDRESS_FAILURES)
+
+
+def record_failed_login(db: Database, username: str, address: str, now: float) -> None:
+    record_failure(db, failure_key(username, address), now)
+    record_failure(db, address_key(address), now)
 
 
 def recent_failures(db: Database, key: str, now: float) -> int:

@@ -2,6 +2,7 @@
 from playwright.sync_api import expect
 
 from tests.console.conftest import HOME, PASSWORD, login, shot
+from tests.live_manager import ADMIN_PASSWORD
 
 
 def test_login_page_and_wrong_password(manager, people, new_page):
@@ -20,7 +21,7 @@ def test_login_page_and_wrong_password(manager, people, new_page):
 
 def test_admin_manages_users_in_english(manager, people, new_page):
     page = new_page()
-    login(page, manager, "admin", "quantri-12345")
+    login(page, manager, "admin", ADMIN_PASSWORD)
     page.goto(manager.base_url + "/users?lang=en")
     expect(page.locator("h1")).to_have_text("Users")
     page.click("summary")

@@ -8,6 +8,7 @@ import requests
 from manager.auth import create_user
 from manager.db import connect
 from tests.console.conftest import HOME, PASSWORD, ConsoleSession, post_login
+from tests.live_manager import ADMIN_PASSWORD
 
 
 def _count(manager, table: str) -> int:
@@ -111,7 +112,7 @@ def test_disabled_user_loses_session(manager, people, as_user):
     db.close()
     leaving = as_user("c_leaving")
     assert leaving.get("/boards").status_code == 200
-    admin = ConsoleSession(manager, "admin", "quantri-12345")
+    admin = ConsoleSession(manager, "admin", ADMIN_PASSWORD)
     user_id = connect(manager.db_path).execute("SELECT id FROM users WHERE username = 'c_leaving'").fetchone()[0]
     assert admin.post(f"/users/{user_id}/disable", data={"csrf_token": admin.csrf}).status_code == 303
     r = leaving.get("/boards", headers={"Accept": "text/html"})
@@ -123,3 +124,12 @@ def test_first_administrator_from_the_command_line(tmp_path):
     out = subprocess.run([sys.executable, "-m", "manager", "create-user", "--db", str(db), "quantri", "--role", "admin", "--password-stdin"],
                          input="mot-mat-khau-dai\n", capture_output=True, text=True, timeout=120, check=True)
     assert "user quantri created" in out.stdout
+
+
+def test_one_address_trying_many_usernames_is_held_back(manager_factory):
+    own = manager_factory()
+    http = requests.Session()
+    for n in range(30):
+        assert post_login(http, own.base_url, f"khong-co-{n}", "doan-mo").status_code == 401
+    r = post_login(http, own.base_url, "admin", ADMIN_PASSWORD)
+    assert r.status_code == 429 and "Đăng nhập sai quá nhiều lần" in r.text
