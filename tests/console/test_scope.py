@@ -68,6 +68,7 @@ def test_other_province_people_through_the_api_and_forms(manager, home_world, as
     assert r.status_code == 403 and "ngoài phạm vi" in r.text
     assert other.post("/groups", data={"csrf_token": other.csrf, "name": "Nhóm lấn sân", "boards": board.id}).status_code == 403
     mine = as_user("c_editor")
+    assert "Bảng tin riêng của xã" in mine.get(f"/boards?unit={HOME}").text
     assert mine.post("/groups", data={"csrf_token": mine.csrf, "name": "Nhóm xã Khao Mang", "boards": board.id}).status_code == 303
     assert "Nhóm xã Khao Mang" in mine.get("/schedules").text and "Nhóm xã Khao Mang" not in other.get("/schedules").text
     approver = as_user("c_other_approver")
