@@ -62,6 +62,7 @@ def test_phone_width_and_drag_and_drop(manager, people, new_page):
     expect(page.locator("#order-status")).to_have_text("Đã lưu thứ tự")
     texts = [i["text"] for i in manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]]
     assert texts == ["ba", "một"], texts
+    shot(page, "playlist")
 
     phone = new_page(390, 844)
     login(phone, manager, "c_editor")
