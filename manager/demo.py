@@ -112,7 +112,7 @@ def _seed_content(db: Database, db_path: Path) -> None:
     clip = _add_asset(db, store, work / "clip.mp4", "Phim ngắn tuyên truyền.mp4")
     work.rmdir()
 
-    playlist = content.create_playlist(db, admin, content.PlaylistIn(name="Chương trình thường ngày", layout="landscape-16x9", items=[
+    playlist = content.create_playlist(db, admin, content.PlaylistIn(name="Chương trình thường ngày", layout="landscape-16x9", unit_code=PROVINCE, items=[
         content.ItemIn(zone="main", kind="image", asset=poster, duration_s=12),
         content.ItemIn(zone="main", kind="video", asset=clip, duration_s=6),
         content.ItemIn(zone="bulletin", kind="bulletin", title="Thông báo lịch tiếp công dân",
