@@ -74,3 +74,66 @@ def create_group(db: Database, name: str, board_ids: list[str], unit_catalogue: 
         get(db, board_id)
         db["board_group_members"].insert(dict(group_id=group_id, board_id=board_id))
     return group_id
+
+
+EDITABLE = ("name", "operating_hours", "layout", "lat", "lon", "heartbeat_interval_s", "is_test", "board_class")
+
+
+def _number(value, label_vi: str, label_en: str, low: float, high: float, whole: bool = False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and int(value) != value):
+        raise BadInput(f"{label_vi} phải là {'số nguyên' if whole else 'một số'}", f"{label_en} must be a {'whole ' if whole else ''}number")
+    if not low <= value <= high:
+        raise BadInput(f"{label_vi} phải từ {low:g} đến {high:g}", f"{label_en} must be between {low:g} and {high:g}")
+    return int(value) if whole else float(value)
+
+
+def _window(window) -> dict:
+    try:
+        found = OperatingWindow.model_validate(window)
+    except ValueError as exc:
+        raise BadInput("Giờ hoạt động không hợp lệ: giờ viết HH:MM (00:00 đến 24:00)",
+                       "invalid operating hours: times are HH:MM (00:00 to 24:00)") from exc
+    if not found.weekdays or any(d < 1 or d > 7 for d in found.weekdays):
+        raise BadInput("Mỗi khung giờ hoạt động cần ít nhất một ngày trong tuần (thứ Hai đến Chủ nhật)",
+                       "each operating window needs at least one weekday (1 Monday to 7 Sunday)")
+    if found.start == found.end:
+        raise BadInput(f"Khung giờ {found.start}–{found.end} không có thời gian nào", f"window {found.start}-{found.end} is empty")
+    return {**found.model_dump(), "weekdays": sorted(set(found.weekdays))}
+
+
+def validate_changes(changes: dict) -> dict:
+    """A board edit (the API's PATCH, the console's settings page) checked and ready to store, or BadInput in Vietnamese."""
+    from layouts import builtin_layouts
+
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise BadInput(f"Không sửa được trường: {', '.join(sorted(unknown))}", f"cannot change: {', '.join(sorted(unknown))}")
+    out = {}
+    for key, value in changes.items():
+        if key == "name":
+            if not isinstance(value, str) or not nfc(value.strip()):
+                raise BadInput("Tên bảng tin không được để trống", "board name is empty")
+            out[key] = nfc(value.strip())[:200]
+        elif key == "operating_hours":
+            if not isinstance(value, list):
+                raise BadInput("Giờ hoạt động là một danh sách khung giờ", "operating hours are a list of windows")
+            out[key] = json.dumps([_window(w) for w in value])
+        elif key == "layout":
+            if value is not None and value not in builtin_layouts():
+                raise BadInput(f"Không có bố cục {value!r}", f"no layout {value!r}")
+            out[key] = value or None
+        elif key in ("lat", "lon"):
+            bound = 90 if key == "lat" else 180
+            out[key] = None if value is None else _number(value, "Vĩ độ" if key == "lat" else "Kinh độ",
+                                                          "latitude" if key == "lat" else "longitude", -bound, bound)
+        elif key == "heartbeat_interval_s":
+            out[key] = _number(value, "Chu kỳ tín hiệu (giây)", "heartbeat interval (s)", 5, 3600, whole=True)
+        elif key == "is_test":
+            if not isinstance(value, bool):
+                raise BadInput("Cờ bảng thử nghiệm phải là đúng/sai", "is_test must be true or false")
+            out[key] = int(value)
+        elif key == "board_class":
+            if value not in {c.value for c in BoardClass}:
+                raise BadInput(f"Loại bảng không hợp lệ: {value!r}", f"unknown board class: {value!r}")
+            out[key] = value
+    return out

@@ -4,15 +4,12 @@ Every route checks the caller's role and unit scope on the server; the
 console's pages call the same functions. A change that boards may see wakes
 their long-polls after its transaction has committed.
 """
-import json
-
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from manager import alerts, assets, audit, boards, content, geo, pairing, units
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Forbidden
-from protocol.manifest import OperatingWindow
 from protocol.pairing import PairingClaim
 
 router = APIRouter(prefix="/api/v1", tags=["editors"])
@@ -86,12 +83,7 @@ def get_board(board_id: str, request: Request, principal: Principal = Who):
 @router.patch("/boards/{board_id}")
 def update_board(board_id: str, changes: dict, request: Request, principal: Principal = Who):
     require_role(principal, "editor", "approver")
-    allowed = {"name", "operating_hours", "layout", "lat", "lon", "heartbeat_interval_s", "is_test", "board_class"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise BadInput(f"Không sửa được trường: {', '.join(sorted(unknown))}", f"cannot change: {', '.join(sorted(unknown))}")
-    if "operating_hours" in changes:
-        changes["operating_hours"] = json.dumps([OperatingWindow.model_validate(w).model_dump() for w in changes["operating_hours"]])
+    changes = boards.validate_changes(changes)
     with request.app.state.store.write() as db:
         _board_in_scope(db, principal, board_id)
         db["boards"].update(board_id, changes)

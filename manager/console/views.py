@@ -26,6 +26,7 @@ NAV = [
     ("nav.schedules", "/schedules", ("editor", "approver")),
     ("nav.week", "/week", ("editor", "approver")),
     ("nav.emergency", "/emergency", ("approver",)),
+    ("nav.inbox", "/inbox", ("editor", "approver", "auditor")),
     ("nav.users", "/users", ()),
     ("nav.reports", "/reports", ("auditor",)),
     ("nav.audit", "/audit", ("auditor",)),

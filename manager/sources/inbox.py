@@ -261,7 +261,7 @@ def delivery(db: Database, alert_id: str) -> list[dict]:
         ancestry = units.ancestors(db, board["unit_catalogue"], board["unit_code"])
         if alerts.targets_board(alert["area"], bool(alert["test"]), board, ancestry):
             seen = acks.get(board["id"])
-            out.append({"board_id": board["id"], "name": board["name"], "unit_code": board["unit_code"],
+            out.append({"board_id": board["id"], "name": board["name"], "unit_catalogue": board["unit_catalogue"], "unit_code": board["unit_code"],
                         "is_test": bool(board["is_test"]), "last_seen_at": board["last_seen_at"],
                         "acknowledged_at": seen})
     return out

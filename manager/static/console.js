@@ -189,3 +189,12 @@
     });
   }
 })();
+
+/* Forms that ask first: <form data-confirm="question"> (revoking a board's token, ...) */
+(function () {
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+    });
+  });
+})();
