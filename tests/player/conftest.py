@@ -127,9 +127,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        if isinstance(body, bytes):
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.end_headers()  # an iterator of chunks, sent slowly (headers carry Content-Length)
+        for chunk in body:
+            self.wfile.write(chunk)
+            self.wfile.flush()
 
     def log_message(self, *args):
         pass

@@ -122,3 +122,61 @@ def test_dark_outside_operating_hours(run_player, xdisplay, tmp_path):
 
     bodies = wait_for(states, 10, message="a heartbeat")
     assert all('"display_state":"scheduled_off"' in b for b in bodies)
+
+
+def test_new_manifest_waits_for_its_download(run_player, xdisplay, tmp_path, http_server):
+    """The old programme plays while a slow download runs, with a small indicator in the corner;
+    the new manifest switches in only once its asset is complete and verified."""
+    import os
+
+    from PIL import Image
+
+    data = tmp_path / "board"
+    old_blob = jpeg_bytes(RED)
+    seed_cache(data, [old_blob])
+    old = manifest([old_blob])
+    noise = Image.frombytes("RGB", (900, 900), os.urandom(900 * 900 * 3))
+    noise.paste(GREEN, (0, 0, 900, 900))
+    noise.paste(Image.frombytes("RGB", (900, 60), os.urandom(900 * 60 * 3)), (0, 840))
+    import io
+    buf = io.BytesIO()
+    noise.save(buf, "JPEG", quality=95)
+    big = buf.getvalue()
+    new = manifest([big], unit_name="Xã Mới")
+    ref = next(iter(new.assets.values()))
+    store = StateStore(data)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+    store.save_manifest(old)
+    release = {"go": False}
+
+    def slow_asset(handler):
+        def chunks():
+            for start in range(0, len(big), 16 * 1024):
+                while not release["go"] and start > len(big) // 2:
+                    time.sleep(0.05)  # hold the second half until the test has looked
+                time.sleep(0.02)
+                yield big[start:start + 16 * 1024]
+        return 200, {"Content-Length": str(len(big))}, chunks()
+
+    def manifest_route(handler):
+        if handler.headers.get("If-None-Match") == f'"{new.version}"':
+            time.sleep(0.5)
+            return 304, {}, b""
+        return 200, {"ETag": f'"{new.version}"'}, new.model_dump_json().encode()
+
+    http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
+    http_server.routes[ref.url] = slow_asset
+    run_player(data, "--manager", http_server.base_url)
+
+    corner = (610, 330, 640, 360)  # inside the (blue, empty) ticker zone
+
+    def indicator():
+        return sum(1 for p in grab(xdisplay, corner).get_flattened_data() if min(p) > 180) > 10
+
+    wait_for(indicator, 15, message="the download indicator in the corner")
+    assert close(grab(xdisplay).getpixel(MEDIA), RED), "the old programme keeps playing during the download"
+    assert store.load_manifest().version == old.version
+    release["go"] = True
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), GREEN), 20, message="the new manifest after its download")
+    wait_for(lambda: not indicator(), 5, message="the indicator to go away")
+    assert store.load_manifest().version == new.version
