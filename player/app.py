@@ -74,6 +74,10 @@ def run(config: Config, started: float | None = None) -> None:
 
     data = config.data_dir
     started = started or time.monotonic()
+    # Kivy's logging set-up lowers the root logger to DEBUG: put the chosen level back.
+    logging.getLogger().setLevel(config.log_level)
+    for noisy in ("urllib3", "watchdog"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     class PlayerApp(App):
         """Named after `player.kv`, which Kivy loads from this folder."""
@@ -118,9 +122,10 @@ def run(config: Config, started: float | None = None) -> None:
             usb = self._usb_manifest()
             Clock.schedule_once(lambda dt: self._loaded(layouts, manifest, usb))
 
-        def _usb_manifest(self):
+        def _usb_manifest(self, current=None):
+            current = current or self.board.config
             try:
-                return folder_manifest(config.usb_folder, self.board.config.layout or "", self.board.config.name or "Bảng tin", self.board.config.usb_item_s)
+                return folder_manifest(config.usb_folder, current.layout or "", current.name or "Bảng tin", current.usb_item_s)
             except (OSError, ValueError) as exc:
                 log.error("USB folder %s unreadable: %s", config.usb_folder, exc)
                 return None
@@ -179,8 +184,8 @@ def run(config: Config, started: float | None = None) -> None:
             except config_mod.ConfigError as exc:
                 log.error("config file change ignored: %s", exc)
                 return
-            Clock.schedule_once(lambda dt: self.board.set_config(fresh))
-            self._usb_changed()
+            usb = self._usb_manifest(fresh)
+            Clock.schedule_once(lambda dt: (self.board.set_config(fresh), self.board.set_usb_manifest(usb)))
 
         def resolve(self, sha):
             active = self.board.active

@@ -76,7 +76,7 @@ class Board:
         self.config = config
         self.ctx.crossfade_s = config.crossfade_s
         self.ctx.ticker_speed = config.ticker_speed
-        logging.getLogger("player").setLevel(config.log_level)
+        logging.getLogger().setLevel(config.log_level)
         self.refresh()
 
     def set_pairing(self, code: PairingCode | None) -> None:

@@ -93,3 +93,17 @@ def test_kiosk_covers_the_display_and_stops_on_sigterm(xdisplay, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_config_file_edited_on_disk(run_player, xdisplay, tmp_path):
+    """A live setting changed in the config file applies without a restart: here the layout."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "a.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
+    conf = tmp_path / "player.toml"
+    conf.write_text(f'usb_dir = "{usb}"\nname = "Xã Cấu Hình"\nlayout = "landscape-16x9"\n', encoding="utf-8")
+    run_player(tmp_path / "data", "--config", str(conf))
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (230, 120, 0), 40), 10, message="the picture")
+    # The LED layout puts a black header where the landscape one has a red one.
+    conf.write_text(f'usb_dir = "{usb}"\nname = "Xã Cấu Hình"\nlayout = "led-768x384"\n', encoding="utf-8")
+    wait_for(lambda: sum(grab(xdisplay).getpixel((3, 3))) < 30, 10, message="the layout from the edited file")
