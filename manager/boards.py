@@ -96,8 +96,6 @@ def _window(window) -> dict:
     if not found.weekdays or any(d < 1 or d > 7 for d in found.weekdays):
         raise BadInput("Mỗi khung giờ hoạt động cần ít nhất một ngày trong tuần (thứ Hai đến Chủ nhật)",
                        "each operating window needs at least one weekday (1 Monday to 7 Sunday)")
-    if found.start == found.end:
-        raise BadInput(f"Khung giờ {found.start}–{found.end} không có thời gian nào", f"window {found.start}-{found.end} is empty")
     return {**found.model_dump(), "weekdays": sorted(set(found.weekdays))}
 
 
@@ -129,9 +127,9 @@ def validate_changes(changes: dict) -> dict:
         elif key == "heartbeat_interval_s":
             out[key] = _number(value, "Chu kỳ tín hiệu (giây)", "heartbeat interval (s)", 5, 3600, whole=True)
         elif key == "is_test":
-            if not isinstance(value, bool):
+            if value not in (True, False, 0, 1):  # JSON true/false, or 0/1 as stored
                 raise BadInput("Cờ bảng thử nghiệm phải là đúng/sai", "is_test must be true or false")
-            out[key] = int(value)
+            out[key] = int(bool(value))
         elif key == "board_class":
             if value not in {c.value for c in BoardClass}:
                 raise BadInput(f"Loại bảng không hợp lệ: {value!r}", f"unknown board class: {value!r}")

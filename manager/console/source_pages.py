@@ -14,7 +14,7 @@ from manager.errors import BadInput
 from manager.sources import inbox, registry, store
 
 router = APIRouter(include_in_schema=False)
-READERS = ("editor", "approver", "auditor")  # as the JSON routes: admin always
+READERS = ("editor", "approver")  # admin always; auditors keep to reports and the audit log
 STATUSES = ("pending", "published", "accepted", "rejected", "superseded", "refused", "skipped")
 PROBLEMS = 50
 

@@ -26,7 +26,7 @@ NAV = [
     ("nav.schedules", "/schedules", ("editor", "approver")),
     ("nav.week", "/week", ("editor", "approver")),
     ("nav.emergency", "/emergency", ("approver",)),
-    ("nav.inbox", "/inbox", ("editor", "approver", "auditor")),
+    ("nav.inbox", "/inbox", ("editor", "approver")),
     ("nav.users", "/users", ()),
     ("nav.reports", "/reports", ("auditor",)),
     ("nav.audit", "/audit", ("auditor",)),
