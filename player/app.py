@@ -79,6 +79,25 @@ def run(config: Config, started: float | None = None) -> None:
     for noisy in ("urllib3", "watchdog"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    from kivy.base import ExceptionHandler, ExceptionManager
+
+    class KeepPlaying(ExceptionHandler):
+        """A bug in one callback is logged and the screen keeps playing; a storm of them
+        (more than 20 a minute) ends the process so systemd starts a fresh one."""
+
+        def __init__(self):
+            self.recent: list[float] = []
+
+        def handle_exception(self, exc):
+            if not isinstance(exc, Exception):
+                return ExceptionManager.RAISE  # KeyboardInterrupt, SystemExit: really stop
+            now = time.monotonic()
+            self.recent = [t for t in self.recent if now - t < 60] + [now]
+            log.error("error in the render loop", exc_info=exc)
+            return ExceptionManager.RAISE if len(self.recent) > 20 else ExceptionManager.PASS
+
+    ExceptionManager.add_handler(KeepPlaying())
+
     class PlayerApp(App):
         """Named after `player.kv`, which Kivy loads from this folder."""
 
