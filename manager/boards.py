@@ -117,7 +117,7 @@ def validate_changes(changes: dict) -> dict:
                 raise BadInput("Giờ hoạt động là một danh sách khung giờ", "operating hours are a list of windows")
             out[key] = json.dumps([_window(w) for w in value])
         elif key == "layout":
-            if value is not None and value not in builtin_layouts():
+            if value and value not in builtin_layouts():  # empty: chosen by the screen's orientation
                 raise BadInput(f"Không có bố cục {value!r}", f"no layout {value!r}")
             out[key] = value or None
         elif key in ("lat", "lon"):

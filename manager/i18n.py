@@ -216,6 +216,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "emergency.until": ("đến {when}", "until {when}"),
     "emergency.open_ended": ("đến khi dừng", "until withdrawn"),
     "emergency.need_area": ("Hãy chọn ít nhất một đơn vị", "Pick at least one unit"),
+    "dash.inbox": ("Mục chờ xử lý trong hộp thư nguồn", "Source inbox items waiting"),
+    "dash.source_errors": ("{n} nguồn tin đang lỗi", "{n} sources failing"),
     # board settings
     "settings.title": ("Cài đặt bảng tin", "Board settings"),
     "settings.layout": ("Bố cục", "Layout"),

@@ -95,4 +95,7 @@ def dashboard(request: Request):
         alerts = status.active_alerts(db, principal, request.app.state.clock.now())
         scope = status.scope_name(db, principal)
         name = db.execute("SELECT display_name FROM users WHERE id = ?", [principal.user_id]).fetchone()[0]
-    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope, display_name=name or principal.username)
+        inbox_pending = db.execute("SELECT count(*) FROM inbox WHERE status = 'pending'").fetchone()[0]
+        source_errors = db.execute("SELECT count(*) FROM sources WHERE enabled = 1 AND last_error IS NOT NULL").fetchone()[0]
+    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope, display_name=name or principal.username,
+                  inbox_pending=inbox_pending, source_errors=source_errors)

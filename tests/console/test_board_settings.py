@@ -1,5 +1,9 @@
 """An editor changes a board's settings on its page; the board's manifest follows. Revoking its token."""
+import pytest
 from playwright.sync_api import expect
+
+from manager.boards import validate_changes
+from manager.errors import BadInput
 
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, ConsoleSession, login, shot
@@ -77,3 +81,27 @@ def test_settings_need_csrf_and_scope(manager, people):
     assert board.apply()  # its token still works
     r = editor.post(f"/boards/{board.id}/settings", data={**form, "csrf_token": editor.csrf, "start_0": "07:00"})
     assert r.status_code == 422 and "cả giờ bắt đầu và giờ kết thúc" in r.text
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"name": "  "}, "Tên bảng tin không được để trống"),
+    ({"operating_hours": [{"weekdays": [1], "start": "25:00", "end": "06:00"}]}, "Giờ hoạt động không hợp lệ"),
+    ({"operating_hours": [{"weekdays": [], "start": "06:00", "end": "22:00"}]}, "ít nhất một ngày"),
+    ({"layout": "khong-co"}, "Không có bố cục"),
+    ({"lon": 181}, "Kinh độ phải từ -180 đến 180"),
+    ({"heartbeat_interval_s": 2}, "Chu kỳ tín hiệu (giây) phải từ 5 đến 3600"),
+    ({"heartbeat_interval_s": 30.5}, "phải là số nguyên"),
+    ({"board_class": "tv"}, "Loại bảng không hợp lệ"),
+    ({"token_hash": "x"}, "Không sửa được trường: token_hash"),
+])
+def test_board_changes_refused_in_vietnamese(changes, message):
+    with pytest.raises(BadInput) as refused:
+        validate_changes(changes)
+    assert message in refused.value.message_vi and refused.value.message_en
+
+
+def test_board_changes_stored_form():
+    stored = validate_changes({"name": " Bảng tin ", "operating_hours": [{"weekdays": [7, 1, 1], "start": "06:00", "end": "06:00"}],
+                               "lat": 21, "lon": None, "is_test": 1, "layout": ""})
+    assert stored == {"name": "Bảng tin", "operating_hours": '[{"weekdays": [1, 7], "start": "06:00", "end": "06:00"}]',
+                      "lat": 21.0, "lon": None, "is_test": 1, "layout": None}

@@ -1,4 +1,6 @@
 """The source link's pages: refusals on the sources page, the inbox's accept and reject, CSRF."""
+import http.server
+import threading
 from datetime import datetime, timedelta, timezone
 
 import requests
@@ -77,6 +79,51 @@ def test_admin_adds_a_source_and_rotates_its_token(manager, people, new_page):
     rotated = page.locator("#new-token code").inner_text()
     assert rotated.startswith("src_") and rotated != token
     assert push(manager, source_id, token, b"<x/>").status_code == 401, "the old token stops working"
+    # Nothing listens on port 9: the source's last error shows in red.
+    assert manager.admin.post(f"/api/v1/sources/{source_id}/poll").json()["last_error"]
+    page.goto(manager.base_url + "/sources")
+    expect(row.locator(".source-error")).to_have_css("color", "rgb(185, 28, 28)")
+    expect(page.locator("#problems tr", has_text="Đài PT-TH Lào Cai (tin)").first).to_be_visible()
+
+
+def test_news_item_goes_into_a_playlist_from_the_inbox(manager, people, new_page):
+    feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Xã Khao Mang", "items": [{"id": "km-2026-11-01", '
+            '"title": "Họp dân thôn Lùng Vai tối thứ Sáu", "content_text": "Mời bà con dự họp lúc 19:30 tại nhà văn hoá."}]}').encode()
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/feed+json")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        r = manager.admin.post("/api/v1/sources", json={"name": "UBND xã Khao Mang (tin)", "adapter": "json-feed", "mode": "approval",
+                                                        "url": f"http://127.0.0.1:{server.server_address[1]}/feed.json", "poll_interval_s": 3600})
+        source_id = r.json()["id"]
+        assert manager.admin.post(f"/api/v1/sources/{source_id}/poll").json()["last_error"] is None
+    finally:
+        server.shutdown()
+        server.server_close()
+    (item,) = manager.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    playlist = manager.admin.post("/api/v1/playlists", json={"name": "Tin xã Khao Mang", "items": [], "unit_code": HOME}).json()
+    page = new_page()
+    login(page, manager, "c_editor")
+    expect(page.locator("#inbox-tile strong")).not_to_have_text("0")
+    page.goto(manager.base_url + "/inbox")
+    card = page.locator(f".inbox-item[data-inbox='{item['id']}']")
+    expect(card.locator("form.reject")).to_be_visible()
+    card.locator("select[name=playlist_id]").select_option(playlist["id"])
+    card.locator("form.accept button").click()
+    expect(page.locator("#item-status")).to_have_text("Đã nhận")
+    items = manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]
+    assert [(i["kind"], i["title"]) for i in items] == [("bulletin", "Họp dân thôn Lùng Vai tối thứ Sáu")]
 
 
 def test_inbox_accept_publishes_and_reject(manager, people, new_page):
