@@ -188,3 +188,7 @@ def test_inbox_forms_need_csrf_and_the_right_role(manager, people):
     r = approver.post(f"/inbox/{item['id']}/reject", data={"csrf_token": approver.csrf})
     assert r.status_code == 303
     assert manager.admin.get(f"/api/v1/inbox/{item['id']}").json()["status"] == "rejected"
+    for path, words in (("/sources?lang=en", "Refused documents and errors"), ("/inbox?status=all&lang=en", "Source inbox"),
+                        (f"/inbox/{item['id']}?lang=en", "Rejected")):
+        r = approver.get(path)
+        assert r.status_code == 200 and words in r.text, path
