@@ -178,9 +178,18 @@ def run(config: Config, started: float | None = None) -> None:
             if config.source is not None:
                 self.watcher.file(config.source, self._config_changed)
             self.watcher.start()
+            self._skew_seen = self.clock.skew_s
+            Clock.schedule_interval(self._check_skew, 2)
             interval = self.notifier.interval()
             if interval:
                 Clock.schedule_interval(self.notifier.ping, interval)
+
+        def _check_skew(self, dt):
+            # A new estimate of the manager's clock may change what should be playing now.
+            if abs(self.clock.skew_s - self._skew_seen) > 1.0:
+                self._skew_seen = self.clock.skew_s
+                log.info("board clock is %+.1f s off the manager's; re-evaluating the schedule", self._skew_seen)
+                self.board.refresh()
 
         def _identity(self):
             ident = self.sync.identity if self.sync else None

@@ -1,4 +1,5 @@
 """Player fixtures: one Xvfb per session, the player as a subprocess, screen grabs, a tiny HTTP server."""
+import email.utils
 import http.server
 import os
 import shutil
@@ -140,6 +141,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def date_time_string(self, timestamp=None):
+        # The `Date` header, from a server clock that tests may set ahead or behind.
+        return email.utils.formatdate((timestamp or time.time()) + self.server.clock_offset, usegmt=True)
+
 
 @pytest.fixture
 def http_server():
@@ -147,6 +152,7 @@ def http_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.routes = {}
     server.requests = []
+    server.clock_offset = 0.0
     server.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
