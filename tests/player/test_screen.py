@@ -227,3 +227,22 @@ def test_schedule_follows_the_managers_clock(run_player, xdisplay, tmp_path, htt
 
     reported = wait_for(lambda: [s for s in skews() if abs(s + 3.5 * 3600) < 2], 10, message="the skew in heartbeats")
     assert reported
+
+
+def test_tone_marks_are_drawn(run_player, xdisplay, tmp_path):
+    """The same word with and without tone marks: the marks add ink above the letters (no tofu boxes)."""
+    def top_ink_row(name: str) -> int:
+        run_player(tmp_path / f"idle-{len(name)}-{ord(name[0])}", "--name", name)
+        title = (0, 50, 640, 130)
+
+        def shot():
+            img = grab(xdisplay, title)
+            rows = [y for y in range(img.height) if any(min(img.getpixel((x, y))) > 180 for x in range(0, img.width, 2))]
+            return rows
+
+        rows = wait_for(shot, 10, message=f"the title {name!r}")
+        return rows[0]
+
+    plain = top_ink_row("uuu aaa")
+    marked = top_ink_row("ữữữ ẫẫẫ")
+    assert marked < plain - 3, (plain, marked)
