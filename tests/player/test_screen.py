@@ -106,8 +106,7 @@ def test_dark_outside_operating_hours(run_player, xdisplay, tmp_path):
     marker = tmp_path / "display-off"
     run_player(data, "--manager", manager, "--heartbeat-s", "1", "--display-off-command", f"touch {marker}")
     wait_for(marker.exists, 10, message="the display-off command")
-    shot = grab(xdisplay)
-    assert max(max(p) for p in shot.get_flattened_data()) < 10, "the screen is not dark"
+    wait_for(lambda: max(max(p) for p in grab(xdisplay).get_flattened_data()) < 10, 5, message="a dark screen")
 
     def states():
         if not (data / "reports.db").exists():
