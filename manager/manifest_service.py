@@ -1,8 +1,11 @@
-"""Serves manifests from a small cache, rebuilt when content changes.
+"""Serves manifests from small caches, rebuilt when content changes.
 
-A long-polling board asks again on every change anywhere; the cache keeps a
-board's manifest for the current change generation (and a minute at most,
-so alerts that end drop out), so the common answer is a cheap 304.
+A long-polling board asks again on every change anywhere, and most answers
+are 304. So the version of every board's manifest is cached (a few dozen
+bytes a board, enough for every board of a province and more), while whole
+bodies are cached only for the boards asked most recently. Both hold for
+the current change generation and a minute at most, so alerts that end drop
+out.
 """
 import time
 from collections import OrderedDict
@@ -15,7 +18,8 @@ from manager.manifest import build
 from manager.notify import ChangeFeed
 
 CACHE_SECONDS = 60
-CACHE_BOARDS = 5000
+CACHE_VERSIONS = 200_000
+CACHE_BODIES = 2_000
 
 
 @dataclass(frozen=True)
@@ -27,28 +31,59 @@ class Served:
 
     @property
     def etag(self) -> str:
-        return f'"{self.version}"'
+        return etag_of(self.version)
+
+
+def etag_of(version: str) -> str:
+    return f'"{version}"'
+
+
+class _Lru:
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key, generation: int):
+        hit = self.items.get(key)
+        if hit is None or hit[0] != generation or time.monotonic() - hit[1] >= CACHE_SECONDS:
+            return None
+        self.items.move_to_end(key)
+        return hit[2]
+
+    def put(self, key, generation: int, built: float, value) -> None:
+        self.items[key] = (generation, built, value)
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
 
 
 class ManifestService:
     def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int):
         self.store, self.clock, self.changes, self.days = store, clock, changes, days
-        self._cache: OrderedDict[str, Served] = OrderedDict()
+        self._versions = _Lru(CACHE_VERSIONS)
+        self._bodies = _Lru(CACHE_BODIES)
         self._lock = Lock()
 
+    def cached_version(self, board_id: str) -> str | None:
+        """The version the board should have now, if known without building; never blocks on the database."""
+        with self._lock:
+            return self._versions.get(board_id, self.changes.generation)
+
+    def version(self, board_id: str) -> str:
+        return self.cached_version(board_id) or self.current(board_id).version
+
     def current(self, board_id: str) -> Served:
+        """The board's manifest, body and all."""
         generation = self.changes.generation
         with self._lock:
-            hit = self._cache.get(board_id)
-            if hit and hit.generation == generation and time.monotonic() - hit.built < CACHE_SECONDS:
-                self._cache.move_to_end(board_id)
-                return hit
+            hit = self._bodies.get(board_id, generation)
+        if hit is not None:
+            return hit
         with self.store.read() as db:
             manifest = build(db, board_id, self.clock.now(), self.days)
-        served = Served(manifest.version, manifest.model_dump_json().encode(), generation, time.monotonic())
+        built = time.monotonic()
+        served = Served(manifest.version, manifest.model_dump_json().encode(), generation, built)
         with self._lock:
-            self._cache[board_id] = served
-            self._cache.move_to_end(board_id)
-            while len(self._cache) > CACHE_BOARDS:
-                self._cache.popitem(last=False)
+            self._bodies.put(board_id, generation, built, served)
+            self._versions.put(board_id, generation, built, served.version)
         return served

@@ -77,7 +77,7 @@ def _first_seen(db: Database, board_id: str) -> float | None:
 def board_status(app_state, db: Database, board: dict, now: float) -> BoardStatus:
     seen = board["last_seen_at"]
     online = seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
-    current = app_state.manifests.current(board["id"]).version
+    current = app_state.manifests.version(board["id"])
     unit = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [board["unit_catalogue"], board["unit_code"]]).fetchone()
     shot = db.execute("SELECT 1 FROM screenshots WHERE board_id = ?", [board["id"]]).fetchone()
     return BoardStatus(board, unit[0] if unit else board["unit_code"], online, current, board["applied_version"] == current,
