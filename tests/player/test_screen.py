@@ -173,7 +173,7 @@ def test_new_manifest_waits_for_its_download(run_player, xdisplay, tmp_path, htt
         return sum(1 for p in grab(xdisplay, corner).get_flattened_data() if min(p) > 180) > 10
 
     wait_for(indicator, 15, message="the download indicator in the corner")
-    assert close(grab(xdisplay).getpixel(MEDIA), RED), "the old programme keeps playing during the download"
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), RED), 5, message="the old programme during the download")
     assert store.load_manifest().version == old.version
     release["go"] = True
     wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), GREEN), 20, message="the new manifest after its download")
