@@ -107,3 +107,30 @@ def test_config_file_edited_on_disk(run_player, xdisplay, tmp_path):
     # The LED layout puts a black header where the landscape one has a red one.
     conf.write_text(f'usb_dir = "{usb}"\nname = "Xã Cấu Hình"\nlayout = "led-768x384"\n', encoding="utf-8")
     wait_for(lambda: sum(grab(xdisplay).getpixel((3, 3))) < 30, 10, message="the layout from the edited file")
+
+
+def test_systemd_notify_from_the_render_loop(xdisplay, tmp_path):
+    """Under systemd (Type=notify, WatchdogSec): READY=1 after the first frame, then WATCHDOG=1 pings."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tests.player.conftest import ROOT
+
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(15)
+    env = {**os.environ, "DISPLAY": xdisplay, "KIVY_NO_ARGS": "1", "KIVY_HOME": str(tmp_path / "kivy"),
+           "NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1500000"}
+    proc = subprocess.Popen([sys.executable, "-m", "player", "--data-dir", str(tmp_path / "data"), "--windowed",
+                             "--size", "640x360"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        messages = [sock.recv(100) for _ in range(3)]
+        assert messages[0] == b"READY=1"
+        assert messages[1:] == [b"WATCHDOG=1", b"WATCHDOG=1"]
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        sock.close()
