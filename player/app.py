@@ -60,7 +60,7 @@ def run(config: Config, started: float | None = None) -> None:
     from player.board import Board
     from player.cache import AssetCache
     from player.clock import SkewClock
-    from player.reports import ReportQueue
+    from player.reports import open_queue
     from player.screen import fonts
     from player.screen.context import ZoneContext
     from player.screen.stage import Stage
@@ -114,7 +114,7 @@ def run(config: Config, started: float | None = None) -> None:
             self.clock = SkewClock()
             self.store = StateStore(data)
             self.cache = AssetCache(data / "cache")
-            self.reports = ReportQueue(data / "reports.db") if config.manager else None
+            self.reports = open_queue(data / "reports.db") if config.manager else None
             self.stage = Stage()
             ctx = ZoneContext(resolve=self.resolve, report=self.report, now=self.clock.now,
                               decoder=self.decoder, crossfade_s=config.crossfade_s,

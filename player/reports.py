@@ -9,6 +9,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -48,9 +49,13 @@ class ReportQueue:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        migrate(self._db)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            migrate(self._db)
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise
         self.changed = threading.Event()  # set when something was queued
 
     def close(self) -> None:
@@ -135,3 +140,16 @@ def heartbeat_bodies(rows: list[tuple[int, bytes]]) -> dict:
 
 def play_bodies(rows: list[tuple[int, bytes]]) -> dict:
     return {"records": [json.loads(body) for _, body in rows]}
+
+
+def open_queue(path: Path) -> ReportQueue:
+    """The queue at `path`; a file SQLite cannot read is moved aside, so the board still plays."""
+    try:
+        return ReportQueue(path)
+    except sqlite3.DatabaseError as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+        log.error("report queue %s unreadable (%s); moved to %s, starting a new one", path, exc, aside.name)
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return ReportQueue(path)
