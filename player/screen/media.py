@@ -179,7 +179,8 @@ class MediaZone(Widget):
                 path, muted=item.muted, loop=loop,
                 on_frame=lambda tex: self._video_frame(slot, generation, tex),
                 on_eof=lambda: self._video_ended(slot, generation),
-                on_error=lambda msg: self._failed(slot, generation, msg))
+                on_error=lambda msg: self._failed(slot, generation, msg),
+                box=(max(2, int(self.width)), max(2, int(self.height))), cover=fit == Fit.fill)
             self.add_widget(slot, index=len(self.children))  # below the current slot
             return
         if item.kind != ItemKind.image:

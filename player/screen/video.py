@@ -21,8 +21,10 @@ class VideoStream:
 
     def __init__(self, path: Path, *, muted: bool, loop: bool,
                  on_frame: Callable[[Texture], None], on_eof: Callable[[], None],
-                 on_error: Callable[[str], None]):
+                 on_error: Callable[[str], None], box: tuple[int, int] | None = None, cover: bool = False):
         self.path = path
+        self.box = box  # the zone's size: larger frames are scaled down by the decoder, not the GPU
+        self.cover = cover
         self.on_frame, self.on_eof, self.on_error = on_frame, on_eof, on_error
         self.texture: Texture | None = None
         self.frames_shown = 0
@@ -57,6 +59,8 @@ class VideoStream:
                         return
                     self._stop.wait(0.005)
                     continue
+                if self.frames_decoded == 0 and self.box:
+                    self._shrink(player, frame[0].get_size())
                 with self._lock:
                     self._frame = frame[0]
                 self.frames_decoded += 1
@@ -65,6 +69,12 @@ class VideoStream:
                     self._stop.wait(min(val, 0.1))
         finally:
             player.close_player()
+
+    def _shrink(self, player: MediaPlayer, size: tuple[int, int]) -> None:
+        (sw, sh), (bw, bh) = size, self.box
+        scale = (max if self.cover else min)(bw / sw, bh / sh)
+        if scale < 0.9:  # only ever smaller: upscaling is better left to the GPU
+            player.set_size(max(2, int(sw * scale) // 2 * 2), max(2, int(sh * scale) // 2 * 2))
 
     def _upload_frame(self, dt) -> None:
         with self._lock:
