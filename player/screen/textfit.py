@@ -5,8 +5,10 @@ from kivy.core.text import Label as CoreLabel
 def measure(text: str, font: str, size: float, width: float, line_height: float = 1.15) -> tuple[float, float]:
     label = CoreLabel(text=text, font_name=font, font_size=size, text_size=(width, None),
                       line_height=line_height, halign="left")
-    label.refresh()
-    return label.content_width, label.content_height
+    # Lay the text out without drawing it: fitting tries several sizes, none is rendered.
+    label.resolve_font_name()
+    w, h = label.render()
+    return w, h
 
 
 def fit_font(text: str, font: str, box: tuple[float, float], lo: float = 8, hi: float | None = None,
