@@ -162,7 +162,8 @@ def run(config: Config, started: float | None = None) -> None:
                     manifest=lambda m: Clock.schedule_once(lambda dt: self.board.set_manifest(m)),
                     progress=lambda f: Clock.schedule_once(lambda dt: self.board.set_progress(f)),
                     online=lambda on: Clock.schedule_once(lambda dt: self.board.set_online(on)),
-                    unpaired=lambda: Clock.schedule_once(lambda dt: self.board.unpaired()))
+                    unpaired=lambda: Clock.schedule_once(lambda dt: self.board.unpaired()),
+                    alerts=lambda m: Clock.schedule_once(lambda dt: self.board.set_pending_alerts(m)))
                 self.sync = SyncWorker(config.manager, self.store, self.cache, self.clock, events,
                                        long_poll_s=config.long_poll_s, retry_max_s=config.retry_max_s,
                                        screen_size=tuple(int(v) for v in Window.size), current=manifest)

@@ -62,6 +62,16 @@ class Board:
         self.refresh()
         self._schedule_reports()
 
+    def set_pending_alerts(self, pending: Manifest) -> None:
+        """A newer manifest is still downloading: its alerts show now, over what plays."""
+        if self.manifest is not None:
+            self.manifest = self.manifest.model_copy(update={"alerts": pending.alerts})
+        else:
+            # Nothing played yet: the new manifest without its programme (the idle screen).
+            self.manifest = pending.model_copy(update={"playlists": {}, "schedule": [], "default_playlist": None,
+                                                       "version": ""})
+        self.refresh()
+
     def set_usb_manifest(self, manifest: Manifest | None) -> None:
         self.usb_manifest = manifest
         self.refresh()

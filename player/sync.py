@@ -1,8 +1,11 @@
-"""The sync thread: pairing, manifest long-poll, asset downloads.
+"""The sync threads: pairing and the manifest long-poll; asset downloads beside it.
 
 A new manifest is handed to the screen only once every asset it names is in
-the cache and verified; until then the previous one keeps playing. All
-callbacks run on this thread: the app hands them to Kivy's main thread.
+the cache and verified; until then the previous one keeps playing. Its
+alerts, though, need no asset: they are handed over at once (`alerts`), and
+the long-poll keeps running during a long download, so a warning published
+meanwhile still reaches the screen within a second or two. Callbacks run on
+these threads: the app hands them to Kivy's main thread.
 """
 import logging
 import random
@@ -34,6 +37,8 @@ class SyncEvents:
     progress: Callable[[float | None], None] = lambda fraction: None
     online: Callable[[bool], None] = lambda online: None
     unpaired: Callable[[], None] = lambda: None
+    # A newer manifest whose assets are still downloading: only its alerts apply yet.
+    alerts: Callable[[Manifest], None] = lambda manifest: None
 
 
 class Unauthorized(Exception):
@@ -59,9 +64,19 @@ class SyncWorker(threading.Thread):
         self.session = requests.Session()
         self.session.hooks["response"].append(self._observe_date)
         self.online = False
+        self.seen_version = current.version if current is not None else None
+        self.pending: Manifest | None = None  # the newest manifest, waiting for its assets
+        self._pending_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._downloader = threading.Thread(target=self._download_loop, name="download", daemon=True)
+
+    def start(self) -> None:
+        super().start()
+        self._downloader.start()
 
     def stop(self) -> None:
         self.stopping.set()
+        self._wake.set()
 
     def _observe_date(self, resp: requests.Response, *args, **kwargs) -> None:
         received = utcnow()
@@ -87,7 +102,7 @@ class SyncWorker(threading.Thread):
                 self.store.forget_identity()
                 self.identity = None
                 self.events.unpaired()
-            except (requests.RequestException, pairing.PairingError, AssetError, ValidationError, ValueError) as exc:
+            except (requests.RequestException, pairing.PairingError, ValidationError, ValueError) as exc:
                 self._set_online(not isinstance(exc, requests.ConnectionError))
                 log.info("sync: %s; retrying in %.0f s", exc, delay)
                 self.events.progress(None)
@@ -115,8 +130,8 @@ class SyncWorker(threading.Thread):
     def _poll_manifest(self) -> None:
         ident = self.identity
         headers = {"Authorization": f"Bearer {ident.token}"}
-        if self.current is not None and self.current.version:
-            headers["If-None-Match"] = f'"{self.current.version}"'
+        if self.seen_version:
+            headers["If-None-Match"] = f'"{self.seen_version}"'
         url = self.manager + api.MANIFEST.format(board_id=ident.board_id)
         resp = self.session.get(url, params={"wait": self.long_poll_s}, headers=headers,
                                 timeout=(10, self.long_poll_s + 20))
@@ -128,19 +143,66 @@ class SyncWorker(threading.Thread):
         if resp.status_code != 200:
             raise pairing.PairingError(f"manifest: HTTP {resp.status_code}")
         manifest = Manifest.model_validate_json(resp.content)
+        self.seen_version = manifest.version or None
         if self.current is not None and manifest.version and manifest.version == self.current.version:
+            with self._pending_lock:
+                self.pending = None  # back to what already plays
             return
-        self.fetch_assets(manifest)
+        if self.cache.missing(list(manifest.assets.values())):
+            self.events.alerts(manifest)
+            with self._pending_lock:
+                self.pending = manifest
+            self._wake.set()
+            return
+        with self._pending_lock:
+            self.pending = None
+        self._switch(manifest)
+
+    def _switch(self, manifest: Manifest) -> None:
         self.store.save_manifest(manifest)
         self.current = manifest
         self.events.manifest(manifest)
-        keep = set(manifest.assets)
+        with self._pending_lock:
+            pending = self.pending
+        keep = set(manifest.assets) | (set(pending.assets) if pending is not None else set())
         removed = self.cache.collect_garbage(keep)
         if removed:
             log.info("removed %d cached files no manifest needs", removed)
 
-    def fetch_assets(self, manifest: Manifest) -> None:
+    def _download_loop(self) -> None:
+        """Fetch the pending manifest's assets; switch to it once all are verified."""
+        session = requests.Session()
+        delay = 1.0
+        while not self.stopping.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            with self._pending_lock:
+                manifest = self.pending
+            if manifest is None or self.stopping.is_set():
+                continue
+            try:
+                self.fetch_assets(manifest, session)
+                delay = 1.0
+            except (requests.RequestException, AssetError) as exc:
+                log.info("download: %s; retrying in %.0f s", exc, delay)
+                self.events.progress(None)
+                self.stopping.wait(delay * (0.8 + 0.4 * random.random()))
+                delay = min(delay * 2, self.retry_max_s)
+                self._wake.set()
+                continue
+            with self._pending_lock:
+                current = self.pending is manifest
+                if current:
+                    self.pending = None
+            if current:
+                self._switch(manifest)
+            else:
+                self._wake.set()  # a newer manifest arrived meanwhile: fetch what it needs
+        session.close()
+
+    def fetch_assets(self, manifest: Manifest, session: requests.Session | None = None) -> None:
         """Download every missing asset; raises (and nothing switches) if one fails."""
+        session = session or self.session
         missing = self.cache.missing(list(manifest.assets.values()))
         if not missing:
             return
@@ -150,7 +212,7 @@ class SyncWorker(threading.Thread):
             url = ref.url if ref.url.startswith("http") else self.manager + "/" + ref.url.lstrip("/")
             base = done
             self.events.progress(done / total)
-            self.cache.fetch(self.session, url, ref,
+            self.cache.fetch(session, url, ref,
                              progress=lambda n, base=base: self.events.progress(min(1.0, (base + n) / total)))
             done += ref.size
         self.events.progress(None)

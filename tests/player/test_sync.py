@@ -117,3 +117,56 @@ def test_revoked_token_goes_back_to_pairing(tmp_path, http_server):
     finally:
         worker.stop()
         worker.join(5)
+
+
+def test_alert_arrives_during_a_long_download(tmp_path, http_server):
+    """The long-poll keeps running while assets download: a warning is not stuck behind a video."""
+    from datetime import timedelta
+
+    from protocol.manifest import Alert
+    from protocol.timebase import utcnow
+
+    big = jpeg_bytes((5, 5, 5), size=(1600, 1600))
+    m1 = manifest([big])
+    alert = Alert(id="storm", level=4, headline="Bão mạnh", starts_at=utcnow() - timedelta(minutes=1))
+    m2 = m1.model_copy(update={"alerts": [alert]}).with_version()
+    ref = next(iter(m1.assets.values()))
+    store = StateStore(tmp_path)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+    hold = threading.Event()
+    published = threading.Event()
+
+    def slow_asset(handler):
+        def chunks():
+            yield big[:1000]
+            hold.wait(20)
+            yield big[1000:]
+        return 200, {"Content-Length": str(len(big))}, chunks()
+
+    def manifest_route(handler):
+        seen = handler.headers.get("If-None-Match")
+        latest = m2 if published.is_set() else m1
+        if seen == f'"{latest.version}"':
+            time.sleep(0.2)
+            return 304, {}, b""
+        return 200, {"ETag": f'"{latest.version}"'}, latest.model_dump_json().encode()
+
+    http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
+    http_server.routes[ref.url] = slow_asset
+    alerts, switched = [], []
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+                        SyncEvents(manifest=switched.append, alerts=alerts.append), long_poll_s=1, retry_max_s=1)
+    worker.start()
+    try:
+        wait_for(lambda: any(path == ref.url for path, _ in http_server.requests), 10, message="the download to start")
+        published.set()
+        t0 = time.monotonic()
+        wait_for(lambda: any(m.alerts for m in alerts), 5, interval=0.02, message="the alert during the download")
+        assert time.monotonic() - t0 < 2 and switched == []
+        hold.set()
+        wait_for(lambda: switched, 10, message="the switch once the download completes")
+        assert switched[-1].version == m2.version and switched[-1].alerts[0].id == "storm"
+    finally:
+        hold.set()
+        worker.stop()
+        worker.join(5)
