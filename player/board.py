@@ -11,7 +11,6 @@ from concurrent.futures import Executor
 from datetime import datetime
 
 from kivy.clock import Clock
-from kivy.core.window import Window
 
 from player import heartbeat as hb
 from player import programme
@@ -53,7 +52,6 @@ class Board:
         self._shot_event = None
         self._shot_interval = 0
         self._alert_showing: tuple | None = None
-        self.refresh_trigger = Clock.create_trigger(self.refresh, 0)
         self.idle_clock = Clock.schedule_interval(self._tick_idle, 1)
 
     # Inputs, all on the main thread.
@@ -123,6 +121,8 @@ class Board:
     def refresh(self, *args) -> None:
         if self._timer is not None:
             self._timer.cancel()
+        from kivy.core.window import Window  # imported late: importing it opens the window
+
         now = self.clock.now()
         size = tuple(int(v) for v in Window.size)
         try:
@@ -244,6 +244,7 @@ class Board:
     def take_screenshot(self, *args) -> None:
         if self.reports is None or not self.is_paired():
             return
+        from kivy.core.window import Window
         from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
 
         width, height = (int(v) for v in Window.size)

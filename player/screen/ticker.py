@@ -8,7 +8,6 @@ import time
 
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
-from kivy.core.window import Window
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from kivy.uix.widget import Widget
@@ -53,6 +52,8 @@ class TickerZone(Widget):
 
     @property
     def speed(self) -> float:
+        from kivy.core.window import Window  # imported late: importing it opens the window
+
         return self.ctx.ticker_speed * (Window.height / 1080.0)
 
     @property

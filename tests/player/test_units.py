@@ -115,3 +115,22 @@ def test_sd_notify_datagrams(tmp_path):
     notifier.close()
     server.close()
     assert not Notifier({}).ping()
+
+
+def test_importing_the_player_opens_no_window(tmp_path):
+    """No side effects at import: every module can be imported with no display at all."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, importlib, pkgutil, player, player.screen\n"
+            "for pkg in (player, player.screen):\n"
+            "    for m in pkgutil.iter_modules(pkg.__path__):\n"
+            "        if m.name != '__main__':\n"
+            "            importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
+            "print('kivy.core.window' in sys.modules)\n")
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(KIVY_NO_ARGS="1", KIVY_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
