@@ -41,14 +41,12 @@ def closed_url() -> str:
 def start_xvfb() -> tuple[subprocess.Popen | None, str]:
     if os.environ.get("DISPLAY"):
         return None, os.environ["DISPLAY"]
-    for n in range(150, 250):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists():
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        time.sleep(0.05)
-    return proc, f":{n}"
+    read_fd, write_fd = os.pipe()  # Xvfb picks a free display number and writes it here
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        return proc, ":" + pipe.readline().strip()
 
 
 def run_player(display: str, data: Path, extra: list[str], work: Path) -> subprocess.Popen:

@@ -17,27 +17,24 @@ from PIL import ImageGrab
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-            return n
-    raise RuntimeError("no free X display number")
-
-
 @pytest.fixture(scope="session")
 def xdisplay():
-    """A real X server (Xvfb, 1920x1080x24) shared by every player test of the session."""
+    """A real X server (Xvfb, 1920x1080x24) shared by every player test of the session.
+
+    Xvfb picks a free display number itself (`-displayfd`), so sessions running
+    side by side never share (and never tear down) each other's server.
+    """
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed (scripts/setup.sh installs it)")
-    n = _free_display()
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise RuntimeError("Xvfb did not start")
-        time.sleep(0.05)
-    yield f":{n}"
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number or proc.poll() is not None:
+        raise RuntimeError("Xvfb did not start")
+    yield f":{number}"
     proc.terminate()
     proc.wait(10)
 
