@@ -50,8 +50,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.assets = AssetStore(settings.assets_path)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days)
     install_handlers(app, console.render_error)
-    console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
+    # Routes match in order: the boards' routes, hit by every board every 30 s, come first.
     app.include_router(board_api.router)
+    console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
     app.include_router(admin_api.router)
     app.include_router(report_api.router)
     app.include_router(source_api.router)
