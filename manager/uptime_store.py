@@ -36,10 +36,11 @@ def _beats(db: Database, where: str, params: list) -> list[Beat]:
     return [Beat(r[0], r[1], not r[2], r[3]) for r in rows]
 
 
-def intervals(db: Database, board_id: str, start: float, end: float) -> list[Interval]:
+def intervals(db: Database, board_id: str, start: float, end: float, touching: bool = False) -> list[Interval]:
+    """Intervals overlapping [start, end); with `touching`, also those that only meet its ends."""
+    overlap = "end_at >= ? AND start_at <= ?" if touching else "end_at > ? AND start_at < ?"
     rows = db.execute(
-        "SELECT start_at, end_at, state, connected FROM board_intervals "
-        "WHERE board_id = ? AND end_at > ? AND start_at < ? ORDER BY start_at",
+        f"SELECT start_at, end_at, state, connected FROM board_intervals WHERE board_id = ? AND {overlap} ORDER BY start_at",
         [board_id, start, end],
     ).fetchall()
     return [Interval(r[0], r[1], r[2], bool(r[3])) for r in rows]
@@ -63,7 +64,7 @@ def intervals_by_board(db: Database, board_ids: list[str], start: float, end: fl
 
 def _replace(db: Database, board_id: str, lo: float, hi: float, top: list[Interval]) -> None:
     """Lay `top` (covering part of [lo, hi)) over the stored intervals, merging neighbours."""
-    base = intervals_touching(db, board_id, lo, hi)
+    base = intervals(db, board_id, lo, hi, touching=True)
     merged = uptime.overlay(base, top)
     if base:
         db.execute(
@@ -74,15 +75,6 @@ def _replace(db: Database, board_id: str, lo: float, hi: float, top: list[Interv
         "INSERT INTO board_intervals (board_id, start_at, end_at, state, connected) VALUES (?, ?, ?, ?, ?)",
         [(board_id, iv.start, iv.end, iv.state, int(iv.connected)) for iv in merged],
     )
-
-
-def intervals_touching(db: Database, board_id: str, lo: float, hi: float) -> list[Interval]:
-    rows = db.execute(
-        "SELECT start_at, end_at, state, connected FROM board_intervals "
-        "WHERE board_id = ? AND end_at >= ? AND start_at <= ? ORDER BY start_at",
-        [board_id, lo, hi],
-    ).fetchall()
-    return [Interval(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
 def on_heartbeats(db: Database, board_id: str, placed: list[float], intervals_s: list[float],
