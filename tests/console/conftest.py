@@ -4,6 +4,7 @@ One browser for the session, a fresh context (cookies, storage) per test.
 People are created in the manager's database: editors and approvers of two
 communes in different provinces, so scope can be tested both ways.
 """
+import os
 import re
 from pathlib import Path
 
@@ -70,8 +71,10 @@ def login(page, manager, username: str, password: str = PASSWORD) -> None:
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    """Screenshots go to docs/ only when asked (BANGTIN_UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean."""
+    folder = SHOTS if os.environ.get("BANGTIN_UPDATE_SCREENSHOTS") == "1" else ROOT / "tests" / "_artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
 def post_login(http: requests.Session, base_url: str, username: str, password: str, **kwargs) -> requests.Response:
