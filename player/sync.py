@@ -67,6 +67,11 @@ class SyncWorker(threading.Thread):
         self.seen_version = current.version if current is not None else None
         self.pending: Manifest | None = None  # the newest manifest, waiting for its assets
         self._pending_lock = threading.Lock()
+        # Each manifest received gets a number; an older one never replaces a newer one
+        # (the poll and the download thread may both switch).
+        self._received = 0
+        self._pending_number = 0
+        self._switched = 0
         self._wake = threading.Event()
         self._downloader = threading.Thread(target=self._download_loop, name="download", daemon=True)
 
@@ -144,26 +149,30 @@ class SyncWorker(threading.Thread):
             raise pairing.PairingError(f"manifest: HTTP {resp.status_code}")
         manifest = Manifest.model_validate_json(resp.content)
         self.seen_version = manifest.version or None
-        if self.current is not None and manifest.version and manifest.version == self.current.version:
-            with self._pending_lock:
+        with self._pending_lock:
+            self._received += 1
+            number = self._received
+            if self.current is not None and manifest.version and manifest.version == self.current.version:
                 self.pending = None  # back to what already plays
-            return
-        if self.cache.missing(list(manifest.assets.values())):
+                return
+            missing = self.cache.missing(list(manifest.assets.values()))
+            self.pending = manifest if missing else None
+            self._pending_number = number
+        if missing:
             self.events.alerts(manifest)
-            with self._pending_lock:
-                self.pending = manifest
             self._wake.set()
             return
-        with self._pending_lock:
-            self.pending = None
-        self._switch(manifest)
+        self._switch(manifest, number)
 
-    def _switch(self, manifest: Manifest) -> None:
-        self.store.save_manifest(manifest)
-        self.current = manifest
-        self.events.manifest(manifest)
+    def _switch(self, manifest: Manifest, number: int) -> None:
         with self._pending_lock:
+            if number <= self._switched:
+                return  # a newer manifest has already been switched in
+            self._switched = number
+            self.store.save_manifest(manifest)
+            self.current = manifest
             pending = self.pending
+        self.events.manifest(manifest)
         keep = set(manifest.assets) | (set(pending.assets) if pending is not None else set())
         removed = self.cache.collect_garbage(keep)
         if removed:
@@ -177,7 +186,7 @@ class SyncWorker(threading.Thread):
             self._wake.wait()
             self._wake.clear()
             with self._pending_lock:
-                manifest = self.pending
+                manifest, number = self.pending, self._pending_number
             if manifest is None or self.stopping.is_set():
                 continue
             try:
@@ -195,7 +204,7 @@ class SyncWorker(threading.Thread):
                 if current:
                     self.pending = None
             if current:
-                self._switch(manifest)
+                self._switch(manifest, number)
             else:
                 self._wake.set()  # a newer manifest arrived meanwhile: fetch what it needs
         session.close()
