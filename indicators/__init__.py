@@ -1,0 +1,1 @@
+"""The indicator definitions as data (indicators.json), shipped beside the code."""
