@@ -1,6 +1,5 @@
 """Emergency broadcasts, users and roles (administrators), and the audit log."""
 import json
-from datetime import datetime
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +10,6 @@ from manager.console import sessions, status
 from manager.console.forms import form_of
 from manager.console.views import page_principal, redirect, render
 from manager.errors import BadInput, NotFound
-from protocol.timebase import VN_TZ
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,16 +34,6 @@ def emergency_page(request: Request):
     return render(request, "emergency.html", active=active, units=choices)
 
 
-def _local_input(value: str) -> datetime | None:
-    """A datetime-local field, in Vietnam time, as an aware datetime."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=VN_TZ)
-    except ValueError as exc:
-        raise BadInput("Thời điểm kết thúc không hợp lệ", "invalid end time") from exc
-
-
 @router.post("/emergency")
 async def emergency_send(request: Request):
     principal = page_principal(request, "approver")
@@ -58,7 +46,7 @@ async def emergency_send(request: Request):
     except ValueError as exc:
         raise BadInput("Cấp độ rủi ro là một số từ 1 đến 5", "the risk level is a number from 1 to 5") from exc
     body = alerts.AlertIn(level=level, headline=form.required("headline", "tiêu đề cảnh báo", "headline"), body=form.get("body", ""),
-                          units=[{"code": code} for code in area], ends_at=_local_input(form.get("ends_at", "")))
+                          units=[{"code": code} for code in area], ends_at=form.local_datetime("ends_at", "Thời điểm kết thúc", "end time"))
     await run_in_threadpool(admin_api.broadcast_alert, body, request, principal)
     return redirect("/emergency", "emergency.sent")
 

@@ -15,15 +15,15 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/boards")
-def wall_page(request: Request, unit: str | None = None):
+def wall_page(request: Request, unit: str | None = None, page: int = 1):
     principal = page_principal(request, *CONTENT_ROLES)
     with request.app.state.store.read() as db:
         if unit:
             auth.require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit)
         unit_choices = status.scope_units(db, principal)
         groups = status.groups_in_scope(db, principal)
-    wall = status.wall(request.app.state, principal, unit or None)
-    return render(request, "boards.html", wall=wall, units=unit_choices, unit=unit or "", groups=groups)
+    wall = status.wall(request.app.state, principal, unit or None, page, status.PAGE_SIZE)
+    return render(request, "boards.html", wall=wall, per_page=status.PAGE_SIZE, units=unit_choices, unit=unit or "", groups=groups)
 
 
 @router.post("/groups")

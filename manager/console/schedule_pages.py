@@ -52,10 +52,19 @@ def _schedule_in(form) -> content.ScheduleIn:
     weekdays = [int(d) for d in form.list_of("weekdays") if d.isdigit()]
     if not weekdays:
         raise BadInput("Hãy chọn ít nhất một ngày trong tuần", "pick at least one weekday")
-    return content.ScheduleIn(playlist_id=form.required("playlist_id", "danh sách phát", "playlist"),
-                              priority=form.get("priority") or "normal", target={"kind": kind, "id": target_id},
-                              date_from=form.get("date_from") or None, date_to=form.get("date_to") or None,
-                              weekdays=weekdays, windows=windows, is_default=form.get("is_default") == "1")
+    starts_at = form.local_datetime("starts_at", "Thời điểm bắt đầu", "start time")
+    ends_at = form.local_datetime("ends_at", "Thời điểm kết thúc", "end time")
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise BadInput("Thời điểm kết thúc phải sau thời điểm bắt đầu", "the end time must be after the start time")
+    playlist_id = form.required("playlist_id", "danh sách phát", "playlist")
+    try:
+        return content.ScheduleIn(playlist_id=playlist_id,
+                                  priority=form.get("priority") or "normal", target={"kind": kind, "id": target_id},
+                                  date_from=form.get("date_from") or None, date_to=form.get("date_to") or None,
+                                  weekdays=weekdays, windows=windows, starts_at=starts_at, ends_at=ends_at,
+                                  is_default=form.get("is_default") == "1")
+    except ValueError as exc:
+        raise BadInput(f"Lịch phát không hợp lệ: {exc.errors()[0]['msg']}", f"invalid schedule: {exc.errors()[0]['msg']}") from exc
 
 
 @router.post("/schedules")

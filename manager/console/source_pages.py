@@ -46,15 +46,19 @@ def sources_page(request: Request):
     return _sources_page(request, principal)
 
 
+def _interval(form) -> int:
+    try:
+        return int(form.get("poll_interval_s", "60") or 0)
+    except ValueError as exc:
+        raise BadInput("Chu kỳ đọc là số giây (0: chỉ nhận đẩy)", "the poll interval is a number of seconds (0: push only)") from exc
+
+
 @router.post("/sources")
 async def source_create(request: Request):
     principal = page_principal(request)
     auth.require_role(principal, "admin")
     form = await form_of(request)
-    try:
-        interval = int(form.get("poll_interval_s", "60") or 0)
-    except ValueError as exc:
-        raise BadInput("Chu kỳ đọc là số giây (0: chỉ nhận đẩy)", "the poll interval is a number of seconds (0: push only)") from exc
+    interval = _interval(form)
     try:
         body = store.SourceIn(name=form.required("name", "tên nguồn", "source name"), adapter=form.required("adapter", "bộ đọc", "adapter"),
                               url=form.get("url", "").strip(), mode=form.get("mode", "approval"), poll_interval_s=interval)
@@ -62,6 +66,31 @@ async def source_create(request: Request):
         raise BadInput(f"Thông tin nguồn không hợp lệ: {exc.errors()[0]['msg']}", f"invalid source: {exc.errors()[0]['msg']}") from exc
     made = await run_in_threadpool(source_api.create_source, body, request, principal)
     return _sources_page(request, principal, {"source": made["name"], "token": made["push_token"]})
+
+
+@router.post("/sources/{source_id}")
+async def source_update(request: Request, source_id: int):
+    """The edit form as `PATCH /api/v1/sources/{id}`'s body, through that route (admin only, audited, the poller woken)."""
+    principal = page_principal(request)
+    auth.require_role(principal, "admin")
+    form = await form_of(request)
+    interval = _interval(form)
+    try:
+        body = store.SourcePatch(url=form.get("url", "").strip(), mode=form.get("mode", "approval"), poll_interval_s=interval,
+                                 enabled=form.get("enabled") == "1")
+    except ValueError as exc:
+        raise BadInput(f"Thông tin nguồn không hợp lệ: {exc.errors()[0]['msg']}", f"invalid source: {exc.errors()[0]['msg']}") from exc
+    await run_in_threadpool(source_api.update_source, source_id, body, request, principal)
+    return redirect("/sources", "sources.saved")
+
+
+@router.post("/sources/{source_id}/poll")
+async def source_poll(request: Request, source_id: int):
+    """Poll now (admin): `POST /api/v1/sources/{id}/poll`'s function; a failure shows as the source's last error."""
+    principal = page_principal(request)
+    auth.require_role(principal, "admin")
+    await run_in_threadpool(source_api.poll_source_now, source_id, request, principal)  # the poller wakes boards on news
+    return redirect("/sources", "sources.polled")
 
 
 @router.post("/sources/{source_id}/token")

@@ -31,19 +31,21 @@ class BoardStatus:
 
 @dataclass
 class Wall:
+    """One page of the wall; the counts are over every board in scope, not only the page."""
     boards: list[BoardStatus]
+    total: int
+    applied: int
+    online: int
+    page: int = 1
+    pages: int = 1
 
-    @property
-    def total(self) -> int:
-        return len(self.boards)
 
-    @property
-    def applied(self) -> int:
-        return sum(1 for b in self.boards if b.applied)
+PAGE_SIZE = 60
 
-    @property
-    def online(self) -> int:
-        return sum(1 for b in self.boards if b.online)
+
+def is_online(board: dict, now: float) -> bool:
+    seen = board["last_seen_at"]
+    return seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
 
 
 def boards_in_scope(db: Database, principal: Principal, unit_code: str | None = None) -> list[dict]:
@@ -75,8 +77,7 @@ def _first_seen(db: Database, board_id: str) -> float | None:
 
 
 def board_status(app_state, db: Database, board: dict, now: float) -> BoardStatus:
-    seen = board["last_seen_at"]
-    online = seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
+    online = is_online(board, now)
     current = app_state.manifests.version(board["id"])
     unit = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [board["unit_catalogue"], board["unit_code"]]).fetchone()
     shot = db.execute("SELECT 1 FROM screenshots WHERE board_id = ?", [board["id"]]).fetchone()
@@ -84,10 +85,21 @@ def board_status(app_state, db: Database, board: dict, now: float) -> BoardStatu
                        uptime_7d(db, board, now), bool(shot))
 
 
-def wall(app_state, principal: Principal, unit_code: str | None) -> Wall:
+def wall(app_state, principal: Principal, unit_code: str | None, page: int = 1, per_page: int | None = None) -> Wall:
+    """The boards in scope: full status (uptime, screenshot) for one page only; online and applied counted over all.
+
+    `per_page=None` puts every board on one page (the dashboard lists the ones that need attention).
+    """
     now = app_state.clock.time()
     with app_state.store.read() as db:
-        return Wall([board_status(app_state, db, b, now) for b in boards_in_scope(db, principal, unit_code)])
+        rows = boards_in_scope(db, principal, unit_code)
+        online = sum(1 for b in rows if is_online(b, now))
+        applied = sum(1 for b in rows if b["applied_version"] == app_state.manifests.version(b["id"]))
+        size = len(rows) if per_page is None else per_page
+        pages = max(1, -(-len(rows) // size)) if size else 1
+        page = min(max(1, page), pages)
+        shown = rows[(page - 1) * size:page * size]
+        return Wall([board_status(app_state, db, b, now) for b in shown], len(rows), applied, online, page, pages)
 
 
 def pending_schedules(db: Database, principal: Principal) -> list[dict]:
