@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from manager import i18n
 from manager.uptime_store import check_run
 
 CHUNK = 5000
@@ -26,9 +27,12 @@ class ChainStatus:
 
     @property
     def label_vi(self) -> str:
+        return self.label("vi")
+
+    def label(self, lang: str = "vi") -> str:
         if self.heartbeats == 0:
-            return "chưa có dữ liệu"
-        return "toàn vẹn" if self.ok else f"bị phá vỡ tại seq {self.first_bad_seq}"
+            return i18n.text(lang, "reports.chain_empty")
+        return i18n.text(lang, "reports.chain_ok") if self.ok else i18n.text(lang, "reports.chain_broken", seq=self.first_bad_seq)
 
 
 def _checkpoints(db: Database, board_id: str):

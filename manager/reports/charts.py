@@ -5,11 +5,13 @@ in the line ("no data"), never a drop to zero.
 """
 from html import escape
 
+from manager import i18n
+
 PALETTE = ("#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490")
 
 
 def line_chart(labels: list[str], series: list[tuple[str, list[float | None]]], title: str,
-               targets: list[tuple[str, float]] = (), width: int = 720, height: int = 260) -> str:
+               targets: list[tuple[str, float]] = (), width: int = 720, height: int = 260, lang: str = "vi") -> str:
     left, right, top, bottom = 44, 12, 28, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(1, len(labels))
@@ -53,6 +55,6 @@ def line_chart(labels: list[str], series: list[tuple[str, list[float | None]]], 
                      f'<text x="{lx + 14}" y="{height - 7}" font-size="11">{escape(name)}</text>')
     if all(v is None for _, values in series for v in values):
         parts.append(f'<text x="{width / 2}" y="{top + plot_h / 2}" font-size="14" text-anchor="middle" fill="#666">'
-                     f'Không có dữ liệu</text>')
+                     f'{escape(i18n.text(lang, "reports.no_data_title"))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -1,4 +1,4 @@
-"""A report table as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX (openpyxl)."""
+"""A report table as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX (openpyxl), in the table's language."""
 import csv
 import io
 
@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from manager.errors import BadInput
-from manager.reports.tables import NO_DATA, Table
+from manager.reports.tables import Table, no_data
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -17,12 +17,12 @@ MEDIA_TYPES = {
 FORMULA_START = ("=", "+", "-", "@")  # a name typed by an editor must not run as a spreadsheet formula
 
 
-def _cell(value):
-    return NO_DATA if value is None else value
+def _cell(value, lang: str = "vi"):
+    return no_data(lang) if value is None else value
 
 
-def _csv_cell(value):
-    value = _cell(value)
+def _csv_cell(value, lang: str = "vi"):
+    value = _cell(value, lang)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -33,7 +33,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(row.get(k)) for k, _ in table.columns])
+        writer.writerow([_csv_cell(row.get(k), table.lang) for k, _ in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -45,7 +45,7 @@ def to_xlsx(table: Table) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        ws.append([_cell(row.get(k)) for k, _ in table.columns])
+        ws.append([_cell(row.get(k), table.lang) for k, _ in table.columns])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":  # text that looks like a formula stays text
                 cell.data_type = "s"

@@ -1,6 +1,7 @@
 """The auditor pages under /reports: province -> unit -> board, national roll-up, CSV/XLSX exports.
 
-Server-rendered Jinja2, Vietnamese first, charts inline SVG. Same data as
+Server-rendered Jinja2, Vietnamese first with the console's English switch
+(`?lang=en`, manager/i18n.py), charts inline SVG. Same data as
 the JSON API (manager/api/report_api.py) through manager/reports/service.py.
 """
 from datetime import datetime, timezone
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
-from manager import auth, central, units
+from manager import auth, central, i18n, indicators as ind, units
 from manager.auth import Principal, current_principal
 from manager.errors import BadInput, NotFound
 from manager.reports import export, service, tables
@@ -26,6 +27,11 @@ Who = Depends(current_principal)
 def _base() -> str:
     # The console's shared base template, once it exists; until then our own.
     return "base.html" if (TEMPLATES / "base.html").exists() else "reports/_base.html"
+
+
+def lang_of(request: Request) -> str:
+    """The console's language, set by its middleware from `?lang=` or the cookie."""
+    return getattr(request.state, "lang", i18n.DEFAULT_LANG)
 
 
 def period_param(request: Request) -> str | None:
@@ -45,7 +51,7 @@ def _render(request: Request, name: str, **context) -> Response:
     period = context.get("period_key")
     query = "?" + urlencode({"period": period}) if period else ""
     return templates.TemplateResponse(request, name, {"base": _base(), "now_year": now_year, "query": query,
-                                                      "here": request.url.path, **context})
+                                                      "here": request.url.path, "lang": lang_of(request), **context})
 
 
 @router.get("")
@@ -61,7 +67,8 @@ def index(request: Request, catalogue: str | None = None, principal: Principal =
 
 
 def _province(request: Request, principal, catalogue, province, grouping, with_charts=True):
-    return service.province_view(request.app.state, principal, catalogue, province, period_param(request), grouping, with_charts)
+    return service.province_view(request.app.state, principal, catalogue, province, period_param(request), grouping,
+                                 with_charts, lang_of(request))
 
 
 @router.get("/province/{catalogue}/{province}")
@@ -102,7 +109,7 @@ def province_export(request: Request, catalogue: str, province: str, table: str,
 
 @router.get("/board/{board_id}")
 def board_page(request: Request, board_id: str, principal: Principal = Who):
-    v = service.board_view(request.app.state, principal, board_id, period_param(request))
+    v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
     b = v["board"]
     with request.app.state.store.read() as db:
         province = units.get(db, b["unit_catalogue"], b["unit_code"])["province_code"]
@@ -114,25 +121,28 @@ def board_page(request: Request, board_id: str, principal: Principal = Who):
 
 @router.get("/board/{board_id}/export/{table}.{fmt}")
 def board_export(request: Request, board_id: str, table: str, fmt: str, principal: Principal = Who):
-    v = service.board_view(request.app.state, principal, board_id, period_param(request))
+    v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
     return _download(_pick(v["tables"], table), fmt, f"{board_id}-{v['period'].key}-{table}")
 
 
-def _national_tables(national: central.National) -> dict[str, Table]:
-    totals = Table("totals", "Toàn quốc", [
-        ("id", "Chỉ tiêu"), ("title_vi", "Nội dung"), ("numerator", "Số đơn vị đạt"), ("denominator", "Tổng số đơn vị"),
-        ("value_pct", "Kết quả (%)"), ("target_pct", "Mục tiêu (%)"), ("provinces", "Số tỉnh có dữ liệu"),
-    ], [{**t, "target_pct": tables.or_dash(t["target_pct"])} for t in national.totals])
+def _national_tables(national: central.National, lang: str = "vi") -> dict[str, Table]:
+    title = "title_en" if lang == "en" else "title_vi"
+    titles = {i.id: tables.indicator_title(i, lang) for i in ind.load()} if lang == "en" else {}
+    totals = tables.titled("totals", [
+        ("id", "indicator"), (title, "title"), ("numerator", "numerator"), ("denominator", "denominator"),
+        ("value_pct", "value"), ("target_pct", "target"), ("provinces", "provinces"),
+    ], [{**t, title: titles.get(t["id"], t["title_vi"]), "target_pct": tables.or_dash(t["target_pct"])}
+        for t in national.totals], lang)
     rows = []
     for r in national.rows:
         base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error)
         for x in r.summary.get("indicators", []) if r.ok else [{}]:
             rows.append({**base, "indicator": x.get("id"), "numerator": x.get("numerator"),
                          "denominator": x.get("denominator"), "value_pct": tables.pct(x.get("value_pct"))})
-    provinces = Table("provinces", "Theo tỉnh, thành phố", [
-        ("province", "Mã tỉnh"), ("name", "Tỉnh, thành phố"), ("indicator", "Chỉ tiêu"), ("numerator", "Số đơn vị đạt"),
-        ("denominator", "Tổng số đơn vị"), ("value_pct", "Kết quả (%)"), ("status", "Lỗi"),
-    ], rows)
+    provinces = tables.titled("provinces", [
+        ("province", "province_code"), ("name", "province"), ("indicator", "indicator"), ("numerator", "numerator"),
+        ("denominator", "denominator"), ("value_pct", "value"), ("status", "error"),
+    ], rows, lang)
     return {"totals": totals, "provinces": provinces}
 
 
@@ -140,7 +150,7 @@ def _national_tables(national: central.National) -> dict[str, Table]:
 def national_page(request: Request, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     national = central.roll_up(request.app.state, period_param(request))
-    return _render(request, "reports/national.html", n=national, tables=_national_tables(national),
+    return _render(request, "reports/national.html", n=national, tables=_national_tables(national, lang_of(request)),
                    period_key=national.period.key, export_base="/reports/national/export")
 
 
@@ -148,7 +158,7 @@ def national_page(request: Request, principal: Principal = Who):
 def national_export(request: Request, table: str, fmt: str, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     national = central.roll_up(request.app.state, period_param(request))
-    return _download(_pick(_national_tables(national), table), fmt, f"national-{national.period.key}-{table}")
+    return _download(_pick(_national_tables(national, lang_of(request)), table), fmt, f"national-{national.period.key}-{table}")
 
 
 def _pick(available: dict[str, Table], name: str) -> Table:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from manager import i18n
 from manager.errors import BadInput
 from protocol.timebase import VN_TZ
 
@@ -25,6 +26,18 @@ class Period:
     @property
     def end(self) -> float:
         return datetime.combine(self.last_day + timedelta(days=1), time(0), VN_TZ).timestamp()
+
+    def label(self, lang: str = "vi") -> str:
+        """The period as a person reads it, in the console's language (custom dates read the same in both)."""
+        if lang != "en":
+            return self.label_vi
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", self.key):
+            return i18n.text(lang, "reports.period_month", m=int(m[2]), y=m[1])
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", self.key):
+            return i18n.text(lang, "reports.period_quarter", q=m[2], y=m[1])
+        if re.fullmatch(r"\d{4}", self.key):
+            return i18n.text(lang, "reports.period_year", y=self.key)
+        return self.label_vi
 
     @property
     def year(self) -> int:

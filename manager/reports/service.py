@@ -3,10 +3,10 @@
 Checks the caller (auditor or admin, within the unit asked for), reads the
 database once, and returns plain data: tables, charts, figures.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from manager import auth, boards as boards_mod, indicators as ind, units as units_mod
+from manager import auth, boards as boards_mod, i18n, indicators as ind, units as units_mod
 from manager.auth import Principal
 from manager.errors import NotFound
 from manager.reports import build, chain, charts, period as periods, tables
@@ -50,7 +50,7 @@ def _allowed(db, principal: Principal, catalogue: str, unit_code: str) -> None:
 
 
 def province_view(state, principal: Principal, catalogue: str, province: str, period_text: str | None,
-                  grouping: str | None = None, with_charts: bool = True) -> ProvinceView:
+                  grouping: str | None = None, with_charts: bool = True, lang: str = "vi") -> ProvinceView:
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
@@ -63,20 +63,21 @@ def province_view(state, principal: Principal, catalogue: str, province: str, pe
         clocks = build.clock_figures(db, ids, period.start, period.end)
         chains = chain.quick(db, ids)
     view = ProvinceView(report, {
-        "indicators": tables.indicator_table(report.results),
-        "units": tables.unit_table(report.results),
-        "boards": tables.board_table(report.boards, clocks, chains, state.settings.clock_tolerance_s),
-        "series": tables.series_table(report),
+        "indicators": tables.indicator_table(report.results, lang),
+        "units": tables.unit_table(report.results, lang),
+        "boards": tables.board_table(report.boards, clocks, chains, state.settings.clock_tolerance_s, lang),
+        "series": tables.series_table(report, lang),
     })
     if with_charts:
+        t = lambda key, **values: i18n.text(lang, key, **values)  # noqa: E731
         labels = [row["label"] for row in report.series]
         view.charts["availability"] = charts.line_chart(labels, [
-            ("Hiển thị TB", [row["on_screen_pct"] for row in report.series]),
-            ("Kết nối TB", [row["connected_pct"] for row in report.series]),
-        ], "Thời gian hoạt động trung bình của các bảng tin (%)")
+            (t("reports.on_screen_mean"), [row["on_screen_pct"] for row in report.series]),
+            (t("reports.connected_mean"), [row["connected_pct"] for row in report.series]),
+        ], t("reports.chart_availability"), lang=lang)
         view.charts["indicators"] = charts.line_chart(labels, [
-            (f"Chỉ tiêu {r.indicator.id}", [row[r.indicator.id] for row in report.series]) for r in report.results
-        ], "Chỉ tiêu theo thời gian (%)")
+            (t("reports.indicator", id=r.indicator.id), [row[r.indicator.id] for row in report.series]) for r in report.results
+        ], t("reports.chart_indicators"), lang=lang)
     return view
 
 
@@ -96,7 +97,7 @@ def unit_boards(view: ProvinceView, unit_code: str) -> Table:
         return False
 
     t = view.tables["boards"]
-    return Table(t.name, t.title_vi, t.columns, [r for r in t.rows if within(r["unit_code"])])
+    return replace(t, rows=[r for r in t.rows if within(r["unit_code"])])
 
 
 def unit_json(view: ProvinceView, unit_code: str) -> dict:
@@ -114,7 +115,7 @@ def unit_json(view: ProvinceView, unit_code: str) -> dict:
             "tables": {"boards": tables.as_json(boards)}}
 
 
-def board_view(state, principal: Principal, board_id: str, period_text: str | None) -> dict:
+def board_view(state, principal: Principal, board_id: str, period_text: str | None, lang: str = "vi") -> dict:
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
@@ -126,7 +127,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         daily = build.board_daily(db, board, period, now)
         clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]
         status = chain.verify(db, board_id)
-    daily_t = tables.daily_table(daily)
+    daily_t = tables.daily_table(daily, lang)
     return {
         "board": boards_mod.public(board), "unit": unit, "period": period, "availability": a,
         "on_screen_pct": tables.pct(a.on_screen_pct) if a else None,
@@ -134,11 +135,11 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         "operating_h": round(a.operating_s / 3600, 2) if a else None,
         "clock": clock, "clock_tolerance_s": state.settings.clock_tolerance_s,
         "chain": status,
-        "tables": {"outages": tables.outage_table(a), "daily": daily_t},
+        "tables": {"outages": tables.outage_table(a, lang), "daily": daily_t},
         "chart": charts.line_chart([r["label"] for r in daily_t.rows], [
-            ("Hiển thị", [r["on_screen_pct"] for r in daily_t.rows]),
-            ("Kết nối", [r["connected_pct"] for r in daily_t.rows]),
-        ], "Thời gian hoạt động (%)"),
+            (i18n.text(lang, "reports.on_screen"), [r["on_screen_pct"] for r in daily_t.rows]),
+            (i18n.text(lang, "reports.connected"), [r["connected_pct"] for r in daily_t.rows]),
+        ], i18n.text(lang, "reports.chart_board"), lang=lang),
     }
 
 

@@ -2,27 +2,47 @@
 
 Percentages are rounded to two decimals here, so every output shows the same
 number; None stays None and reads "không có dữ liệu" (no data), never 0 %.
+Titles, headers and words come from manager/i18n.py in the asked language;
+Vietnamese is the default, so the JSON API and plain exports stay Vietnamese.
 """
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from manager import indicators as ind
+from manager import i18n, indicators as ind
 from manager.reports.build import BoardFigures, ProvinceReport
 from manager.reports.chain import ChainStatus
 from protocol.timebase import VN_TZ
 
-NO_DATA = "không có dữ liệu"
 NONE_SET = "–"  # no target or baseline set for that year: not the same as no data
-MEASURE_VI = {"on_screen": "hiển thị", "connected": "kết nối"}
-STATE_VI = {"offline": "mất liên lạc", "error": "lỗi hiển thị", "scheduled_off": "tắt trong giờ hoạt động", "on": "đang hiển thị"}
+STATES = ("offline", "error", "scheduled_off", "on")
+
+
+def no_data(lang: str = "vi") -> str:
+    return i18n.text(lang, "reports.no_data")
+
+
+NO_DATA = no_data("vi")
 
 
 @dataclass
 class Table:
     name: str
-    title_vi: str
+    title: str
     columns: list[tuple[str, str]]  # (key, header)
     rows: list[dict]
+    lang: str = "vi"  # the language of the title, headers and words in the rows
+
+
+def titled(name: str, columns: list[tuple[str, str]], rows: list[dict], lang: str,
+           values: dict[str, dict] | None = None) -> Table:
+    """A table titled by message `reports.t.<name>`, each column (key, message) headed by `reports.col.<message>`.
+
+    `values` fills a header's placeholders, by column key.
+    """
+    values = values or {}
+    return Table(name, i18n.text(lang, f"reports.t.{name}"),
+                 [(key, i18n.text(lang, f"reports.col.{message}", **values.get(key, {}))) for key, message in columns],
+                 rows, lang)
 
 
 def pct(value: float | None) -> float | None:
@@ -39,43 +59,51 @@ def or_dash(value: float | None):
     return NONE_SET if value is None else value
 
 
-def indicator_table(results: list[ind.IndicatorResult]) -> Table:
+def indicator_title(indicator, lang: str = "vi") -> str:
+    return indicator.title_en if lang == "en" and indicator.title_en else indicator.title_vi
+
+
+def indicator_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
+    t = lambda key: i18n.text(lang, key)  # noqa: E731
+    title = "title_en" if lang == "en" else "title_vi"
     rows = []
     for r in results:
         i = r.indicator
-        rows.append(dict(
-            id=i.id, number=i.number, form=i.form, title_vi=i.title_vi, measure=MEASURE_VI[i.measure],
-            threshold_pct=i.threshold_pct, numerator=r.numerator, denominator=r.denominator,
-            value_pct=pct(r.value_pct), target_pct=or_dash(r.target_pct),
-            baseline_2022=or_dash(i.baselines.get(2022)), baseline_2023=or_dash(i.baselines.get(2023)),
-            meets_target=NONE_SET if r.meets_target is None else ("đạt" if r.meets_target else "chưa đạt"),
-        ))
-    return Table("indicators", "Chỉ tiêu", [
-        ("id", "Mã"), ("number", "Chỉ tiêu QĐ 184"), ("title_vi", "Nội dung"), ("measure", "Thước đo"),
-        ("threshold_pct", "Ngưỡng (% thời gian hoạt động)"), ("numerator", "Số đơn vị đạt"),
-        ("denominator", "Tổng số đơn vị"), ("value_pct", "Kết quả (%)"), ("target_pct", "Mục tiêu (%)"),
-        ("baseline_2022", "Năm 2022 (%)"), ("baseline_2023", "Năm 2023 (%)"), ("meets_target", "Đánh giá"),
-    ], rows)
+        rows.append({
+            "id": i.id, "number": i.number, "form": i.form, title: indicator_title(i, lang),
+            "measure": t(f"reports.measure.{i.measure}"),
+            "threshold_pct": i.threshold_pct, "numerator": r.numerator, "denominator": r.denominator,
+            "value_pct": pct(r.value_pct), "target_pct": or_dash(r.target_pct),
+            "baseline_2022": or_dash(i.baselines.get(2022)), "baseline_2023": or_dash(i.baselines.get(2023)),
+            "meets_target": NONE_SET if r.meets_target is None else t("reports.met" if r.meets_target else "reports.not_met"),
+        })
+    return titled("indicators", [
+        ("id", "code"), ("number", "number"), (title, "title"), ("measure", "measure"),
+        ("threshold_pct", "threshold"), ("numerator", "numerator"),
+        ("denominator", "denominator"), ("value_pct", "value"), ("target_pct", "target"),
+        ("baseline_2022", "baseline"), ("baseline_2023", "baseline"), ("meets_target", "meets"),
+    ], rows, lang, {"baseline_2022": {"year": 2022}, "baseline_2023": {"year": 2023}})
 
 
-def unit_table(results: list[ind.IndicatorResult]) -> Table:
+def unit_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
+    t = lambda key: i18n.text(lang, key)  # noqa: E731
     rows = []
     for r in results:
         for u in r.rows:
             rows.append(dict(
                 indicator=r.indicator.id, code=u.code, name=u.name, kind=u.kind, boards=u.boards,
                 boards_with_data=u.boards_with_data, best_board=u.best_board or "", best_pct=pct(u.best_pct),
-                available="có" if u.available else ("không có dữ liệu" if u.boards and not u.boards_with_data else "không"),
+                available=t("reports.yes") if u.available else (no_data(lang) if u.boards and not u.boards_with_data else t("reports.no")),
             ))
-    return Table("units", "Đơn vị theo chỉ tiêu", [
-        ("indicator", "Chỉ tiêu"), ("code", "Mã đơn vị"), ("name", "Tên đơn vị"), ("kind", "Loại"),
-        ("boards", "Số bảng tin"), ("boards_with_data", "Bảng tin có dữ liệu"), ("best_board", "Bảng tin tốt nhất"),
-        ("best_pct", "Tỷ lệ tốt nhất (%)"), ("available", "Đạt"),
-    ], rows)
+    return titled("units", [
+        ("indicator", "indicator"), ("code", "unit_code"), ("name", "unit_name"), ("kind", "kind"),
+        ("boards", "boards"), ("boards_with_data", "boards_with_data"), ("best_board", "best_board"),
+        ("best_pct", "best_pct"), ("available", "available"),
+    ], rows, lang)
 
 
 def board_table(figures: list[BoardFigures], clocks: dict[str, dict], chains: dict[str, ChainStatus],
-                tolerance_s: float) -> Table:
+                tolerance_s: float, lang: str = "vi") -> Table:
     rows = []
     for f in figures:
         a = f.availability
@@ -89,44 +117,44 @@ def board_table(figures: list[BoardFigures], clocks: dict[str, dict], chains: di
             outages=None if a is None else len(a.outages),
             outage_h=None if a is None else round(sum(o.counted_s for o in a.outages) / 3600, 2),
             clock_offset_s=None if offset is None else round(offset, 1),
-            clock_ok="" if offset is None else ("lệch giờ" if offset > tolerance_s else "đúng giờ"),
+            clock_ok="" if offset is None else i18n.text(lang, "reports.clock_off" if offset > tolerance_s else "reports.clock_ok"),
             displaced=clock.get("displaced", 0),
-            chain="" if chain is None else chain.label_vi,
+            chain="" if chain is None else chain.label(lang),
         ))
-    return Table("boards", "Bảng tin", [
-        ("id", "Mã bảng tin"), ("name", "Tên"), ("unit_code", "Mã đơn vị"), ("unit_name", "Đơn vị"),
-        ("board_class", "Loại bảng"), ("on_screen_pct", "Hiển thị (%)"), ("connected_pct", "Kết nối (%)"),
-        ("operating_h", "Giờ hoạt động"), ("outages", "Số lần gián đoạn"), ("outage_h", "Giờ gián đoạn"),
-        ("clock_offset_s", "Lệch đồng hồ lớn nhất (giây)"), ("clock_ok", "Đồng hồ"),
-        ("displaced", "Nhịp đặt theo giờ máy chủ"), ("chain", "Chuỗi băm"),
-    ], rows)
+    return titled("boards", [
+        ("id", "board_id"), ("name", "name"), ("unit_code", "unit_code"), ("unit_name", "unit"),
+        ("board_class", "board_class"), ("on_screen_pct", "on_screen"), ("connected_pct", "connected"),
+        ("operating_h", "operating_h"), ("outages", "outages"), ("outage_h", "outage_h"),
+        ("clock_offset_s", "clock_offset"), ("clock_ok", "clock"),
+        ("displaced", "displaced"), ("chain", "chain"),
+    ], rows, lang)
 
 
-def series_table(report: ProvinceReport) -> Table:
-    columns = [("label", "Kỳ"), ("on_screen_pct", "Hiển thị TB (%)"), ("connected_pct", "Kết nối TB (%)")]
-    columns += [(r.indicator.id, f"Chỉ tiêu {r.indicator.id} (%)") for r in report.results]
+def series_table(report: ProvinceReport, lang: str = "vi") -> Table:
+    columns = [("label", "period"), ("on_screen_pct", "on_screen_mean"), ("connected_pct", "connected_mean")]
+    columns += [(r.indicator.id, "indicator_pct") for r in report.results]
     rows = [{k: (pct(v) if k != "label" else v) for k, v in row.items()} for row in report.series]
-    return Table("series", "Theo thời gian", columns, rows)
+    return titled("series", columns, rows, lang, {r.indicator.id: {"id": r.indicator.id} for r in report.results})
 
 
-def outage_table(availability) -> Table:
+def outage_table(availability, lang: str = "vi") -> Table:
     rows = [] if availability is None else [
-        dict(start=local(o.start), end=local(o.end), state=STATE_VI.get(o.state, o.state),
+        dict(start=local(o.start), end=local(o.end),
+             state=i18n.text(lang, f"reports.state.{o.state}") if o.state in STATES else o.state,
              length_s=round(o.length), counted_s=round(o.counted_s))
         for o in availability.outages
     ]
-    return Table("outages", "Các lần gián đoạn", [
-        ("start", "Bắt đầu"), ("end", "Kết thúc"), ("state", "Tình trạng"),
-        ("length_s", "Độ dài (giây)"), ("counted_s", "Trong giờ hoạt động (giây)"),
-    ], rows)
+    return titled("outages", [
+        ("start", "start"), ("end", "end"), ("state", "state"), ("length_s", "length"), ("counted_s", "counted"),
+    ], rows, lang)
 
 
-def daily_table(rows: list[dict]) -> Table:
-    return Table("daily", "Theo ngày/tháng", [
-        ("label", "Kỳ"), ("on_screen_pct", "Hiển thị (%)"), ("connected_pct", "Kết nối (%)"),
-    ], [dict(label=r["label"], on_screen_pct=pct(r["on_screen_pct"]), connected_pct=pct(r["connected_pct"])) for r in rows])
+def daily_table(rows: list[dict], lang: str = "vi") -> Table:
+    return titled("daily", [
+        ("label", "period"), ("on_screen_pct", "on_screen"), ("connected_pct", "connected"),
+    ], [dict(label=r["label"], on_screen_pct=pct(r["on_screen_pct"]), connected_pct=pct(r["connected_pct"])) for r in rows], lang)
 
 
 def as_json(table: Table) -> dict:
-    return {"name": table.name, "title": table.title_vi, "columns": [k for k, _ in table.columns],
+    return {"name": table.name, "title": table.title, "columns": [k for k, _ in table.columns],
             "headers": [h for _, h in table.columns], "rows": table.rows}

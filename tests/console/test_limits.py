@@ -10,6 +10,7 @@ from manager.db import connect
 from tests.console.conftest import HOME, PASSWORD, login
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "manager" / "templates"
+REPORTS = Path(__file__).resolve().parents[2] / "manager" / "reports"
 
 
 def test_too_large_upload_gets_a_vietnamese_message(manager_factory, new_page, tmp_path):
@@ -31,10 +32,14 @@ def test_too_large_upload_gets_a_vietnamese_message(manager_factory, new_page, t
 
 def test_every_template_string_exists_in_both_languages():
     keys = set()
-    for template in TEMPLATES.glob("*.html"):
+    for template in TEMPLATES.rglob("*.html"):  # the console's templates and the report pages' (reports/)
         keys |= set(re.findall(r"""\bt\('([a-z_.]+)'""", template.read_text()))
+    assert {"reports.heading", "reports.no_data", "reports.period"} <= keys
+    for module in REPORTS.glob("*.py"):  # report tables, charts and chain labels name their messages in Python
+        keys |= set(re.findall(r"""["'](reports\.[a-z_.]+)["']""", module.read_text()))
     missing = sorted(k for k in keys if k not in i18n.MESSAGES and not k.endswith((".", "_")))  # prefixes completed at run time
     assert not missing, missing
+    assert i18n.text("vi", "reports.no_data") == "không có dữ liệu" and i18n.text("en", "reports.no_data") == "no data"
     for key, (vi, en) in i18n.MESSAGES.items():
         assert vi.strip() and en.strip(), key
     assert i18n.text("vi", "boards.applied_on", n=37, m=40) == "Đã áp dụng trên 37 / 40 bảng tin"

@@ -3,7 +3,7 @@ import json
 
 from manager.auth import create_api_token, create_user
 from manager.db import connect
-from tests.live_manager import LiveManager, free_port
+from tests.live_manager import Client, LiveManager, free_port
 from tests.uptime import scenario as sc
 from tests.uptime.uptime_helpers import Chain, payloads
 
@@ -56,5 +56,8 @@ def test_national_roll_up_by_province(province, manager_factory, tmp_path):
     assert page.status_code == 200 and "Tỉnh Nhỏ" in page.text and "40.0" in page.text
     csv_body = central.admin.get("/reports/national/export/totals.csv", params={"period": sc.PERIOD}).content.decode("utf-8-sig")
     assert "40.0" in csv_body and "33.33" in csv_body
+    english = Client(central.base_url, central.admin_token).get("/reports/national", params={"period": sc.PERIOD, "lang": "en"})
+    assert "<h1>National roll-up</h1>" in english.text and "Share of communes with a public electronic bulletin board" in english.text
+    assert "By province" in english.text and "Tổng hợp toàn quốc" not in english.text and "40.0" in english.text
     # A provincial manager is not in central mode.
     assert small.admin.get("/api/v1/reports/national").status_code == 422
