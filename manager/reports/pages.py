@@ -24,11 +24,6 @@ router = APIRouter(prefix="/reports", tags=["reports pages"], include_in_schema=
 Who = Depends(current_principal)
 
 
-def _base() -> str:
-    # The console's shared base template, once it exists; until then our own.
-    return "base.html" if (TEMPLATES / "base.html").exists() else "reports/_base.html"
-
-
 def lang_of(request: Request) -> str:
     """The console's language, set by its middleware from `?lang=` or the cookie."""
     return getattr(request.state, "lang", i18n.DEFAULT_LANG)
@@ -50,7 +45,7 @@ def _render(request: Request, name: str, **context) -> Response:
     now_year = datetime.fromtimestamp(state.clock.time(), timezone.utc).astimezone(VN_TZ).year
     period = context.get("period_key")
     query = "?" + urlencode({"period": period}) if period else ""
-    return templates.TemplateResponse(request, name, {"base": _base(), "now_year": now_year, "query": query,
+    return templates.TemplateResponse(request, name, {"base": "base.html", "now_year": now_year, "query": query,
                                                       "here": request.url.path, "lang": lang_of(request), **context})
 
 

@@ -1,7 +1,5 @@
 """A schedule's exact start and end, editing and polling a source, and the boards wall's pages, through the pages."""
-import http.server
 import re
-import threading
 from datetime import datetime, time, timedelta, timezone
 
 from playwright.sync_api import expect
@@ -9,6 +7,7 @@ from playwright.sync_api import expect
 from protocol.timebase import VN_TZ
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, OTHER, ConsoleSession, login
+from tests.feeds import serve_feed
 from tests.live_manager import ADMIN_PASSWORD
 
 
@@ -70,24 +69,11 @@ def test_admin_edits_a_source_and_polls_it_now(manager, people, new_page):
     feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Xã Khao Mang", "items": [{"id": "km-poll-now-1", '
             '"title": "Lịch tiêm phòng cho gia súc", "content_text": "Sáng thứ Ba tại nhà văn hoá thôn."}]}').encode()
 
-    class Feed(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/feed+json")
-            self.send_header("Content-Length", str(len(feed)))
-            self.end_headers()
-            self.wfile.write(feed)
-
-        def log_message(self, *args):
-            pass
-
     r = manager.admin.post("/api/v1/sources", json={"name": "UBND xã Khao Mang (sửa nguồn)", "adapter": "json-feed", "mode": "approval",
                                                     "url": "http://127.0.0.1:9/feed.json", "poll_interval_s": 0})
     r.raise_for_status()
     source_id = r.json()["id"]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_feed(feed) as feed_url:
         page = new_page()
         login(page, manager, "admin", ADMIN_PASSWORD)
         page.goto(manager.base_url + "/sources")
@@ -99,7 +85,7 @@ def test_admin_edits_a_source_and_polls_it_now(manager, people, new_page):
 
         row.locator("details.edit summary").click()
         edit = row.locator("form.source-edit")
-        edit.locator("input[name=url]").fill(f"http://127.0.0.1:{server.server_address[1]}/feed.json")
+        edit.locator("input[name=url]").fill(feed_url)
         edit.locator("select[name=mode]").select_option("auto")
         edit.locator("input[name=poll_interval_s]").fill("900")
         edit.locator("input[name=enabled]").uncheck()
@@ -107,7 +93,7 @@ def test_admin_edits_a_source_and_polls_it_now(manager, people, new_page):
         expect(page.locator(".flash.ok")).to_have_text("Đã lưu nguồn tin")
         source = manager.admin.get(f"/api/v1/sources/{source_id}").json()
         assert (source["url"], source["mode"], source["poll_interval_s"], source["enabled"]) == (
-            f"http://127.0.0.1:{server.server_address[1]}/feed.json", "auto", 900, False)
+            feed_url, "auto", 900, False)
         expect(row).to_contain_text("Đang tắt")
         expect(row).to_contain_text("Tự động phát")
         expect(row).to_contain_text("mỗi 900 giây")
@@ -120,9 +106,6 @@ def test_admin_edits_a_source_and_polls_it_now(manager, people, new_page):
         row.locator("form.poll button").click()
         expect(page.locator(".flash.ok")).to_contain_text("Đã đọc nguồn tin")
         expect(row.locator(".badge.ok")).to_have_text("Bình thường")
-    finally:
-        server.shutdown()
-        server.server_close()
     (item,) = manager.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
     assert item["title"] == "Lịch tiêm phòng cho gia súc" and item["status"] == "pending"
     log = manager.admin.get("/api/v1/audit").json()

@@ -1,6 +1,4 @@
 """The source link's pages: refusals on the sources page, the inbox's accept and reject, CSRF."""
-import http.server
-import threading
 from datetime import datetime, timedelta, timezone
 
 import requests
@@ -8,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, ROOT, ConsoleSession, login, shot
+from tests.feeds import serve_feed
 
 CAP_FIXTURES = ROOT / "tests" / "sources" / "fixtures"
 
@@ -90,27 +89,11 @@ def test_news_item_goes_into_a_playlist_from_the_inbox(manager, people, new_page
     feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Xã Khao Mang", "items": [{"id": "km-2026-11-01", '
             '"title": "Họp dân thôn Lùng Vai tối thứ Sáu", "content_text": "Mời bà con dự họp lúc 19:30 tại nhà văn hoá."}]}').encode()
 
-    class Feed(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/feed+json")
-            self.send_header("Content-Length", str(len(feed)))
-            self.end_headers()
-            self.wfile.write(feed)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_feed(feed) as feed_url:
         r = manager.admin.post("/api/v1/sources", json={"name": "UBND xã Khao Mang (tin)", "adapter": "json-feed", "mode": "approval",
-                                                        "url": f"http://127.0.0.1:{server.server_address[1]}/feed.json", "poll_interval_s": 3600})
+                                                        "url": feed_url, "poll_interval_s": 3600})
         source_id = r.json()["id"]
         assert manager.admin.post(f"/api/v1/sources/{source_id}/poll").json()["last_error"] is None
-    finally:
-        server.shutdown()
-        server.server_close()
     (item,) = manager.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
     playlist = manager.admin.post("/api/v1/playlists", json={"name": "Tin xã Khao Mang", "items": [], "unit_code": HOME}).json()
     page = new_page()
