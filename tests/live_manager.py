@@ -12,6 +12,7 @@ from manager.auth import create_api_token, create_user
 from manager.db import connect
 from manager.migrations import migrate
 from manager import units
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_PASSWORD = "quantri-12345"
@@ -84,14 +85,8 @@ class LiveManager:
         raise RuntimeError("manager did not start in 30 s")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
         if self.proc:
+            processes.stop(self.proc)
             self._log.close()
         self.proc = None
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import ImageGrab
 
+from tests import processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,8 +41,15 @@ def xdisplay():
     proc.wait(10)
 
 
-def grab(display: str, box=(0, 0, 640, 360)):
-    return ImageGrab.grab(xdisplay=display).crop(box).convert("RGB")
+def grab(display: str, box=(0, 0, 640, 360), attempts: int = 20):
+    """The screen, cropped; a refused X connection (seen now and then while players start and stop) is retried."""
+    for attempt in range(attempts):
+        try:
+            return ImageGrab.grab(xdisplay=display).crop(box).convert("RGB")
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.1, message: str = "condition"):
@@ -82,13 +91,7 @@ class PlayerProcess:
             self.proc.wait(10)
 
     def stop(self) -> None:
-        if self.alive():
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        processes.stop(self.proc)
         self._log.close()
 
 

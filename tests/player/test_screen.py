@@ -231,16 +231,21 @@ def test_schedule_follows_the_managers_clock(run_player, xdisplay, tmp_path, htt
 def test_tone_marks_are_drawn(run_player, xdisplay, tmp_path):
     """The same word with and without tone marks: the marks add ink above the letters (no tofu boxes)."""
     def top_ink_row(name: str) -> int:
-        run_player(tmp_path / f"idle-{len(name)}-{ord(name[0])}", "--name", name)
+        player = run_player(tmp_path / f"idle-{len(name)}-{ord(name[0])}", "--name", name)
         title = (0, 50, 640, 130)
 
         def shot():
             img = grab(xdisplay, title)
-            rows = [y for y in range(img.height) if any(min(img.getpixel((x, y))) > 180 for x in range(0, img.width, 2))]
-            return rows
+            return [y for y in range(img.height) if any(min(img.getpixel((x, y))) > 180 for x in range(0, img.width, 2))]
 
-        rows = wait_for(shot, 10, message=f"the title {name!r}")
-        return rows[0]
+        def settled():
+            # The new window's own frame, not the last player's: drawn, and the same twice running.
+            first = shot()
+            time.sleep(0.3)
+            return first if first and first == shot() else None
+
+        wait_for(lambda: "first frame" in player.log(), 15, message=f"the first frame with {name!r}")
+        return wait_for(settled, 10, message=f"the title {name!r}")[0]
 
     plain = top_ink_row("uuu aaa")
     marked = top_ink_row("ữữữ ẫẫẫ")
