@@ -27,6 +27,7 @@ from protocol.pairing import PairingCode
 from protocol.playlog import PlayOutcome, PlayRecord
 
 log = logging.getLogger(__name__)
+SCREENSHOT_AFTER_CHANGE_S = 5
 RECHECK_S = 300  # re-evaluate at least this often: the skew estimate may have moved
 
 
@@ -56,9 +57,15 @@ class Board:
 
     # Inputs, all on the main thread.
     def set_manifest(self, manifest: Manifest | None) -> None:
+        changed = manifest is not None and (self.manifest is None or manifest.version != self.manifest.version)
         self.manifest = manifest
         self.refresh()
         self._schedule_reports()
+        if changed:
+            # Editors watch "applied on N of M boards": tell the manager now rather than at the
+            # next interval, and let them see the new screen a few seconds later.
+            self.record_heartbeat()
+            Clock.schedule_once(self.take_screenshot, SCREENSHOT_AFTER_CHANGE_S)
 
     def set_pending_alerts(self, pending: Manifest) -> None:
         """A newer manifest is still downloading: its alerts show now, over what plays."""

@@ -106,3 +106,31 @@ def test_report_queue_survives_kill_9(manager_factory, run_player, xdisplay, tmp
     # Every heartbeat recorded, before and after the kill, arrived once: seq 0..n with no gap.
     final = _chain(live, board_id)["heartbeats"]
     assert final >= seq, (final, seq)
+
+
+def test_new_manifest_is_reported_at_once(manager, run_player, xdisplay, tmp_path):
+    """Editors watch "applied on N of M": a board says so on applying, not at its next heartbeat."""
+    board_id, token = manager.pair_board(name="Bảng báo ngay")
+    data = tmp_path / "board"
+    StateStore(data).save_identity(Identity(board_id, token, manager.base_url))
+    player = run_player(data, "--manager", manager.base_url, "--heartbeat-s", "600", "--screenshot-s", "600")
+
+    def manager_value(sql):
+        db = sqlite3.connect(f"file:{manager.db_path}?mode=ro", uri=True)
+        try:
+            row = db.execute(sql, (board_id,)).fetchone()
+            return row[0] if row else None
+        finally:
+            db.close()
+
+    asset = manager.upload(jpeg_bytes((200, 40, 40)), "bao-ngay.jpg")
+    manager.publish([{"zone": "main", "kind": "image", "asset": asset["sha256"], "duration_s": 5}],
+                    target={"kind": "board", "id": board_id})
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (200, 40, 40)), 20, message="the published image")
+    current = manager.board_client(token).get(f"/api/v1/boards/{board_id}/manifest").json()["version"]
+    wait_for(lambda: manager_value("SELECT applied_version FROM boards WHERE id = ?") == current, 5,
+             message="the applied version at the manager")
+    shot = wait_for(lambda: manager_value("SELECT content FROM screenshots WHERE board_id = ?"), 15,
+                    message="a screenshot soon after the change")
+    assert shot[:2] == b"\xff\xd8"
+    assert player.alive()
