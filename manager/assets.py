@@ -23,15 +23,22 @@ from protocol.timebase import iso, utcnow
 
 CHUNK = 1 << 20
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
-VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/x-matroska"}
+VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo", "video/mp2t"}
 EXTENSIONS = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".mkv": "video/x-matroska",
+    ".avi": "video/x-msvideo", ".ts": "video/mp2t",
+    ".heic": "image/heif", ".heif": "image/heif", ".avif": "image/avif",
 }
-ACCEPTED_VI = "Chỉ nhận ảnh JPEG, PNG, GIF, WebP và video MP4, MOV, WebM, MKV."
-ACCEPTED_EN = "Only JPEG, PNG, GIF and WebP images and MP4, MOV, WebM and MKV videos are accepted."
+ACCEPTED_VI = "Chỉ nhận ảnh JPEG, PNG, GIF, WebP và video MP4, MOV, WebM, MKV, AVI, TS."
+ACCEPTED_EN = "Only JPEG, PNG, GIF and WebP images and MP4, MOV, WebM, MKV, AVI and TS videos are accepted."
 _NAMES = {"image/jpeg": "ảnh JPEG", "image/png": "ảnh PNG", "image/gif": "ảnh GIF", "image/webp": "ảnh WebP",
-          "video/mp4": "video MP4", "video/quicktime": "video MOV", "video/webm": "video WebM", "video/x-matroska": "video MKV"}
+          "video/mp4": "video MP4", "video/quicktime": "video MOV", "video/webm": "video WebM", "video/x-matroska": "video MKV",
+          "video/x-msvideo": "video AVI", "video/mp2t": "video MPEG-TS"}
+# ISO base media files whose brand says HEIF/AVIF still image, not video: phones save photos this way.
+_STILL_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+# QuickTime files from older cameras start with an atom, not `ftyp`.
+_QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,17 @@ def sniff(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     if head[4:8] == b"ftyp":
+        if head[8:12] in _STILL_BRANDS:
+            return "image/heif"
         return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
+    if head[4:8] in _QUICKTIME_ATOMS:
+        return "video/quicktime"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm" if b"webm" in head[:64] else "video/x-matroska"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video/x-msvideo"
+    if head[:1] == b"\x47" and head[188:189] == b"\x47":
+        return "video/mp2t"
     return None
 
 
@@ -105,8 +120,14 @@ def _probe_video(path: Path, mime: str, timeout_s: float = 10.0) -> Probe:
 
 def probe(path: Path, filename: str, max_pixels: int) -> Probe:
     with path.open("rb") as f:
-        head = f.read(64)
+        head = f.read(256)
+    if not head:
+        raise BadInput("Tệp rỗng (0 byte); hãy chọn lại tệp", "the file is empty", code="empty_file")
     mime = sniff(head)
+    if mime == "image/heif":
+        raise UnsupportedMedia(f"Ảnh HEIC/AVIF (thường chụp từ điện thoại) chưa được hỗ trợ; hãy lưu lại ảnh dưới dạng "
+                               f"JPEG rồi tải lên. {ACCEPTED_VI}",
+                               f"HEIC/AVIF photos are not supported; save the photo as JPEG and upload that. {ACCEPTED_EN}")
     if mime is None:
         raise UnsupportedMedia(f"Định dạng tệp không được hỗ trợ. {ACCEPTED_VI}", f"unsupported file type. {ACCEPTED_EN}")
     claimed = EXTENSIONS.get(os.path.splitext(filename.lower())[1])

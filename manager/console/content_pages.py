@@ -14,6 +14,7 @@ from manager.api import admin_api
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
 from manager.errors import BadInput, NotFound
+from protocol.imaging import to_display
 from protocol.layout import ZoneKind
 
 router = APIRouter(include_in_schema=False)
@@ -78,8 +79,7 @@ def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
             small = _first_frame(store.path(sha256))
         else:
             with Image.open(store.path(sha256)) as img:
-                small = ImageOps.exif_transpose(img)
-                small.load()
+                small = to_display(ImageOps.exif_transpose(img))
         small.thumbnail(THUMB_SIZE)
         tmp = out.with_suffix(".tmp")
         small.convert("RGB").save(tmp, "JPEG", quality=80)

@@ -1,9 +1,10 @@
-"""Image decoding with Pillow, run on a worker thread: EXIF-rotated, scaled, RGB(A) bytes."""
+"""Image decoding with Pillow, run on a worker thread: EXIF-rotated, sRGB, scaled, RGB(A) bytes."""
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from protocol.imaging import to_display
 from protocol.layout import Fit
 
 
@@ -20,12 +21,10 @@ def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
     with Image.open(path) as im:
         side = max(box)
         im.draft("RGB", (side, side))  # JPEG: decode at a reduced scale when much larger than needed
-        im = ImageOps.exif_transpose(im)
-        mode = "RGBA" if im.mode in ("RGBA", "LA", "P") and ("transparency" in im.info or im.mode != "P") else "RGB"
-        im = im.convert(mode)
+        im = to_display(ImageOps.exif_transpose(im))
         if fit == Fit.fill:
             im = ImageOps.fit(im, box, Image.Resampling.LANCZOS)
         else:
             im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
         im = im.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-        return Decoded(im.width, im.height, mode.lower(), im.tobytes())
+        return Decoded(im.width, im.height, im.mode.lower(), im.tobytes())

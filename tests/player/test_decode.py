@@ -1,5 +1,6 @@
 """Image decoding off the main thread: EXIF orientation, fit and fill."""
 import io
+import struct
 
 from PIL import Image
 
@@ -34,3 +35,39 @@ def test_png_with_alpha_keeps_it(tmp_path):
     Image.new("RGBA", (64, 32), (255, 0, 0, 128)).save(path)
     out = decode(path, (128, 128), Fit.fit)
     assert out.mode == "rgba" and (out.width, out.height) == (128, 64)
+
+
+def _primaries_swapped_profile() -> bytes:
+    """An sRGB profile whose red and green primaries trade places: colour management shows red as green."""
+    from PIL import ImageCms
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = struct.unpack(">I", data[128:132])[0]
+    entries = {bytes(data[132 + 12 * i:136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    red, green = entries[b"rXYZ"], entries[b"gXYZ"]
+    data[red + 4:red + 12], data[green + 4:green + 12] = data[green + 4:green + 12], data[red + 4:red + 12]
+    return bytes(data)
+
+
+def _first_pixel(out):
+    return tuple(out.pixels[:3])
+
+
+def test_colour_profiles_16_bit_and_cmyk(tmp_path):
+    tagged = tmp_path / "p3-like.jpg"
+    Image.new("RGB", (40, 20), (255, 0, 0)).save(tagged, icc_profile=_primaries_swapped_profile(), quality=95)
+    r, g, b = _first_pixel(decode(tagged, (40, 20), Fit.fit))
+    assert g > 200 and r < 60, "the embedded profile is honoured"
+
+    grey16 = tmp_path / "scan16.png"
+    Image.new("I;16", (40, 20), 32768).save(grey16)
+    assert all(120 <= v <= 136 for v in _first_pixel(decode(grey16, (40, 20), Fit.fit))), "16-bit mid grey, not white"
+
+    cmyk = tmp_path / "print.jpg"
+    Image.new("CMYK", (40, 20), (0, 255, 255, 0)).save(cmyk, quality=95)
+    r, g, b = _first_pixel(decode(cmyk, (40, 20), Fit.fit))
+    assert r > 200 and g < 60 and b < 60
+
+    bad = tmp_path / "bad-profile.jpg"
+    Image.new("RGB", (40, 20), (0, 0, 255)).save(bad, icc_profile=b"not a profile at all", quality=95)
+    r, g, b = _first_pixel(decode(bad, (40, 20), Fit.fit))
+    assert b > 200 and r < 60, "an unusable profile is ignored, the picture still shows"

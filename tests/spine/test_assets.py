@@ -66,21 +66,39 @@ def test_hostile_filename_is_only_a_label(manager):
     assert requests.get(f"{manager.base_url}/assets/..%2F..%2Fetc%2Fpasswd").status_code == 404
 
 
-def test_video_probed(manager, tmp_path):
+def _write_video(path, fmt: str, codec: str):
     from ffpyplayer.pic import Image
     from ffpyplayer.writer import MediaWriter
 
-    path = tmp_path / "clip.mp4"
     writer = MediaWriter(str(path), [{"pix_fmt_in": "rgb24", "pix_fmt_out": "yuv420p", "width_in": 64, "height_in": 48,
-                                      "codec": "libx264", "frame_rate": (25, 1)}])
+                                      "codec": codec, "frame_rate": (25, 1)}], fmt=fmt)
     for n in range(50):
         writer.write_frame(img=Image(plane_buffers=[bytes([n * 5 % 256]) * 64 * 48 * 3], pix_fmt="rgb24", size=(64, 48)), pts=n / 25, stream=0)
     writer.close()
+    return path
+
+
+def test_video_probed(manager, tmp_path):
+    path = _write_video(tmp_path / "clip.mp4", "mp4", "libx264")
     asset = manager.upload(path.read_bytes(), "clip.mp4")
     assert asset["kind"] == "video" and (asset["width"], asset["height"]) == (64, 48)
     assert 1.5 <= asset["duration_s"] <= 2.5
     truncated = manager.admin.post("/api/v1/assets", params={"filename": "cut.mp4"}, data=path.read_bytes()[:40])
     assert truncated.status_code == 422
+
+
+def test_older_containers_and_phone_photos(manager, tmp_path):
+    # What a commune's old camera or a recorded broadcast gives: the boards play these through ffmpeg too.
+    for name, fmt, codec in [("camera.avi", "avi", "mpeg4"), ("ban-tin.ts", "mpegts", "libx264")]:
+        asset = manager.upload(_write_video(tmp_path / name, fmt, codec).read_bytes(), name)
+        assert asset["kind"] == "video" and (asset["width"], asset["height"]) == (64, 48), name
+    before = _stored_files(manager)
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
+    r = manager.admin.post("/api/v1/assets", params={"filename": "IMG_0412.HEIC"}, data=heic)
+    assert r.status_code == 415 and "HEIC" in r.json()["message"] and "JPEG" in r.json()["message"]
+    r = manager.admin.post("/api/v1/assets", params={"filename": "trong.jpg"}, data=b"")
+    assert r.status_code == 422 and "rỗng" in r.json()["message"]
+    assert _stored_files(manager) == before
 
 
 def test_too_large_refused_before_and_while_reading(manager_factory):
