@@ -55,6 +55,7 @@ class CapArea:
     polygons: list[list[tuple[float, float]]] = field(default_factory=list)
     circles: list[dict] = field(default_factory=list)
     geocodes: list[tuple[str, str]] = field(default_factory=list)  # (valueName, value)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # shapes skipped, (vi, en)
 
 
 @dataclass
@@ -139,12 +140,17 @@ def _pairs(el: Element, ns: str, name: str) -> list[tuple[str, str]]:
 
 
 def _area(el: Element, ns: str) -> CapArea:
-    try:
-        polygons = [geo.parse_polygon(p.text or "") for p in el.findall(f"{{{ns}}}polygon")]
-        circles = [geo.parse_circle(c.text or "") for c in el.findall(f"{{{ns}}}circle")]
-    except geo.GeoError as exc:
-        raise CapError("invalid", f"Vùng <area> không hợp lệ: {exc}", f"bad <area> shape: {exc}") from exc
-    return CapArea(_text(el, ns, "areaDesc"), polygons, circles, _pairs(el, ns, "geocode"))
+    """One <area>. A shape that cannot be read is skipped and noted: the rest of the area still
+    counts, since refusing the whole warning would reach no board at all."""
+    area = CapArea(_text(el, ns, "areaDesc"), geocodes=_pairs(el, ns, "geocode"))
+    for name, parse, into in (("polygon", geo.parse_polygon, area.polygons), ("circle", geo.parse_circle, area.circles)):
+        for shape in el.findall(f"{{{ns}}}{name}"):
+            try:
+                into.append(parse(shape.text or ""))
+            except geo.GeoError as exc:
+                area.problems.append((f"Bỏ qua <{name}> không hợp lệ trong vùng {area.description!r}: {exc}",
+                                      f"skipped a bad <{name}> in area {area.description!r}: {exc}"))
+    return area
 
 
 def _info(el: Element, ns: str) -> CapInfo:
@@ -300,6 +306,7 @@ class Mapped:
     action: str
     fields: dict  # alert columns: level, headline, body, starts_at, ends_at, source, test, area
     references: list[Reference]
+    problems: list[tuple[str, str]] = field(default_factory=list)  # what was skipped on the way, (vi, en)
 
 
 def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFAULT_DURATION) -> Mapped:
@@ -320,6 +327,9 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
     if info is None:
         raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block")
     area = target_area(info)
+    problems = [p for a in info.areas for p in a.problems]
+    if area_is_empty(area) and alert.msg_type == "Alert" and problems:
+        raise CapError("invalid", "; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems))
     if area_is_empty(area) and alert.msg_type == "Alert":
         raise CapError("no_area", "Bản tin CAP không có vùng nhắm được (mã đơn vị VN-UNIT, đa giác hoặc hình tròn)",
                        "CAP message has no targetable area (VN-UNIT geocode, polygon or circle)")
@@ -340,4 +350,4 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
         "test": alert.status != "Actual",
         "area": area,
     }
-    return Mapped("update" if alert.msg_type == "Update" else "publish", fields, alert.references)
+    return Mapped("update" if alert.msg_type == "Update" else "publish", fields, alert.references, problems)

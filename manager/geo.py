@@ -12,6 +12,7 @@ which is exact enough for the few hundred kilometres a warning covers and
 for Vietnam, far from the poles and the antimeridian.
 """
 import math
+import re
 
 EARTH_RADIUS_KM = 6371.0088
 _EDGE_EPS = 1e-9
@@ -33,12 +34,16 @@ def _point(text: str) -> tuple[float, float]:
 
 
 def parse_polygon(text: str) -> list[tuple[float, float]]:
-    """CAP polygon text -> closed ring of (lat, lon); at least four points, first == last."""
-    points = [_point(p) for p in text.split()]
-    if len(points) < 4:
-        raise GeoError(f"a polygon needs at least 4 points (first repeated last), got {len(points)}")
-    if points[0] != points[-1]:
-        raise GeoError("a polygon's first and last points must be the same")
+    """CAP polygon text -> closed ring of (lat, lon), first == last.
+
+    Real senders write "lat, lon" with a space or forget to repeat the first
+    point; both are read as meant rather than losing a warning over them.
+    """
+    points = [_point(p) for p in re.sub(r"\s*,\s*", ",", text.strip()).split()]
+    if points and points[0] != points[-1]:
+        points.append(points[0])
+    if len(set(points)) < 3:
+        raise GeoError(f"a polygon needs at least 3 distinct points, got {len(set(points))}")
     return points
 
 

@@ -22,6 +22,7 @@ from manager.auth import Principal, in_scope, require_role
 from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
 from manager.errors import AppError, BadInput, Conflict, NotFound
 from manager.sources.base import InboundItem
+from manager.sources.store import record_event
 from protocol.manifest import ItemKind
 from protocol.timebase import iso, utcnow
 
@@ -108,6 +109,9 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
         _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))))
+        for vi, en in mapped.problems:
+            record_event(db, source["id"], "warning", f"{external_id}: {vi}", f"{external_id}: {en}")
+            log.warning("source %s (%s): %s: %s", source["id"], source["name"], external_id, en)
         _supersede(db, mapped)
         if source["mode"] == "auto":
             changed = _apply_safely(db, inbox_id, source, mapped, system_principal(source))

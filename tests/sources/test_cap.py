@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -133,11 +134,24 @@ def test_other_refusals(capdoc):
             cap.map_alert(alert, now=alert.sent)
         assert err.value.reason == reason, (new, err.value.reason)
     for old, new in [(b"<sent>2025-09-01T09:00:00+07:00</sent>", b"<sent>2025-09-01T09:00:00</sent>"),
-                     (b"<identifier>QN-PCTT-2025-TEST-017</identifier>", b""),
-                     (b"<value>22</value>", b"<value>22</value></geocode><polygon>1,1 2,2</polygon><geocode>")]:
+                     (b"<identifier>QN-PCTT-2025-TEST-017</identifier>", b"")]:
         with pytest.raises(cap.CapError) as err:
             cap.parse_cap(base.replace(old, new))
         assert err.value.reason == "invalid"
+
+
+def test_a_bad_shape_is_skipped_not_the_warning(capdoc):
+    base = capdoc("cap_vi_test.xml")
+    # Beside a good geocode, an unreadable polygon is noted and the unit still gets the warning.
+    alert = cap.parse_cap(base.replace(b"<value>22</value>", b"<value>22</value></geocode><polygon>1,1 2,2</polygon><geocode>"))
+    mapped = cap.map_alert(alert, now=alert.sent)
+    assert mapped.fields["area"]["units"] and not mapped.fields["area"]["polygons"]
+    assert len(mapped.problems) == 1 and "<polygon>" in mapped.problems[0][1]
+    # With nothing else to target, the bad shape is the reason given for refusing it.
+    only_shape = re.sub(rb"<geocode>.*?</geocode>", b"", base, flags=re.S).replace(b"</areaDesc>", b"</areaDesc><circle>16.0,108.2</circle>")
+    with pytest.raises(cap.CapError) as err:
+        cap.map_alert(cap.parse_cap(only_shape), now=alert.sent)
+    assert err.value.reason == "invalid" and "<circle>" in err.value.message_en
 
 
 def test_atom_feed_embeds_and_links(capdoc):

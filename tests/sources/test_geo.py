@@ -14,7 +14,7 @@ def test_parse_polygon_from_spec():
 
 @pytest.mark.parametrize("text", [
     "38.47,-120.14 38.62,-119.89 38.47,-120.14",  # too few points
-    "38.47,-120.14 38.34,-119.95 38.52,-119.74 38.62,-119.89",  # not closed
+    "38.47,-120.14 38.62,-119.89",  # a line, even once closed
     "38.47,-120.14 38.52 38.62,-119.89 38.47,-120.14",  # a point without longitude
     "95,0 1,1 2,2 95,0",  # latitude out of range
     "",
@@ -22,6 +22,13 @@ def test_parse_polygon_from_spec():
 def test_bad_polygons(text):
     with pytest.raises(geo.GeoError):
         geo.parse_polygon(text)
+
+
+def test_real_world_polygon_slips_are_read_as_meant():
+    unclosed = geo.parse_polygon("38.47,-120.14 38.34,-119.95 38.52,-119.74 38.62,-119.89")
+    assert unclosed == geo.parse_polygon(SPEC_POLYGON)
+    spaced = geo.parse_polygon(" 38.47, -120.14\n 38.34 ,-119.95  38.52,-119.74\t38.62,-119.89 38.47,-120.14 ")
+    assert spaced == geo.parse_polygon(SPEC_POLYGON)
 
 
 def test_parse_circle_and_bad_circles():

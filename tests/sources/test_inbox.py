@@ -149,3 +149,12 @@ def test_expires_before_start_is_invalid(capdoc):
     with pytest.raises(cap.CapError) as err:
         cap.map_alert(cap.parse_cap(doc), datetime(2025, 9, 1, tzinfo=timezone.utc))
     assert err.value.reason == "invalid"
+
+
+def test_a_skipped_shape_is_published_and_noted_for_the_source(db, capdoc):
+    src = source(db)
+    doc = capdoc("cap_vi_typhoon.xml").replace(b"</areaDesc>", b"</areaDesc><polygon>21.0,107.0 21.1</polygon>")
+    row, changed = inbox.receive(db, src, item_from_xml(doc), T_SENT + timedelta(hours=13))
+    assert changed and row["status"] == "published"
+    (event,) = [e for e in store.events(db, src["id"]) if e["level"] == "warning"]
+    assert "<polygon>" in event["message_en"] and "Bỏ qua" in event["message"]
