@@ -116,7 +116,7 @@ def _split(tag: str) -> tuple[str, str]:
 
 
 def _text(el: Element, ns: str, name: str, required: bool = False) -> str:
-    child = el.find(f"{{{ns}}}{name}")
+    child = el.find(f"{{{ns}}}{name}" if ns else name)
     value = nfc((child.text or "").strip()) if child is not None else ""
     if required and not value:
         raise CapError("invalid", f"Thiếu trường bắt buộc <{name}>", f"required element <{name}> missing")
@@ -217,11 +217,24 @@ class FeedEntry:
     error: CapError | None = None  # an embedded message we refused; the rest of the feed still counts
 
 
-def parse_cap_feed(data: bytes) -> list[FeedEntry]:
-    """An Atom feed whose entries embed CAP messages (in <content>) or link to them."""
-    root = _xml(data)
+def is_feed(root: Element) -> bool:
+    return root.tag == f"{{{ATOM_NS}}}feed" or root.tag == "rss"
+
+
+def parse_xml(data: bytes) -> Element:
+    """The document's root, parsed safely; for callers that decide between a message and a feed."""
+    return _xml(data)
+
+
+def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
+    """A feed of CAP messages: Atom entries that embed a message (in <content>) or link to it, or
+    RSS 2.0 items that link to it (as alerting authorities list theirs for the WMO Alert Hub)."""
+    root = data if isinstance(data, Element) else _xml(data)
+    if root.tag == "rss":
+        return [_rss_entry(item) for item in root.iter("item")]
     if root.tag != f"{{{ATOM_NS}}}feed":
-        raise CapError("namespace", f"Không phải nguồn Atom: phần tử gốc {root.tag}", f"not an Atom feed: root element {root.tag}")
+        raise CapError("namespace", f"Không phải nguồn Atom hay RSS: phần tử gốc {root.tag}",
+                       f"not an Atom or RSS feed: root element {root.tag}")
     entries = []
     for entry in root.findall(f"{{{ATOM_NS}}}entry"):
         item = FeedEntry(id=_text(entry, ATOM_NS, "id"), title=_text(entry, ATOM_NS, "title"), updated=_text(entry, ATOM_NS, "updated"))
@@ -237,9 +250,23 @@ def parse_cap_feed(data: bytes) -> list[FeedEntry]:
             cap_links = [l for l in links if "cap" in (l.get("type") or "")] or links
             item.link = cap_links[0].get("href") if cap_links else None
             if not item.link:
-                item.error = CapError("no_alert", "Mục Atom không chứa và không liên kết bản tin CAP", "Atom entry neither embeds nor links a CAP message")
+                item.error = _no_alert("Atom")
         entries.append(item)
     return entries
+
+
+def _rss_entry(item: Element) -> FeedEntry:
+    enclosures = [e.get("url") for e in item.findall("enclosure") if "cap" in (e.get("type") or "") and e.get("url")]
+    link = enclosures[0] if enclosures else _text(item, "", "link")
+    entry = FeedEntry(id=_text(item, "", "guid") or link, title=_text(item, "", "title"),
+                      updated=_text(item, "", "pubDate"), link=link or None)
+    if not entry.link:
+        entry.error = _no_alert("RSS")
+    return entry
+
+
+def _no_alert(kind: str) -> CapError:
+    return CapError("no_alert", f"Mục {kind} không chứa và không liên kết bản tin CAP", f"{kind} entry neither embeds nor links a CAP message")
 
 
 # ---------------------------------------------------------------- mapping

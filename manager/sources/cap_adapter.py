@@ -1,4 +1,4 @@
-"""CAP 1.2 over HTTP: one message, or an Atom feed of messages (embedded or linked)."""
+"""CAP 1.2 over HTTP: one message, or an Atom or RSS feed of messages (embedded or linked)."""
 from urllib.parse import urljoin
 
 from manager import cap
@@ -32,17 +32,17 @@ class CapAdapter:
 
     def fetch(self, http: Fetcher, source: SourceConfig) -> list[InboundItem]:
         data = http.get(source.url, source.timeout_s)
-        if b"http://www.w3.org/2005/Atom" not in data[:2000]:
+        try:
+            root = cap.parse_xml(data)
+        except cap.CapError as exc:
+            raise SourceError(f"Nguồn CAP không đọc được: {exc.message_vi}", f"unreadable CAP source: {exc.message_en}") from exc
+        if not cap.is_feed(root):
             item = item_from_xml(data)
-            if item.error and item.error.reason in ("malformed", "unsafe_xml", "namespace", "too_large"):
+            if item.error and item.error.reason == "namespace":
                 raise SourceError(f"Nguồn CAP không đọc được: {item.error.message_vi}", f"unreadable CAP source: {item.error.message_en}")
             return [item]
-        try:
-            entries = cap.parse_cap_feed(data)
-        except cap.CapError as exc:
-            raise SourceError(f"Nguồn Atom không đọc được: {exc.message_vi}", f"unreadable Atom feed: {exc.message_en}") from exc
         items = []
-        for entry in entries:
+        for entry in cap.parse_cap_feed(root):
             if entry.alert is not None:
                 items.append(item_from_alert(entry.alert, entry.xml))
             elif entry.link:
@@ -50,14 +50,14 @@ class CapAdapter:
                     linked = http.get(urljoin(source.url, entry.link), source.timeout_s)
                 except SourceError as exc:
                     # Not stored in the inbox (the next poll tries again); the poller records it as an event.
-                    items.append(InboundItem(external_id=f"atom:{entry.id}", kind="cap", title=entry.title,
+                    items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title,
                                              error=cap.CapError(UNREACHABLE, exc.message_vi, exc.message_en)))
                     continue
                 items.append(item_from_xml(linked))
             else:
-                items.append(InboundItem(external_id=f"atom:{entry.id}", kind="cap", title=entry.title, error=entry.error))
+                items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title, error=entry.error))
             if items[-1].error is not None and not items[-1].external_id:
-                items[-1].external_id = f"atom:{entry.id}"
+                items[-1].external_id = f"feed:{entry.id}"
                 items[-1].title = items[-1].title or entry.title
         return items
 

@@ -161,6 +161,15 @@ def test_atom_feed_embeds_and_links(capdoc):
     assert entries[1].alert is None and entries[1].link == "cap_vi_test.xml"
 
 
+def test_rss_feed_links(capdoc):
+    entries = cap.parse_cap_feed(capdoc("rss_cap_feed.xml"))
+    assert [e.id for e in entries] == ["pctt@quangninh.gov.vn,QN-PCTT-2025-0903-001", "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-017"]
+    assert entries[0].link == "typhoon.xml", "the CAP enclosure, not the web page"
+    assert entries[1].link == "cap_vi_test.xml" and entries[1].alert is None and entries[1].error is None
+    no_link = capdoc("rss_cap_feed.xml").replace(b"<link>cap_vi_test.xml</link>", b"")
+    assert cap.parse_cap_feed(no_link)[1].error.reason == "no_alert"
+
+
 def test_atom_feed_refusals(capdoc):
     with pytest.raises(cap.CapError) as err:
         cap.parse_cap_feed(capdoc("cap_vi_test.xml"))

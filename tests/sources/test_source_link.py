@@ -216,6 +216,27 @@ def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at
         link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
 
+def test_rss_feed_polled_from_local_server(link, boards, feed_server, capdoc_at):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    typhoon = capdoc_at("cap_vi_typhoon.xml", now, base=T_SENT).replace(b"QN-PCTT-2025-0903-001", b"QN-PCTT-2025-0903-RSS")
+    url = feed_server.serve("/rss/feed.xml", capdoc_at("rss_cap_feed.xml", now, base=T_SENT), "application/rss+xml")
+    feed_server.serve("/rss/typhoon.xml", typhoon)
+    feed_server.serve("/rss/cap_vi_test.xml",
+                      capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-RSS"))
+    source_id, _ = make_source(link, "Quảng Ninh - RSS", url=url, poll_interval_s=3600)
+    r = link.admin.post(f"/api/v1/sources/{source_id}/poll")
+    assert r.status_code == 200 and r.json()["last_error"] is None, r.text
+    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert {i["external_id"]: i["status"] for i in items} == {
+        "pctt@quangninh.gov.vn,QN-PCTT-2025-0903-RSS": "published",
+        "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-RSS": "published",
+    }
+    qn_id, qn = boards["qn"]
+    assert "Cảnh báo bão số 3 - rủi ro thiên tai cấp độ 4" in [a.headline for a in alerts_of(qn, qn_id)]
+    for item in items:
+        link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
+
+
 def test_atom_entry_whose_link_fails_is_retried(link, feed_server, capdoc_at):
     now = datetime.now(timezone.utc).replace(microsecond=0)
     feed = capdoc_at("atom_cap_feed.xml", now, base=T_SENT)
@@ -281,7 +302,7 @@ def test_feed_that_times_out_is_recorded_and_nothing_published_is_lost(link, boa
 def test_unreadable_feeds_are_recorded(link, feed_server, capdoc):
     cases = {
         "/bomb.xml": (capdoc("bad_entity_bomb.xml"), "cap", "DTD"),
-        "/broken-atom.xml": (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", "cap", "Atom"),
+        "/broken-atom.xml": (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", "cap", "XML không hợp lệ"),
         "/not-json": (b"<html>oops</html>", "json-feed", "JSON"),
         "/missing": (None, "rss", "HTTP 404"),
         "/rss-bomb": (capdoc("bad_entity_bomb.xml").replace(b"<alert", b"<rss><channel><item><title>&lol9;</title></item></channel></rss><x"), "rss", "ENTITY"),
