@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+SHUTDOWN_GRACE_S = 3
+
+
 def _serve(args) -> int:
     import uvicorn
 
@@ -142,7 +145,10 @@ def _serve(args) -> int:
         print(demo.seed(db, settings.db, url, args.demo_player_dir))
     db.close()
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    # Boards hold long-polls open for up to a minute; without a bound, a restart would wait for
+    # every one of them. Cut off after a few seconds: the boards simply poll again.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     return 0
 
 

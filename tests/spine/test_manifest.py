@@ -1,6 +1,9 @@
 """Manifest: ETag and 304, long-poll wake-up on publish, and what it holds."""
+import contextlib
 import threading
 import time
+
+import requests
 
 from protocol.manifest import Manifest
 from tests.spine.media import png_bytes
@@ -55,6 +58,27 @@ def test_long_poll_times_out_with_304(manager):
     t0 = time.monotonic()
     r = me.get(f"/api/v1/boards/{board}/manifest", params={"wait": 1}, headers={"If-None-Match": etag})
     assert r.status_code == 304 and 0.9 <= time.monotonic() - t0 < 5
+
+
+def test_stops_promptly_while_boards_long_poll(manager_factory):
+    """A restart must not wait out every board's minute-long poll (the demo's Ctrl+C, systemd's stop)."""
+    live = manager_factory()
+    board, token = live.pair_board(name="Bảng chờ lâu")
+    me = live.board_client(token)
+    etag = me.get(f"/api/v1/boards/{board}/manifest").headers["etag"]
+
+    def hold():
+        with contextlib.suppress(requests.RequestException):
+            me.get(f"/api/v1/boards/{board}/manifest", params={"wait": 60}, headers={"If-None-Match": etag})
+
+    holding = threading.Thread(target=hold, daemon=True)
+    holding.start()
+    time.sleep(0.5)
+    live.proc.terminate()
+    # uvicorn re-raises the SIGTERM it handled, so -15 is its clean exit.
+    assert live.proc.wait(30) in (0, -15), "stopped long before the 60 s poll would have ended"
+    holding.join(5)
+    assert not holding.is_alive(), "the board's connection was closed, so it polls again"
 
 
 def test_only_approved_content_reaches_boards(manager):
