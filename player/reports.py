@@ -95,7 +95,8 @@ class ReportQueue:
             self._db.execute("INSERT INTO outbox (kind, seq, body) VALUES ('play', ?, ?)",
                              (seq, record.model_dump_json()))
             self._set_meta("play_seq", str(seq))
-        self.changed.set()
+        # No wake-up: plays ride along with the next heartbeat, so a board on a metered SIM makes
+        # one round of requests per heartbeat interval rather than one per item played.
         return record
 
     def put_screenshot(self, jpeg: bytes) -> None:
