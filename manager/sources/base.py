@@ -8,7 +8,8 @@ To add a province's own interface, write one module with a class like
 
 and register it (one line in `registry.BUILTIN`, or an entry point in the
 group `bangtin.source_adapters` of your own package). Adapters do no
-database work and hold no state between calls.
+database work and hold no state between calls; what the inbox already holds
+reaches them as `source.seen_links`.
 """
 import threading
 import time
@@ -40,6 +41,9 @@ class SourceConfig:
     url: str
     config: dict = field(default_factory=dict)
     timeout_s: float = 10.0
+    # Addresses of linked messages already in the inbox: a feed lists the same messages poll after
+    # poll, and fetching each again every minute would hammer the source.
+    seen_links: frozenset[str] = frozenset()
 
 
 @dataclass

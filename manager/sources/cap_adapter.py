@@ -46,14 +46,18 @@ class CapAdapter:
             if entry.alert is not None:
                 items.append(item_from_alert(entry.alert, entry.xml))
             elif entry.link:
+                url = urljoin(source.url, entry.link)
+                if url in source.seen_links:
+                    continue
                 try:
-                    linked = http.get(urljoin(source.url, entry.link), source.timeout_s)
+                    linked = http.get(url, source.timeout_s)
                 except SourceError as exc:
                     # Not stored in the inbox (the next poll tries again); the poller records it as an event.
                     items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title,
                                              error=cap.CapError(UNREACHABLE, exc.message_vi, exc.message_en)))
                     continue
                 items.append(item_from_xml(linked))
+                items[-1].link = url
             else:
                 items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title, error=entry.error))
             if items[-1].error is not None and not items[-1].external_id:

@@ -34,6 +34,7 @@ class Poller:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="source-poll")
         self._busy: set[int] = set()
         self._lock = threading.Lock()
+        self._one_at_a_time: dict[int, threading.Lock] = {}  # per source: "poll now" waits for a poll under way
         self.http = Fetcher()
 
     def start(self) -> None:
@@ -82,11 +83,19 @@ class Poller:
 
     def poll(self, source: dict) -> int:
         """Read one source and store what it offers; returns how many items were new."""
+        with self._lock:
+            lock = self._one_at_a_time.setdefault(source["id"], threading.Lock())
+        with lock:
+            return self._poll(source)
+
+    def _poll(self, source: dict) -> int:
         adapter = registry.get(source["adapter"])
         try:
             if adapter is None:
                 raise SourceError(f"Không có bộ chuyển đổi {source['adapter']!r}", f"no adapter {source['adapter']!r}")
-            items = adapter.fetch(self.http, store.config_of(source))
+            with self.store.read() as db:
+                config = store.config_of(source, db)
+            items = adapter.fetch(self.http, config)
         except SourceError as exc:
             self._failed(source, exc.message_vi, exc.message_en)
             return 0

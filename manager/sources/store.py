@@ -117,9 +117,17 @@ def by_push_token(db: Database, source_id: int, token: str) -> dict | None:
     return _public(rows[0]) if rows else None
 
 
-def config_of(row: dict) -> SourceConfig:
+SEEN_LINKS = 5000  # far more than any feed lists at once
+
+
+def config_of(row: dict, db: Database | None = None) -> SourceConfig:
+    """The adapter's view of a source; with `db`, also the links its inbox already holds."""
     config = row["config"] if isinstance(row["config"], dict) else json.loads(row["config"])
-    return SourceConfig(id=row["id"], name=row["name"], adapter=row["adapter"], url=row["url"], config=config, timeout_s=row["timeout_s"])
+    seen = frozenset(r[0] for r in db.execute(
+        "SELECT link FROM inbox WHERE source_id = ? AND link IS NOT NULL ORDER BY id DESC LIMIT ?",
+        [row["id"], SEEN_LINKS])) if db is not None else frozenset()
+    return SourceConfig(id=row["id"], name=row["name"], adapter=row["adapter"], url=row["url"], config=config,
+                        timeout_s=row["timeout_s"], seen_links=seen)
 
 
 def due(db: Database, now_iso: str) -> list[dict]:

@@ -48,7 +48,7 @@ def capdoc_at():
 
 
 class FeedServer:
-    """A local HTTP server: GET serves `routes[path] = (body, content_type, delay_s)`; POST bodies are recorded."""
+    """A local HTTP server: GET serves `routes[path] = (body, content_type, delay_s)`; GET paths and POST bodies are recorded."""
 
     def __init__(self):
         import http.server
@@ -56,12 +56,14 @@ class FeedServer:
 
         self.routes: dict[str, tuple[bytes, str, float]] = {}
         self.posts: list[tuple[str, dict, bytes]] = []
+        self.gets: list[str] = []
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 import time
 
+                server.gets.append(self.path)
                 if self.path not in server.routes:
                     self.send_error(404)
                     return

@@ -210,8 +210,11 @@ def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at
     headlines = [a.headline for a in alerts_of(qn, qn_id)]
     assert "Cảnh báo bão số 3 - rủi ro thiên tai cấp độ 4" in headlines
     assert not any(h.startswith("THỬ NGHIỆM") for h in headlines)
-    # Polling again finds nothing new.
+    # Polling again finds nothing new, and does not fetch the linked message again.
+    fetched = list(feed_server.gets)
     assert link.admin.post(f"/api/v1/sources/{source_id}/poll").json()["new_items"] == 0
+    again = feed_server.gets[len(fetched):]
+    assert "/cap/atom.xml" in again and "/cap/linked-test.xml" not in again
     for item in items:
         link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
@@ -233,6 +236,10 @@ def test_rss_feed_polled_from_local_server(link, boards, feed_server, capdoc_at)
     }
     qn_id, qn = boards["qn"]
     assert "Cảnh báo bão số 3 - rủi ro thiên tai cấp độ 4" in [a.headline for a in alerts_of(qn, qn_id)]
+    fetched = list(feed_server.gets)
+    link.admin.post(f"/api/v1/sources/{source_id}/poll").raise_for_status()
+    again = feed_server.gets[len(fetched):]
+    assert "/rss/feed.xml" in again and "/rss/typhoon.xml" not in again, "messages already in the inbox are not fetched again"
     for item in items:
         link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
