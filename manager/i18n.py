@@ -334,6 +334,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.detail": ("Chi tiết", "Detail"),
     # errors
     "error.title": ("Không thực hiện được", "Could not do that"),
+    "error.back": ("← Quay lại sửa (nội dung bạn đã nhập vẫn còn)", "← Go back and fix it (what you typed is kept)"),
+    "draft.restored": ("Đã khôi phục nội dung bạn nhập trước khi gặp lỗi. Kiểm tra lại rồi lưu.",
+                       "What you typed before the error is back. Check it and save again."),
     "error.forbidden": ("Bạn không có quyền xem trang này", "You may not see this page"),
     # reports
     "reports.title": ("Báo cáo", "Reports"),

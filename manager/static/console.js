@@ -198,3 +198,82 @@
     });
   });
 })();
+
+/* Nothing typed is lost to an error or an expired session. A form's fields are kept in this tab's
+   sessionStorage when it is sent. The page after a success throws them away; after the error page
+   they come back only when the editor goes back to the form, and after the login page (an expired
+   session) on the form it returns to. Opening a form afresh always shows what the server has. */
+(function () {
+  var PREFIX = "bangtin-draft:";
+  var PENDING = "bangtin-draft-pending";
+  var store;
+  try { store = window.sessionStorage; store.getItem(PENDING); } catch (e) { return; }
+  var SKIP = { password: 1, file: 1, hidden: 1, submit: 1, button: 1, reset: 1, image: 1 };
+  var keyOf = function (form) { return PREFIX + (form.getAttribute("action") || location.pathname) + "#" + (form.id || ""); };
+  var fieldsOf = function (form) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name && !SKIP[el.type] && !el.disabled; });
+  };
+  var drafts = function () {
+    var keys = [];
+    for (var i = 0; i < store.length; i++) if (store.key(i).indexOf(PREFIX) === 0) keys.push(store.key(i));
+    return keys;
+  };
+  var forms = Array.prototype.filter.call(document.querySelectorAll("form[method=post]"), function (form) {
+    return form.getAttribute("action") !== "/login" && form.getAttribute("action") !== "/logout" && !form.hasAttribute("data-no-draft");
+  });
+  var goBack = document.getElementById("go-back");
+  if (goBack && history.length > 1) {
+    goBack.hidden = false;
+    goBack.addEventListener("click", function () { history.back(); });
+  }
+  var loginPage = document.querySelector('form[action="/login"]');
+  if (goBack || loginPage) {
+    if (drafts().length) store.setItem(PENDING, loginPage ? "login" : "error");
+  } else {
+    var nav = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || {};
+    var pending = store.getItem(PENDING);
+    var restore = pending === "login" || (pending === "error" && nav.type === "back_forward");
+    forms.forEach(function (form) {
+      var saved = restore && store.getItem(keyOf(form));
+      if (!saved) return;
+      var values = JSON.parse(saved);
+      var used = {};
+      fieldsOf(form).forEach(function (el) {
+        var list = values[el.name];
+        if (!list) return;
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = list.indexOf(el.value) >= 0;
+        } else if (el.tagName === "SELECT" && el.multiple) {
+          Array.prototype.forEach.call(el.options, function (o) { o.selected = list.indexOf(o.value) >= 0; });
+        } else {
+          var n = used[el.name] || 0;
+          if (n < list.length) el.value = list[n];
+          used[el.name] = n + 1;
+        }
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      var note = document.createElement("p");
+      note.className = "flash ok draft-restored";
+      note.setAttribute("role", "status");
+      note.textContent = document.body.dataset.msgDraftRestored;
+      form.parentNode.insertBefore(note, form);
+    });
+    drafts().forEach(function (k) { store.removeItem(k); });
+    store.removeItem(PENDING);
+  }
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (e.defaultPrevented) return;
+      var values = {};
+      fieldsOf(form).forEach(function (el) {
+        if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+        var chosen = el.tagName === "SELECT" && el.multiple
+          ? Array.prototype.filter.call(el.options, function (o) { return o.selected; }).map(function (o) { return o.value; })
+          : [el.value];
+        values[el.name] = (values[el.name] || []).concat(chosen);
+      });
+      try { store.setItem(keyOf(form), JSON.stringify(values)); } catch (err) { /* storage full: nothing kept */ }
+    });
+  });
+})();
