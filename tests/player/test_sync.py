@@ -1,4 +1,5 @@
 """Sync and cache against a local HTTP server: resume, verify, refuse corrupt bytes, switch only when complete."""
+import json
 import threading
 import time
 
@@ -100,6 +101,42 @@ def test_manifest_switches_only_when_assets_verified(tmp_path, http_server):
     assert cache.path(ref.sha256).read_bytes() == good
     assert not stale.exists(), "assets no manifest needs are removed"
     assert worker.clock.samples > 0
+
+
+def test_malformed_manifest_keeps_what_plays(tmp_path, http_server):
+    """Cut JSON or a manifest of another shape is refused; the board keeps its programme and asks again."""
+    old, new = manifest([jpeg_bytes((10, 200, 10))]), manifest([jpeg_bytes((10, 10, 200))])
+    store = StateStore(tmp_path)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+    store.save_manifest(old)
+    wrong_shape = old.model_dump(mode="json") | {"items": "không phải danh sách", "version": "v-bad"}
+    bad = [new.model_dump_json().encode()[:150], json.dumps(wrong_shape).encode()]
+    served = []
+    fixed = threading.Event()
+
+    def manifest_route(handler):
+        if handler.headers.get("If-None-Match") == f'"{new.version}"':
+            time.sleep(0.3)
+            return 304, {}, b""
+        body = new.model_dump_json().encode() if fixed.is_set() else bad[len(served) % 2]
+        served.append(body)
+        return 200, {"Content-Type": "application/json"}, body
+
+    http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
+    http_server.routes[next(iter(new.assets.values())).url] = ranged(jpeg_bytes((10, 10, 200)))
+    switched = []
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+                        SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=0.2, current=old)
+    worker.start()
+    try:
+        wait_for(lambda: len(served) >= 2, 10, message="the two bad answers")
+        assert switched == [] and store.load_manifest().version == old.version, "a bad manifest replaced a good one"
+        fixed.set()
+        wait_for(lambda: switched, 10, message="the good manifest after the bad ones")
+    finally:
+        worker.stop()
+        worker.join(5)
+    assert switched[-1].version == new.version == store.load_manifest().version
 
 
 def test_revoked_token_goes_back_to_pairing(tmp_path, http_server):
