@@ -53,6 +53,10 @@ class Board:
         self._shot_event = None
         self._shot_interval = 0
         self._alert_showing: tuple | None = None
+        self._alert_ids: list[str] = []  # the warnings in force, most severe first
+        self._alert_turn = 0
+        self._alert_rotation = None
+        self._alerts_reported: set[str] = set()
         self.idle_clock = Clock.schedule_interval(self._tick_idle, 1)
 
     # Inputs, all on the main thread.
@@ -146,9 +150,7 @@ class Board:
 
     def _apply(self, prog: programme.Programme) -> None:
         stage = self.stage
-        self._log_alert(prog.alerts[0] if prog.alerts else None)
-        stage.emergency.show(prog.alerts)
-        stage.show(stage.emergency, bool(prog.alerts))
+        self._show_alerts(prog.alerts)
         if prog.operating != self.operating:
             self.operating = prog.operating
             self._display_command(self.config.display_on_command if prog.operating else self.config.display_off_command)
@@ -173,6 +175,29 @@ class Board:
         stage.show(stage.idle, prog.empty)
         stage.idle.title = self.title()
         stage.idle.tick(self.clock.now())
+
+    def _show_alerts(self, alerts: list) -> None:
+        ids = [a.id for a in alerts]
+        if ids != self._alert_ids:
+            # A new set of warnings starts again from the most severe.
+            self._alert_ids, self._alert_turn = ids, 0
+            if self._alert_rotation is not None:
+                self._alert_rotation.cancel()
+            self._alert_rotation = Clock.schedule_interval(self._next_alert, self.config.alert_turn_s) if len(alerts) > 1 else None
+        shown = alerts[self._alert_turn % len(alerts)] if alerts else None
+        self._log_alert(shown)
+        self.stage.emergency.show(alerts, self._alert_turn)
+        self.stage.show(self.stage.emergency, bool(alerts))
+        self._alerts_reported &= set(ids)
+        if shown is not None and shown.id not in self._alerts_reported:
+            # The heartbeat names the warning on screen: it is the board's acknowledgement, so send it now.
+            self._alerts_reported.add(shown.id)
+            Clock.schedule_once(self.record_heartbeat, 0)
+
+    def _next_alert(self, dt) -> None:
+        if self.prog is not None and len(self.prog.alerts) > 1:
+            self._alert_turn += 1
+            self._show_alerts(self.prog.alerts)
 
     def _log_alert(self, alert) -> None:
         """The play log records each alert's time on screen, like any item."""

@@ -95,6 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("display_off_command", "", str, "Shell command run when the screen goes dark outside operating hours, e.g. 'xset dpms force off'.", live=True),
     Setting("display_on_command", "", str, "Shell command run when operating hours begin again, e.g. 'xset dpms force on'.", live=True),
     Setting("crossfade_s", 0.6, _positive_float, "Cross-fade time between consecutive media items, seconds (0: cut).", live=True),
+    Setting("alert_turn_s", 15.0, _positive_float, "With several warnings in force at once, each is shown this many seconds in turn, the most severe first.", live=True),
     Setting("ticker_speed", 160.0, _positive_float, "Ticker speed in pixels per second on a 1080-pixel-high screen; scaled to the screen's height.", live=True),
     Setting("long_poll_s", 55, _positive_int, "How long one manifest long-poll may wait on the manager, seconds (at most 60)."),
     Setting("retry_max_s", 60.0, _positive_float, "Longest back-off between attempts to reach the manager, seconds."),

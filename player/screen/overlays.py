@@ -43,20 +43,21 @@ class EmergencyOverlay(FloatLayout):
         self._refit = Clock.create_trigger(self.refit, 0)
         self.bind(size=self._refit, headline=self._refit, body=self._refit)
 
-    def show(self, alerts: list[Alert]) -> None:
+    def show(self, alerts: list[Alert], turn: int = 0) -> None:
+        """Cover the screen with `alerts[turn]`; the others are counted so residents know to wait for them."""
         if not alerts:
             self.alert_id = None
             self.level = 0
             return
-        alert = alerts[0]
+        alert = alerts[turn % len(alerts)]
         self.alert_id = alert.id
         self.level = alert.level
         self.back, self.fore = LEVEL_COLOURS[alert.level]
         self.heading = level_heading(alert)
         self.headline = nfc(alert.headline)
         self.body = nfc(alert.body)
-        more = len(alerts) - 1
-        self.source = nfc(alert.source) + (f"  (+{more} cảnh báo khác)" if more else "")
+        count = f"  (cảnh báo {turn % len(alerts) + 1}/{len(alerts)})" if len(alerts) > 1 else ""
+        self.source = nfc(alert.source) + count
 
     def refit(self, *args) -> None:
         w, h = self.width * 0.9, self.height

@@ -109,7 +109,7 @@ def test_report_queue_survives_kill_9(manager_factory, run_player, xdisplay, tmp
 
 
 def test_new_manifest_is_reported_at_once(manager, run_player, xdisplay, tmp_path):
-    """Editors watch "applied on N of M": a board says so on applying, not at its next heartbeat."""
+    """Editors watch "applied on N of M" and acknowledgements: a board reports at once, not at its next heartbeat."""
     board_id, token = manager.pair_board(name="Bảng báo ngay")
     data = tmp_path / "board"
     StateStore(data).save_identity(Identity(board_id, token, manager.base_url))
@@ -133,4 +133,10 @@ def test_new_manifest_is_reported_at_once(manager, run_player, xdisplay, tmp_pat
     shot = wait_for(lambda: manager_value("SELECT content FROM screenshots WHERE board_id = ?"), 15,
                     message="a screenshot soon after the change")
     assert shot[:2] == b"\xff\xd8"
+
+    # A warning's acknowledgement (the heartbeat naming it) does not wait for the interval either.
+    alert = manager.emergency(2, "Triều cường", boards=[board_id])
+    wait_for(lambda: board_id in manager.admin.get(f"/api/v1/alerts/{alert['id']}").json()["acknowledged_by"], 10,
+             message="the board's acknowledgement")
+    manager.admin.post(f"/api/v1/alerts/{alert['id']}/withdraw").raise_for_status()
     assert player.alive()

@@ -250,3 +250,26 @@ def test_tone_marks_are_drawn(run_player, xdisplay, tmp_path):
     plain = top_ink_row("uuu aaa")
     marked = top_ink_row("ữữữ ẫẫẫ")
     assert marked < plain - 3, (plain, marked)
+
+
+def test_several_warnings_take_turns(run_player, xdisplay, tmp_path):
+    """A flood and a landslide warning at once: both are read on screen, the more severe first."""
+    from datetime import timedelta
+
+    from protocol.manifest import Alert
+    from protocol.timebase import utcnow
+
+    data = tmp_path / "two-alerts"
+    blobs = [jpeg_bytes(BLUE)]
+    seed_cache(data, blobs)
+    now = utcnow()
+    alerts = [Alert(id="sat-lo", level=2, headline="Nguy cơ sạt lở đất", starts_at=now - timedelta(minutes=5)),
+              Alert(id="lu", level=4, headline="Lũ lớn trên sông Cả", starts_at=now - timedelta(minutes=1))]
+    StateStore(data).save_manifest(manifest(blobs, alerts=alerts))
+    player = run_player(data, "--alert-turn-s", "1.5")
+    red, light_yellow = (219, 20, 20), (255, 245, 140)
+    wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), red, 30), 10, interval=0.05, message="level 4 first")
+    wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), light_yellow, 30), 5, interval=0.05,
+             message="the level 2 warning's turn")
+    wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), red, 30), 5, interval=0.05, message="back to level 4")
+    assert player.alive()
