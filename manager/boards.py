@@ -4,7 +4,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from manager import units
+from manager import units, uptime_store
 from manager.auth import hash_token, new_token
 from manager.errors import BadInput, NotFound
 from protocol.manifest import BoardClass, OperatingWindow
@@ -34,6 +34,7 @@ def create(db: Database, *, name: str, unit_code: str, unit_catalogue: str | Non
     if not row["name"]:
         raise BadInput("Tên bảng tin không được để trống", "board name is empty")
     db["boards"].insert(row)
+    uptime_store.record_hours(db, row["id"], 0, row["operating_hours"])  # from the beginning: it had no others
     return get(db, row["id"])
 
 

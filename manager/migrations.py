@@ -222,8 +222,23 @@ def m006_console_sessions(db: Database) -> None:
     )
 
 
+def m007_board_hours_history(db: Database) -> None:
+    # Uptime over a past period must use the operating hours the board had then, not today's:
+    # every change is kept from the moment it was made. Existing boards start with what they have.
+    _run(
+        db,
+        """
+        CREATE TABLE board_hours (
+            board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+            from_at REAL NOT NULL, hours TEXT NOT NULL,
+            PRIMARY KEY (board_id, from_at));
+        INSERT INTO board_hours (board_id, from_at, hours) SELECT id, 0, operating_hours FROM boards
+        """
+    )
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
-              m006_console_sessions]
+              m006_console_sessions, m007_board_hours_history]
 
 
 def applied(db: Database) -> set[str]:

@@ -15,8 +15,9 @@ The rules, decided once here and documented in docs/uptime.md:
 * Connected: an instant vouched for by a heartbeat received live
   (recorded_offline false), whatever the screen showed.
 * Time outside the board's operating hours (from the manager's record of the
-  board) is left out of the denominator; a board that reports scheduled_off or
-  error inside its hours is not on screen.
+  board, as they were at each moment: changes are kept with their time) is
+  left out of the denominator; a board that reports scheduled_off or error
+  inside its hours is not on screen.
 """
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -209,6 +210,19 @@ def operating_segments(hours: Sequence, start: float, end: float) -> list[Segmen
                 lo, hi = max(start, midnight + s), min(end, midnight + e)
                 if hi > lo:
                     segments.append((lo, hi))
+    return _union(segments)
+
+
+def operating_segments_over(history: Sequence[tuple[float, Sequence]], start: float, end: float) -> list[Segment]:
+    """Like `operating_segments`, with hours that changed over time: `history` is (from_at, hours)
+    in time order, each in force until the next; before the first, the first applies."""
+    if not history:
+        return operating_segments([], start, end)
+    segments = []
+    for i, (from_at, hours) in enumerate(history):
+        lo = start if i == 0 else max(start, from_at)
+        hi = min(end, history[i + 1][0]) if i + 1 < len(history) else end
+        segments += operating_segments(hours, lo, hi)
     return _union(segments)
 
 

@@ -1,6 +1,6 @@
 """Stored uptime: compacted intervals per board, and chain checkpoints for pruned heartbeats.
 
-Tables made by migration m004_uptime_intervals.
+Tables made by migrations m004_uptime_intervals and m007_board_hours_history.
 
 `board_intervals` holds only covered time (on, scheduled_off, error, with a
 connected flag); a gap is offline. It is updated on every stored heartbeat
@@ -9,7 +9,10 @@ heartbeats. `seal` turns raw heartbeats older than the retention into one
 checkpoint per contiguous run (first/last seq and hash, count, whether the
 run's chain verified, largest clock offset) and deletes them: a year of a
 province stays small, and the chain remains verifiable across the pruned part.
+`board_hours` keeps every change of a board's operating hours with its time,
+so a past period is measured against the hours the board had then.
 """
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -18,6 +21,7 @@ from sqlite_utils import Database
 from manager import uptime
 from manager.uptime import Beat, Interval
 from protocol.heartbeat import Heartbeat, heartbeat_hash
+from protocol.manifest import OperatingWindow
 from protocol.timebase import VN_TZ
 
 CLOCK_DISPLACED_S = 1.0  # placed_at this far from the corrected board time: the server placed it
@@ -239,3 +243,20 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     ))
     db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq >= ? AND seq <= ?", [board_id, rows[0][0], rows[-1][0]])
     return SealResult(1, len(rows))
+
+
+def record_hours(db: Database, board_id: str, at: float, hours_json: str) -> None:
+    """Operating hours in force from `at` (epoch seconds) on; uptime of earlier periods keeps the older ones."""
+    db.execute("INSERT OR REPLACE INTO board_hours (board_id, from_at, hours) VALUES (?, ?, ?)", [board_id, at, hours_json])
+
+
+def hours_history(db: Database, board_ids: list[str]) -> dict[str, list[tuple[float, list[OperatingWindow]]]]:
+    """Per board, (from_at, hours) in time order."""
+    out: dict[str, list] = {b: [] for b in board_ids}
+    for k in range(0, len(board_ids), 500):
+        chunk = board_ids[k:k + 500]
+        rows = db.execute(f"SELECT board_id, from_at, hours FROM board_hours WHERE board_id IN ({','.join('?' * len(chunk))}) "
+                          "ORDER BY board_id, from_at", chunk)
+        for board_id, from_at, hours in rows:
+            out[board_id].append((from_at, [OperatingWindow.model_validate(w) for w in json.loads(hours)]))
+    return out

@@ -7,7 +7,7 @@ their long-polls after its transaction has committed.
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, audit, boards, content, geo, pairing, units
+from manager import alerts, assets, audit, boards, content, geo, pairing, units, uptime_store
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Forbidden
 from protocol.pairing import PairingClaim
@@ -85,8 +85,10 @@ def update_board(board_id: str, changes: dict, request: Request, principal: Prin
     require_role(principal, "editor", "approver")
     changes = boards.validate_changes(changes)
     with request.app.state.store.write() as db:
-        _board_in_scope(db, principal, board_id)
+        before = _board_in_scope(db, principal, board_id)
         db["boards"].update(board_id, changes)
+        if "operating_hours" in changes and changes["operating_hours"] != before["operating_hours"]:
+            uptime_store.record_hours(db, board_id, request.app.state.clock.time(), changes["operating_hours"])
         audit.record(db, principal, "update", "board", board_id, fields=sorted(changes))
         board = boards.get(db, board_id)
     _changed(request)

@@ -12,7 +12,6 @@ from sqlite_utils import Database
 from manager import alerts, auth, content, units, uptime, uptime_store
 from manager.api import admin_api
 from manager.auth import Principal
-from protocol.manifest import OperatingWindow
 from protocol.timebase import iso
 
 WEEK_S = 7 * 86400
@@ -65,9 +64,9 @@ def uptime_7d(db: Database, board: dict, now: float) -> float | None:
     start = max(now - WEEK_S, _first_seen(db, board["id"]) or now)
     if now - start < 1:
         return None
-    hours = [OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])]
+    hours = uptime_store.hours_history(db, [board["id"]])[board["id"]]
     found = uptime.availability(uptime_store.intervals(db, board["id"], start, now),
-                                uptime.operating_segments(hours, start, now), (start, now))
+                                uptime.operating_segments_over(hours, start, now), (start, now))
     return found.on_screen_pct
 
 

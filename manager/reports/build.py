@@ -96,6 +96,7 @@ def availabilities(db: Database, boards: list[dict], start: float, end: float, n
     for (before it first reported, or in the future) is None, not 0 %.
     """
     ids = [b["id"] for b in boards]
+    history = uptime_store.hours_history(db, ids)
     spans = uptime_store.monitored_span(db, ids)
     stored = uptime_store.intervals_by_board(db, ids, start, min(end, now))
     whole: dict[str, uptime.Availability | None] = {}
@@ -106,13 +107,13 @@ def availabilities(db: Database, boards: list[dict], start: float, end: float, n
     for board in boards:
         span = spans.get(board["id"])
         slicer = _Slicer(stored[board["id"]])
-        hours = hours_of(board)
+        hours = history[board["id"]] or [(0.0, hours_of(board))]
 
         def measure(s: float, e: float) -> uptime.Availability | None:
             lo, hi = max(s, span[0]) if span else s, min(e, now)
             if span is None or hi <= lo:
                 return None
-            return uptime.availability(slicer.window(lo, hi), uptime.operating_segments(hours, lo, hi), (lo, hi))
+            return uptime.availability(slicer.window(lo, hi), uptime.operating_segments_over(hours, lo, hi), (lo, hi))
 
         for target, (s, e) in zip(parts, sub_periods):
             target[board["id"]] = measure(s, e)

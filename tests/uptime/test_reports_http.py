@@ -242,3 +242,26 @@ def test_thinned_chain_fails_verification(province):
                           "--board", ids["A1"]], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 1, cli.stderr
     assert f"{board}: BROKEN at seq 17" in cli.stdout and f"{ids['A1']}: OK" in cli.stdout
+
+
+def test_changed_operating_hours_apply_from_their_change_on(manager_factory):
+    """Hours widened on Tuesday: Monday is still measured against the hours it had (06:00-22:00)."""
+    from tests.uptime.uptime_helpers import Chain, payloads
+
+    live = manager_factory(fake_clock=sc.T0 - 600)
+    sc.setup_units(live)
+    board_id, client = sc.pair(live, "Bảng đổi giờ", "90101")
+    live.admin.patch(f"/api/v1/boards/{board_id}", json={"operating_hours": sc.HOURS_6_22, "heartbeat_interval_s": 600}).raise_for_status()
+    chain = Chain(600)
+    widened = False
+    for t in sc.every(sc.day(0, "00:00:05"), sc.day(1, "23:50:05"), 600):
+        if not widened and t >= sc.day(1, "00:00:00"):
+            live.set_clock(sc.day(1, "00:00:00"))
+            live.admin.patch(f"/api/v1/boards/{board_id}", json={"operating_hours": []}).raise_for_status()
+            widened = True
+        live.set_clock(t)
+        client.post(f"/api/v1/boards/{board_id}/heartbeats", json=payloads([chain.beat(t)])).raise_for_status()
+    live.set_clock(sc.END + 3600)
+    report = board_report(live, {"H": board_id}, "H")
+    assert report["operating_h"] == 16 + 24, "Monday 06:00-22:00, then all of Tuesday"
+    assert report["on_screen_pct"] == 100.0
