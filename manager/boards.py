@@ -5,8 +5,8 @@ import secrets
 from sqlite_utils import Database
 
 from manager import units, uptime_store
-from manager.auth import hash_token, new_token
-from manager.errors import BadInput, NotFound
+from manager.auth import Principal, hash_token, in_scope, new_token
+from manager.errors import BadInput, Conflict, Forbidden, NotFound
 from protocol.manifest import BoardClass, OperatingWindow
 from protocol.text import nfc
 from protocol.timebase import iso, utcnow
@@ -71,10 +71,56 @@ def group_ids(db: Database, board_id: str) -> list[str]:
 
 def create_group(db: Database, name: str, board_ids: list[str], unit_catalogue: str | None = None, unit_code: str | None = None) -> int:
     group_id = db["board_groups"].insert(dict(name=nfc(name), unit_catalogue=unit_catalogue, unit_code=unit_code, created_at=iso(utcnow()))).last_pk
-    for board_id in board_ids:
+    _set_members(db, group_id, board_ids)
+    return group_id
+
+
+def _set_members(db: Database, group_id: int, board_ids: list[str]) -> None:
+    db.execute("DELETE FROM board_group_members WHERE group_id = ?", [group_id])
+    for board_id in dict.fromkeys(board_ids):
         get(db, board_id)
         db["board_group_members"].insert(dict(group_id=group_id, board_id=board_id))
-    return group_id
+
+
+def group_in_scope(db: Database, principal: Principal, group_id: int | str) -> dict:
+    """A group the person may use and change: their unit's groups (admins: all); NotFound or Forbidden otherwise."""
+    rows = list(db.query("SELECT * FROM board_groups WHERE id = ?", [group_id]))
+    if not rows:
+        raise NotFound(f"Không có nhóm bảng tin {group_id}", f"no board group {group_id}")
+    group = rows[0]
+    if not group_visible(db, principal, group):
+        raise Forbidden("Nhóm bảng tin này nằm ngoài phạm vi của bạn", "this group is outside your scope")
+    return group
+
+
+def group_visible(db: Database, principal: Principal, group: dict) -> bool:
+    """Groups belong to the unit of whoever made them; admins' groups (no unit) only to admins."""
+    return principal.is_admin or bool(group["unit_code"] and in_scope(db, principal, group["unit_catalogue"], group["unit_code"]))
+
+
+def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
+    return [g for g in db.query("SELECT * FROM board_groups ORDER BY name") if group_visible(db, principal, g)]
+
+
+def group_public(db: Database, group: dict) -> dict:
+    members = [r[0] for r in db.execute("SELECT board_id FROM board_group_members WHERE group_id = ? ORDER BY board_id", [group["id"]])]
+    used = db.execute("SELECT count(*) FROM schedules WHERE target_kind = 'group' AND target_id = ? AND status != 'withdrawn'",
+                      [str(group["id"])]).fetchone()[0]
+    return {"id": group["id"], "name": group["name"], "unit_code": group["unit_code"], "boards": members, "schedules": used}
+
+
+def update_group(db: Database, group_id: int, name: str, board_ids: list[str]) -> None:
+    db["board_groups"].update(group_id, {"name": nfc(name.strip())})
+    _set_members(db, group_id, board_ids)
+
+
+def delete_group(db: Database, group: dict) -> None:
+    """Refused while a schedule that is not withdrawn targets the group: its boards would silently lose that programme."""
+    used = group_public(db, group)["schedules"]
+    if used:
+        raise Conflict(f"Nhóm đang được {used} lịch phát sử dụng; hãy rút các lịch đó trước rồi xóa nhóm",
+                       f"the group is the target of {used} schedule(s) not withdrawn; withdraw them first")
+    db["board_groups"].delete(group["id"])
 
 
 EDITABLE = ("name", "operating_hours", "layout", "lat", "lon", "heartbeat_interval_s", "is_test", "board_class")

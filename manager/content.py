@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from layouts import builtin_layouts
 from manager import assets, audit, boards, units
 from manager.auth import Principal, in_scope, require_role, require_scope
-from manager.errors import BadInput, Conflict, Forbidden, NotFound
+from manager.errors import BadInput, Conflict, NotFound
 from protocol.layout import Fit, ZoneKind
 from protocol.manifest import ItemKind, Priority, TimeWindow
 from protocol.text import NFCStr
@@ -177,13 +177,7 @@ def _target_in_scope(db: Database, principal: Principal, target: TargetIn) -> st
         units.get(db, catalogue, target.id)
         require_scope(db, principal, catalogue, target.id)
         return f"{catalogue}:{target.id}"
-    rows = list(db.query("SELECT * FROM board_groups WHERE id = ?", [target.id]))
-    if not rows:
-        raise NotFound(f"Không có nhóm bảng tin {target.id}", f"no board group {target.id}")
-    group = rows[0]
-    if not principal.is_admin and not (group["unit_code"] and in_scope(db, principal, group["unit_catalogue"], group["unit_code"])):
-        raise Forbidden("Nhóm bảng tin này nằm ngoài phạm vi của bạn", "this group is outside your scope")
-    return str(group["id"])
+    return str(boards.group_in_scope(db, principal, target.id)["id"])
 
 
 def create_schedule(db: Database, principal: Principal, data: ScheduleIn) -> dict:

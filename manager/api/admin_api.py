@@ -4,7 +4,7 @@ Every route checks the caller's role and unit scope on the server; the
 console's pages call the same functions. A change that boards may see wakes
 their long-polls after its transaction has committed.
 """
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from manager import alerts, assets, audit, boards, content, geo, pairing, units, uptime_store
@@ -105,18 +105,57 @@ def revoke_board(board_id: str, request: Request, principal: Principal = Who):
     return {"revoked": board_id}
 
 
+def _group_body(body: dict) -> tuple[str, list[str]]:
+    name, board_ids = body.get("name"), body.get("boards", [])
+    if not isinstance(name, str) or not name.strip() or not isinstance(board_ids, list) or not all(isinstance(b, str) for b in board_ids):
+        raise BadInput("Nhóm cần tên và danh sách bảng tin", "a group needs a name and a list of boards")
+    if not board_ids:
+        raise BadInput("Hãy chọn ít nhất một bảng tin cho nhóm", "pick at least one board for the group")
+    return name.strip(), board_ids
+
+
+@router.get("/groups")
+def list_groups(request: Request, principal: Principal = Who):
+    with request.app.state.store.read() as db:
+        return [boards.group_public(db, g) for g in boards.groups_in_scope(db, principal)]
+
+
 @router.post("/groups", status_code=201)
 def create_group(body: dict, request: Request, principal: Principal = Who):
     require_role(principal, "editor", "approver")
-    name, board_ids = body.get("name"), body.get("boards", [])
-    if not isinstance(name, str) or not name.strip() or not isinstance(board_ids, list):
-        raise BadInput("Nhóm cần tên và danh sách bảng tin", "a group needs a name and a list of boards")
+    name, board_ids = _group_body(body)
     with request.app.state.store.write() as db:
         for board_id in board_ids:
             _board_in_scope(db, principal, board_id)
         group_id = boards.create_group(db, name, board_ids, principal.unit_catalogue, principal.unit_code)
         audit.record(db, principal, "create", "group", str(group_id), name=name)
-    return {"id": group_id, "name": name, "boards": board_ids}
+        return boards.group_public(db, boards.group_in_scope(db, principal, group_id))
+
+
+@router.put("/groups/{group_id}")
+def update_group(group_id: int, body: dict, request: Request, principal: Principal = Who):
+    """New name and members; boards of schedules that target the group get their manifests at once."""
+    require_role(principal, "editor", "approver")
+    name, board_ids = _group_body(body)
+    with request.app.state.store.write() as db:
+        boards.group_in_scope(db, principal, group_id)
+        for board_id in board_ids:
+            _board_in_scope(db, principal, board_id)
+        boards.update_group(db, group_id, name, board_ids)
+        audit.record(db, principal, "update", "group", str(group_id), name=name, boards=len(board_ids))
+        shown = boards.group_public(db, boards.group_in_scope(db, principal, group_id))
+    _changed(request)
+    return shown
+
+
+@router.delete("/groups/{group_id}", status_code=204)
+def delete_group(group_id: int, request: Request, principal: Principal = Who):
+    require_role(principal, "editor", "approver")
+    with request.app.state.store.write() as db:
+        group = boards.group_in_scope(db, principal, group_id)
+        boards.delete_group(db, group)
+        audit.record(db, principal, "delete", "group", str(group_id), name=group["name"])
+    return Response(status_code=204)
 
 
 @router.post("/assets", status_code=201)

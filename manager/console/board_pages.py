@@ -21,21 +21,10 @@ def wall_page(request: Request, unit: str | None = None, page: int = 1):
         if unit:
             auth.require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit)
         unit_choices = status.scope_units(db, principal)
-        groups = status.groups_in_scope(db, principal)
+        group_count = len(boards.groups_in_scope(db, principal))
     wall = status.wall(request.app.state, principal, unit or None, page, status.PAGE_SIZE)
-    return render(request, "boards.html", wall=wall, per_page=status.PAGE_SIZE, units=unit_choices, unit=unit or "", groups=groups)
-
-
-@router.post("/groups")
-async def group_create(request: Request):
-    """A named group of boards, a schedule target; every board must be in the person's scope."""
-    principal = page_principal(request, *CONTENT_ROLES)
-    form = await form_of(request)
-    body = {"name": form.required("name", "tên nhóm", "group name"), "boards": form.list_of("boards")}
-    if not body["boards"]:
-        raise BadInput("Hãy chọn ít nhất một bảng tin cho nhóm", "pick at least one board for the group")
-    await run_in_threadpool(admin_api.create_group, body, request, principal)
-    return redirect("/boards", "groups.created")
+    return render(request, "boards.html", wall=wall, per_page=status.PAGE_SIZE, units=unit_choices, unit=unit or "",
+                  group_count=group_count)
 
 
 @router.post("/boards/pair")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from manager import auth, content, manifest, units
+from manager import auth, boards, content, manifest, units
 from manager.api import admin_api
 from manager.console import status, week
 from manager.console.forms import form_of
@@ -38,7 +38,7 @@ def schedules_page(request: Request, playlist: str | None = None):
         for row in rows:
             row["target_name"] = _target_name(db, row)
             row["playlist_name"] = names[row["playlist_id"]]
-        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal), groups=status.groups_in_scope(db, principal))
+        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal), groups=boards.groups_in_scope(db, principal))
     return render(request, "schedules.html", schedules=rows, playlists=playlists, chosen=playlist or "", transitions=content.TRANSITIONS,
                   **choices)
 

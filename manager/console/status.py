@@ -108,11 +108,6 @@ def pending_schedules(db: Database, principal: Principal) -> list[dict]:
     return [{**r, "playlist_name": visible[r["playlist_id"]]} for r in rows if r["playlist_id"] in visible]
 
 
-def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
-    rows = db.query("SELECT * FROM board_groups ORDER BY name")
-    return [g for g in rows if principal.is_admin or (g["unit_code"] and auth.in_scope(db, principal, g["unit_catalogue"], g["unit_code"]))]
-
-
 def active_alerts(db: Database, principal: Principal, now) -> list[dict]:
     rows = db.query("SELECT id, area FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
                     [iso(now)])
