@@ -199,22 +199,32 @@ def test_atom_feed_polled_from_local_server(link, boards, feed_server, capdoc_at
     url = feed_server.serve("/cap/atom.xml", feed, "application/atom+xml")
     feed_server.serve("/cap/linked-test.xml", test_doc)
     source_id, _ = make_source(link, "Quảng Ninh - Atom", url=url, poll_interval_s=3600)
-    r = link.admin.post(f"/api/v1/sources/{source_id}/poll")
-    assert r.status_code == 200 and r.json()["last_error"] is None, r.text
-    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
-    assert {i["external_id"]: i["status"] for i in items} == {
-        "pctt@quangninh.gov.vn,QN-PCTT-2025-0903-ATOM": "published",
-        "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-ATOM": "published",
-    }
+    items = _poll_publishes(link, source_id, ["QN-PCTT-2025-0903-ATOM", "QN-PCTT-2025-TEST-ATOM"])
     qn_id, qn = boards["qn"]
     headlines = [a.headline for a in alerts_of(qn, qn_id)]
     assert "Cảnh báo bão số 3 - rủi ro thiên tai cấp độ 4" in headlines
     assert not any(h.startswith("THỬ NGHIỆM") for h in headlines)
-    # Polling again finds nothing new, and does not fetch the linked message again.
-    fetched = list(feed_server.gets)
+    _repoll_reads_only_the_feed(link, feed_server, source_id, "/cap/atom.xml", "/cap/linked-test.xml")
+    _withdraw(link, items)
+
+
+def _poll_publishes(link, source_id: int, identifiers: list[str]) -> list[dict]:
+    r = link.admin.post(f"/api/v1/sources/{source_id}/poll")
+    assert r.status_code == 200 and r.json()["last_error"] is None, r.text
+    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert {i["external_id"]: i["status"] for i in items} == {f"pctt@quangninh.gov.vn,{i}": "published" for i in identifiers}
+    return items
+
+
+def _repoll_reads_only_the_feed(link, feed_server, source_id: int, feed_path: str, *linked: str) -> None:
+    """Polling again finds nothing new and does not fetch the linked messages again."""
+    fetched = len(feed_server.gets)
     assert link.admin.post(f"/api/v1/sources/{source_id}/poll").json()["new_items"] == 0
-    again = feed_server.gets[len(fetched):]
-    assert "/cap/atom.xml" in again and "/cap/linked-test.xml" not in again
+    again = feed_server.gets[fetched:]
+    assert feed_path in again and not set(linked) & set(again), again
+
+
+def _withdraw(link, items: list[dict]) -> None:
     for item in items:
         link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
 
@@ -227,21 +237,11 @@ def test_rss_feed_polled_from_local_server(link, boards, feed_server, capdoc_at)
     feed_server.serve("/rss/cap_vi_test.xml",
                       capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-RSS"))
     source_id, _ = make_source(link, "Quảng Ninh - RSS", url=url, poll_interval_s=3600)
-    r = link.admin.post(f"/api/v1/sources/{source_id}/poll")
-    assert r.status_code == 200 and r.json()["last_error"] is None, r.text
-    items = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
-    assert {i["external_id"]: i["status"] for i in items} == {
-        "pctt@quangninh.gov.vn,QN-PCTT-2025-0903-RSS": "published",
-        "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-RSS": "published",
-    }
+    items = _poll_publishes(link, source_id, ["QN-PCTT-2025-0903-RSS", "QN-PCTT-2025-TEST-RSS"])
     qn_id, qn = boards["qn"]
     assert "Cảnh báo bão số 3 - rủi ro thiên tai cấp độ 4" in [a.headline for a in alerts_of(qn, qn_id)]
-    fetched = list(feed_server.gets)
-    link.admin.post(f"/api/v1/sources/{source_id}/poll").raise_for_status()
-    again = feed_server.gets[len(fetched):]
-    assert "/rss/feed.xml" in again and "/rss/typhoon.xml" not in again, "messages already in the inbox are not fetched again"
-    for item in items:
-        link.admin.post(f"/api/v1/alerts/{item['alert_id']}/withdraw").raise_for_status()
+    _repoll_reads_only_the_feed(link, feed_server, source_id, "/rss/feed.xml", "/rss/typhoon.xml", "/rss/cap_vi_test.xml")
+    _withdraw(link, items)
 
 
 def test_atom_entry_whose_link_fails_is_retried(link, feed_server, capdoc_at):
