@@ -165,6 +165,10 @@ def setup(db, boards: int) -> list[dict]:
                          operating_hours=json.dumps([] if large else [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "06:00", "end": "22:00"}]),
                          heartbeat_interval_s=STEP, created_at="x"))
     db["boards"].insert_all(rows)
+    # What the manager keeps for each board: its hours from the start, and (for one in ten) a change mid-year.
+    history = [dict(board_id=r["id"], from_at=0, hours=r["operating_hours"]) for r in rows]
+    history += [dict(board_id=r["id"], from_at=local(date(YEAR, 7, 1)), hours=r["operating_hours"]) for r in rows[::10]]
+    db["board_hours"].insert_all(history)
     return rows
 
 
