@@ -16,9 +16,13 @@ class Decoded:
     pixels: bytes  # rows bottom-up, as OpenGL wants them
 
 
-def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
+def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded | None:
+    """The picture scaled for the zone; None for an animated GIF, which plays as a video instead
+    (ffmpeg decodes GIF), so editors' animations move on the board as they did on their screen."""
     box = (max(1, int(box[0])), max(1, int(box[1])))
     with Image.open(path) as im:
+        if im.format == "GIF" and getattr(im, "is_animated", False):
+            return None
         side = max(box)
         im.draft("RGB", (side, side))  # JPEG: decode at a reduced scale when much larger than needed
         im = to_display(ImageOps.exif_transpose(im))

@@ -56,6 +56,7 @@ class Slot(Widget):
         self.fit = fit
         self.texture: Texture | None = None
         self.video: VideoStream | None = None
+        self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
         self.flipped_uv = False
         with self.canvas:
             self._color = Color(1, 1, 1, 1)
@@ -174,14 +175,7 @@ class MediaZone(Widget):
             Clock.schedule_once(lambda dt: self._failed(slot, generation, "asset missing from cache"))
             return
         if item.kind == ItemKind.video:
-            loop = len(self.items) == 1
-            slot.video = VideoStream(
-                path, muted=item.muted, loop=loop,
-                on_frame=lambda tex: self._video_frame(slot, generation, tex),
-                on_eof=lambda: self._video_ended(slot, generation),
-                on_error=lambda msg: self._failed(slot, generation, msg),
-                box=(max(2, int(self.width)), max(2, int(self.height))), cover=fit == Fit.fill)
-            self.add_widget(slot, index=len(self.children))  # below the current slot
+            self._stream(slot, generation, path, fit, muted=item.muted, loop=len(self.items) == 1)
             return
         if item.kind != ItemKind.image:
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
@@ -193,10 +187,25 @@ class MediaZone(Widget):
             exc = fut.exception()
             if exc is not None:
                 Clock.schedule_once(lambda dt: self._failed(slot, generation, f"cannot decode image: {exc}"))
+            elif fut.result() is None:  # an animated GIF: it loops for the item's duration, like a picture
+                slot.swap_on_first_frame = swap_when_ready
+                Clock.schedule_once(lambda dt: self._stream(slot, generation, path, fit, muted=True, loop=True))
             else:
                 Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
 
         future.add_done_callback(done)
+
+    def _stream(self, slot: Slot, generation: int, path, fit: Fit, muted: bool, loop: bool) -> None:
+        """Play `path` in `slot`; it swaps in on its first frame."""
+        if generation != self._generation or slot is not self.incoming:
+            return
+        slot.video = VideoStream(
+            path, muted=muted, loop=loop,
+            on_frame=lambda tex: self._video_frame(slot, generation, tex),
+            on_eof=lambda: self._video_ended(slot, generation),
+            on_error=lambda msg: self._failed(slot, generation, msg),
+            box=(max(2, int(self.width)), max(2, int(self.height))), cover=fit == Fit.fill)
+        self.add_widget(slot, index=len(self.children))  # below the current slot
 
     def _decoded(self, slot: Slot, generation: int, img: Decoded, swap_when_ready: bool) -> None:
         if generation != self._generation or slot is not self.incoming:
@@ -212,7 +221,7 @@ class MediaZone(Widget):
             return
         first = slot.texture is None
         slot.show_texture(tex)
-        if first and slot is self.incoming:
+        if first and slot is self.incoming and (slot.swap_on_first_frame or self._waiting):
             self._swap(slot)
 
     def _video_ended(self, slot: Slot, generation: int) -> None:

@@ -66,7 +66,9 @@ class VideoStream:
                 self.frames_decoded += 1
                 self._upload()
                 if val > 0:
-                    self._stop.wait(min(val, 0.1))
+                    # The whole wait: asked again early, ffpyplayer hands out the next frame early, and a
+                    # slide-show video at 1 frame/s would race through. stop() still ends the wait at once.
+                    self._stop.wait(val)
         finally:
             player.close_player()
 

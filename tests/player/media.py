@@ -12,6 +12,13 @@ from protocol.timebase import utcnow
 VIETNAMESE_TEXT = "Thông báo khẩn: Ủy ban nhân dân xã Đồng Tiến"
 
 
+def animated_gif(colours: list[tuple[int, int, int]], frame_ms: int = 300, size=(640, 360)) -> bytes:
+    frames = [Image.new("RGB", size, c) for c in colours]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
+    return out.getvalue()
+
+
 def jpeg_bytes(colour: tuple[int, int, int], size=(640, 360), exif_orientation: int | None = None) -> bytes:
     img = Image.new("RGB", size, colour)
     buf = io.BytesIO()

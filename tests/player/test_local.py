@@ -49,6 +49,23 @@ def test_usb_folder_video_and_live_changes(run_player, xdisplay, tmp_path):
              and sum(grab(xdisplay).getpixel(right)) > 60, 10, message="the edited layout")
 
 
+def test_slide_show_video_keeps_its_pace(run_player, xdisplay, tmp_path):
+    """A bulletin exported as a video at 2 frames a second shows each slide for half a second, not a tenth."""
+    data, usb = tmp_path / "board", tmp_path / "usb"
+    usb.mkdir()
+    write_mp4(usb / "slides.mp4", fps=2, seconds=10, switch_every=1)
+    run_player(data, "--usb-dir", str(usb))
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), (0, 200, 0), 50), 10, interval=0.05, message="the first slide")
+    changes, last, t_end = 0, None, time.monotonic() + 3
+    while time.monotonic() < t_end:
+        px = grab(xdisplay).getpixel(MEDIA)
+        now = "green" if close(px, (0, 200, 0), 50) else "blue" if close(px, (0, 0, 200), 50) else last
+        changes += last is not None and now != last
+        last = now
+        time.sleep(0.02)
+    assert 2 <= changes <= 9, f"{changes} slide changes in 3 s at 2 frames/s"
+
+
 def test_shipped_layouts_at_their_sizes(run_player, xdisplay, tmp_path):
     """Portrait 9:16 and the 768x384 LED module: the picture lands in each layout's media zone."""
     from layouts import builtin_layouts

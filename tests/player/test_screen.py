@@ -4,7 +4,7 @@ import time
 
 from player.state import Identity, StateStore
 from tests.player.conftest import close, closed_port_url, grab, wait_for
-from tests.player.media import VIETNAMESE_TEXT, jpeg_bytes, manifest, seed_cache
+from tests.player.media import VIETNAMESE_TEXT, animated_gif, jpeg_bytes, manifest, seed_cache
 
 RED, GREEN, BLUE = (220, 30, 30), (30, 200, 30), (30, 30, 220)
 # landscape-16x9 at 640x360: main zone x 0..410, y 36..324; bulletin x 410..640; ticker y 324..360
@@ -272,4 +272,23 @@ def test_several_warnings_take_turns(run_player, xdisplay, tmp_path):
     wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), light_yellow, 30), 5, interval=0.05,
              message="the level 2 warning's turn")
     wait_for(lambda: close(grab(xdisplay).getpixel((320, 10)), red, 30), 5, interval=0.05, message="back to level 4")
+    assert player.alive()
+
+
+def test_animated_gif_moves_and_waits_its_turn(run_player, xdisplay, tmp_path):
+    """An editor's animated GIF plays as an animation; preloaded, it does not cut the picture before it short."""
+    data = tmp_path / "gif"
+    blobs = [jpeg_bytes(BLUE), animated_gif([RED, GREEN, RED])]  # a loop skips its last frame
+    seed_cache(data, blobs)
+    StateStore(data).save_manifest(manifest(blobs, image_s=2.5))
+    player = run_player(data, "--crossfade-s", "0")
+    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), BLUE), 10, interval=0.05, message="the picture first")
+    samples, t_end = [], time.monotonic() + 6
+    while time.monotonic() < t_end:
+        px = grab(xdisplay).getpixel(MEDIA)
+        samples.append((time.monotonic(), next((n for n, c in (("blue", BLUE), ("red", RED), ("green", GREEN)) if close(px, c)), "other")))
+    seen = {name for _, name in samples}
+    assert {"red", "green"} <= seen, f"the GIF did not animate: {seen}"
+    blue_until = next(t for t, name in samples if name != "blue")
+    assert blue_until - samples[0][0] > 1.0, "the preloaded GIF replaced the picture before its time"
     assert player.alive()
