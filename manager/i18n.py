@@ -103,6 +103,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.choose": ("Chọn tệp", "Choose a file"),
     "library.uploading": ("Đang tải lên…", "Uploading…"),
     "library.done": ("Đã tải lên: {name}", "Uploaded: {name}"),
+    "library.too_large": ("Tệp {name} nặng {size} MB, quá giới hạn {mb} MB: chưa tải lên. Hãy nén hoặc cắt ngắn tệp rồi thử lại.",
+                          "{name} is {size} MB, over the {mb} MB limit: not uploaded. Compress or shorten it and try again."),
     "library.accepted": ("Nhận ảnh JPEG, PNG, GIF, WebP và video MP4, MOV, WebM, MKV, AVI, TS; tối đa {mb} MB.",
                          "JPEG, PNG, GIF, WebP images and MP4, MOV, WebM, MKV, AVI, TS videos; at most {mb} MB."),
     "library.type": ("Loại", "Type"),

@@ -34,6 +34,14 @@
     input.addEventListener("change", function () {
       var file = input.files[0];
       if (!file) return;
+      if (file.size > Number(uploader.dataset.maxMb) * 1024 * 1024) {
+        /* Say so before sending: a browser cut off mid-upload shows only a network error. */
+        input.value = "";
+        status.className = "flash error";
+        status.textContent = uploader.dataset.msgTooLarge.replace("{name}", file.name)
+          .replace("{size}", (file.size / 1048576).toFixed(0));
+        return;
+      }
       var xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/v1/assets?filename=" + encodeURIComponent(file.name));
       xhr.setRequestHeader("X-CSRF-Token", csrf);
