@@ -107,9 +107,12 @@ class SyncWorker(threading.Thread):
                 self.store.forget_identity()
                 self.identity = None
                 self.events.unpaired()
-            except (requests.RequestException, pairing.PairingError, ValidationError, ValueError) as exc:
+            except Exception as exc:  # a board left alone must never stop syncing
                 self._set_online(not isinstance(exc, requests.ConnectionError))
-                log.info("sync: %s; retrying in %.0f s", exc, delay)
+                if isinstance(exc, (requests.RequestException, pairing.PairingError, ValidationError, ValueError)):
+                    log.info("sync: %s; retrying in %.0f s", exc, delay)
+                else:
+                    log.exception("sync failed unexpectedly; retrying in %.0f s", delay)
                 self.events.progress(None)
                 self.stopping.wait(delay * (0.8 + 0.4 * random.random()))
                 delay = min(delay * 2, self.retry_max_s)
@@ -192,8 +195,15 @@ class SyncWorker(threading.Thread):
             try:
                 self.fetch_assets(manifest, session)
                 delay = 1.0
-            except (requests.RequestException, AssetError) as exc:
-                log.info("download: %s; retrying in %.0f s", exc, delay)
+            except Exception as exc:  # this thread must outlive any one failure
+                # The network, a corrupt file, a full disk or a bug: whatever it was, the old
+                # programme keeps playing and the download is tried again later.
+                if isinstance(exc, (requests.RequestException, AssetError)):
+                    log.info("download: %s; retrying in %.0f s", exc, delay)
+                elif isinstance(exc, OSError):
+                    log.error("download: cannot write the cache (%s); retrying in %.0f s", exc, delay)
+                else:
+                    log.exception("download failed unexpectedly; retrying in %.0f s", delay)
                 self.events.progress(None)
                 self.stopping.wait(delay * (0.8 + 0.4 * random.random()))
                 delay = min(delay * 2, self.retry_max_s)

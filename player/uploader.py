@@ -38,9 +38,12 @@ class Uploader(threading.Thread):
                 sent = self.flush(ident)
                 self.online = True
                 delay = 1.0
-            except (requests.RequestException, UploadRefused) as exc:
+            except Exception as exc:  # reports wait in the queue; this thread must not die
                 self.online = False
-                log.info("reports not sent (%s); retrying in %.0f s", exc, delay)
+                if isinstance(exc, (requests.RequestException, UploadRefused)):
+                    log.info("reports not sent (%s); retrying in %.0f s", exc, delay)
+                else:
+                    log.exception("reports not sent: unexpected failure; retrying in %.0f s", delay)
                 self.stopping.wait(delay)
                 delay = min(delay * 2, self.retry_max_s)
                 continue

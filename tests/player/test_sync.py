@@ -139,6 +139,40 @@ def test_malformed_manifest_keeps_what_plays(tmp_path, http_server):
     assert switched[-1].version == new.version == store.load_manifest().version
 
 
+def test_full_disk_does_not_stop_the_downloads(tmp_path, http_server):
+    """No space for the new video this time: the old programme plays on, and the download is tried again."""
+    import errno
+
+    data = jpeg_bytes((120, 40, 200))
+    m = manifest([data])
+    ref = next(iter(m.assets.values()))
+    http_server.routes[ref.url] = ranged(data)
+    http_server.routes["/api/v1/boards/b1/manifest"] = lambda h: (
+        (304, {}, b"") if h.headers.get("If-None-Match") == f'"{m.version}"' else (200, {}, m.model_dump_json().encode()))
+    store = StateStore(tmp_path)
+    store.save_identity(Identity("b1", "tok", http_server.base_url))
+
+    class FullDisk(AssetCache):
+        failures = 2
+
+        def fetch(self, *args, **kwargs):
+            if FullDisk.failures:
+                FullDisk.failures -= 1
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().fetch(*args, **kwargs)
+
+    switched = []
+    worker = SyncWorker(http_server.base_url, store, FullDisk(tmp_path / "cache"), SkewClock(),
+                        SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=0.5)
+    worker.start()
+    try:
+        wait_for(lambda: switched, 15, message="the manifest once the disk had room")
+    finally:
+        worker.stop()
+        worker.join(5)
+    assert FullDisk.failures == 0 and switched[0].version == m.version
+
+
 def test_revoked_token_goes_back_to_pairing(tmp_path, http_server):
     store = StateStore(tmp_path)
     store.save_identity(Identity("b1", "tok", http_server.base_url))
