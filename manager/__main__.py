@@ -11,7 +11,7 @@ from pathlib import Path
 
 from manager.settings import from_environment, setting_fields
 
-COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo", "verify-chain", "seal-heartbeats")
+COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo", "verify-chain", "seal-heartbeats", "backup")
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     seal = sub.add_parser("seal-heartbeats", help="checkpoint and delete raw heartbeats older than --keep-hours (run hourly)")
     seal.add_argument("--db", type=Path, required=True)
     seal.add_argument("--keep-hours", type=float, default=1.0, help="hours of raw heartbeats to keep (default: 1)")
+
+    copy = sub.add_parser("backup", help="copy the database and uploaded files while the server runs (for cron)")
+    copy.add_argument("--db", type=Path, required=True)
+    copy.add_argument("--to", type=Path, required=True, help="the copy's database file; its files go to <TO>.assets")
+    copy.add_argument("--asset-dir", type=Path, help="where the server keeps uploaded files (default: <db>.assets)")
     return parser
 
 
@@ -89,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         return _serve(args)
+    if args.command == "backup":
+        return _backup(args)
     db = _open(args.db)
     if args.command == "import-units":
         from manager import units
@@ -124,6 +131,17 @@ def main(argv: list[str] | None = None) -> int:
 
         print(demo.seed(db, args.db, args.manager_url, args.player_dir))
     return 0
+
+
+def _backup(args) -> int:
+    from manager.backup import backup
+
+    result = backup(args.db, args.asset_dir or args.db.with_name(args.db.name + ".assets"), args.to)
+    print(f"database: {result.database} ({result.database_bytes / 1e6:.1f} MB); "
+          f"files: {result.files_copied} copied, {result.files_total} in all")
+    for path in result.damaged:
+        print(f"DAMAGED, not copied: {path} (its content no longer matches its SHA-256 name)", file=sys.stderr)
+    return 1 if result.damaged else 0
 
 
 SHUTDOWN_GRACE_S = 3
