@@ -30,7 +30,7 @@ CAP_NAMESPACES = {
 ATOM_NS = "http://www.w3.org/2005/Atom"
 UNIT_GEOCODE_PREFIX = "VN-UNIT:"
 RISK_LEVEL_PARAMETER = "VN-RISK-LEVEL"
-MAX_DOCUMENT_BYTES = 2_000_000
+MAX_DOCUMENT_BYTES = 5_000_000  # real messages may embed a map or image (<resource><derefUri>)
 DEFAULT_DURATION = timedelta(hours=24)
 
 
