@@ -199,8 +199,8 @@ def test_risk_level_table(severity, urgency, certainty, level):
 
 def test_size_limit_leaves_room_for_an_embedded_map(capdoc):
     doc = capdoc("cap_vi_test.xml")
-    map_png = b"<resource><resourceDesc>Bản đồ vùng ảnh hưởng</resourceDesc><mimeType>image/png</mimeType><derefUri>" \
-              + b"A" * 3_000_000 + b"</derefUri></resource>"
+    map_png = ("<resource><resourceDesc>Bản đồ vùng ảnh hưởng</resourceDesc><mimeType>image/png</mimeType><derefUri>"
+               + "A" * 3_000_000 + "</derefUri></resource>").encode()
     with_map = doc.replace(b"<area>", map_png + b"<area>", 1)
     assert cap.parse_cap(with_map).identifier == "QN-PCTT-2025-TEST-017"
     with pytest.raises(cap.CapError) as err:
