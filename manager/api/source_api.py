@@ -14,7 +14,7 @@ from manager import cap, outbound
 from manager.auth import Principal, _bearer, current_principal, require_role
 from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
 from manager.sources import inbox, store
-from manager.sources.cap_adapter import item_from_xml
+from manager.sources.cap_adapter import certificate_of, item_from_xml
 
 router = APIRouter(prefix="/api/v1", tags=["source link"])
 Who = Depends(current_principal)
@@ -115,7 +115,7 @@ def _receive_push(request: Request, source_id: int, token: str, data: bytes):
         raise Unauthorized("Mã truy cập của nguồn không đúng", "invalid source push token")
     if not source["enabled"]:
         raise Forbidden("Nguồn đang bị tắt", "this source is disabled")
-    item = item_from_xml(data)
+    item = item_from_xml(data, certificate_of(source))
     with state.store.write() as db:
         row, changed = inbox.receive(db, source, item, state.clock.now())
     if changed:

@@ -75,9 +75,14 @@ async def source_update(request: Request, source_id: int):
     auth.require_role(principal, "admin")
     form = await form_of(request)
     interval = _interval(form)
+    changes = dict(url=form.get("url", "").strip(), mode=form.get("mode", "approval"), poll_interval_s=interval,
+                   enabled=form.get("enabled") == "1")
+    if "signing_certificate" in form:  # CAP sources: an empty box accepts unsigned messages again
+        with request.app.state.store.read() as db:
+            config = store.get(db, source_id)["config"]
+        changes["config"] = {**config, "signing_certificate": form.get("signing_certificate", "").strip()}
     try:
-        body = store.SourcePatch(url=form.get("url", "").strip(), mode=form.get("mode", "approval"), poll_interval_s=interval,
-                                 enabled=form.get("enabled") == "1")
+        body = store.SourcePatch(**changes)
     except ValueError as exc:
         raise BadInput(f"Thông tin nguồn không hợp lệ: {exc.errors()[0]['msg']}", f"invalid source: {exc.errors()[0]['msg']}") from exc
     await run_in_threadpool(source_api.update_source, source_id, body, request, principal)

@@ -1,19 +1,31 @@
 """CAP 1.2 over HTTP: one message, or an Atom or RSS feed of messages (embedded or linked)."""
+import json
 from urllib.parse import urljoin
 
-from manager import cap
+from manager import cap, cap_signature
 from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
 
 UNREACHABLE = "unreachable"  # a linked message that could not be fetched this time
 
 
-def item_from_xml(data: bytes) -> InboundItem:
-    """One CAP message as an inbox item; a message we cannot read becomes a refused item."""
+def item_from_xml(data: bytes, certificate: str | None = None) -> InboundItem:
+    """One CAP message as an inbox item; a message we cannot read, or whose signature does not
+    verify against the source's `certificate`, becomes a refused item."""
     try:
+        if certificate:
+            data = cap_signature.verified(data, certificate)
         alert = cap.parse_cap(data)
     except cap.CapError as exc:
         return InboundItem(external_id="", kind="cap", error=exc, cap_xml=_text(data))
     return item_from_alert(alert, _text(data))
+
+
+def certificate_of(source: SourceConfig | dict) -> str | None:
+    """The sender's certificate when the source requires signed messages."""
+    config = source.config if isinstance(source, SourceConfig) else source["config"]
+    if isinstance(config, str):
+        config = json.loads(config or "{}")
+    return (config or {}).get("signing_certificate") or None
 
 
 def item_from_alert(alert: cap.CapAlert, xml: str | None) -> InboundItem:
@@ -36,14 +48,17 @@ class CapAdapter:
             root = cap.parse_xml(data)
         except cap.CapError as exc:
             raise SourceError(f"Nguồn CAP không đọc được: {exc.message_vi}", f"unreadable CAP source: {exc.message_en}") from exc
+        certificate = certificate_of(source)
         if not cap.is_feed(root):
-            item = item_from_xml(data)
+            item = item_from_xml(data, certificate)
             if item.error and item.error.reason == "namespace":
                 raise SourceError(f"Nguồn CAP không đọc được: {item.error.message_vi}", f"unreadable CAP source: {item.error.message_en}")
             return [item]
         items = []
         for entry in cap.parse_cap_feed(root):
-            if entry.alert is not None:
+            if entry.alert is not None and certificate:
+                items.append(item_from_xml(entry.xml.encode(), certificate))  # checked as a message of its own
+            elif entry.alert is not None:
                 items.append(item_from_alert(entry.alert, entry.xml))
             elif entry.link:
                 url = urljoin(source.url, entry.link)
@@ -56,7 +71,7 @@ class CapAdapter:
                     items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title,
                                              error=cap.CapError(UNREACHABLE, exc.message_vi, exc.message_en)))
                     continue
-                items.append(item_from_xml(linked))
+                items.append(item_from_xml(linked, certificate))
                 items[-1].link = url
             else:
                 items.append(InboundItem(external_id=f"feed:{entry.id}", kind="cap", title=entry.title, error=entry.error))

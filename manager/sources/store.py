@@ -36,6 +36,11 @@ class SourceIn(BaseModel):
     timeout_s: float = Field(default=10, gt=0, le=120)
     enabled: bool = True
 
+    @field_validator("config")
+    @classmethod
+    def _config(cls, value: dict) -> dict:
+        return _checked_config(value)
+
     @field_validator("adapter")
     @classmethod
     def _known(cls, value: str) -> str:
@@ -54,6 +59,23 @@ class SourcePatch(BaseModel):
     poll_interval_s: int | None = Field(default=None, ge=0, le=86400)
     timeout_s: float | None = Field(default=None, gt=0, le=120)
     enabled: bool | None = None
+
+    @field_validator("config")
+    @classmethod
+    def _config(cls, value: dict | None) -> dict | None:
+        return None if value is None else _checked_config(value)
+
+
+def _checked_config(config: dict) -> dict:
+    """A sender's certificate (CAP sources that require signed messages) must read as one."""
+    from manager.cap_signature import check_certificate
+
+    pem = config.get("signing_certificate")
+    if pem:
+        if not isinstance(pem, str):
+            raise ValueError("signing_certificate must be PEM text")
+        return {**config, "signing_certificate": check_certificate(pem)}
+    return config
 
 
 def _public(row: dict) -> dict:

@@ -163,3 +163,28 @@ def test_boards_wall_pages_and_counts_every_board(manager_factory, new_page):
     expect(page.locator(".board-card")).to_have_count(3)
     page.goto(own.base_url + "/?lang=vi")
     expect(page.locator("#applied-count")).to_have_text("2 / 126")
+
+
+def test_sender_certificate_set_on_the_sources_page(manager, people, new_page):
+    from tests.sources.signing import Sender
+
+    r = manager.admin.post("/api/v1/sources", json={"name": "PCTT tỉnh (ký số)", "adapter": "cap", "url": "", "poll_interval_s": 0,
+                                                    "config": {"note": "giữ nguyên"}})
+    source_id = r.json()["id"]
+    page = new_page()
+    login(page, manager, "admin", ADMIN_PASSWORD)
+    page.goto(manager.base_url + "/sources")
+    row = page.locator(f"#sources tr[data-source='{source_id}']")
+    row.locator("details.edit summary").click()
+    row.locator("textarea[name=signing_certificate]").fill("-----BEGIN CERTIFICATE-----\nhỏng\n-----END CERTIFICATE-----")
+    row.locator("form.source-edit button[type=submit]").click()
+    expect(page.locator("#error-message")).to_contain_text("Chứng thư số của bên gửi không đọc được")
+    page.goto(manager.base_url + "/sources")
+    row.locator("details.edit summary").click()
+    pem = Sender().certificate
+    row.locator("textarea[name=signing_certificate]").fill(pem)
+    row.locator("form.source-edit button[type=submit]").click()
+    expect(page.locator(".flash.ok")).to_have_text("Đã lưu nguồn tin")
+    expect(row.locator(".badge.signed")).to_have_text("Kiểm tra chữ ký số")
+    config = manager.admin.get(f"/api/v1/sources/{source_id}").json()["config"]
+    assert config == {"note": "giữ nguyên", "signing_certificate": pem.strip()}, "the rest of the source's settings stay"

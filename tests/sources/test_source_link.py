@@ -341,3 +341,33 @@ def test_news_feeds_wait_in_the_inbox_and_go_into_a_playlist(link, feed_server):
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.text
     items = link.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]
     assert [(i["kind"], i["zone"], i["title"]) for i in items] == [("bulletin", "bulletin", "Lịch tiếp công dân tháng 10")]
+
+
+def test_signed_messages_only_when_the_source_has_a_certificate(link, boards, capdoc_at):
+    from tests.sources.signing import Sender
+
+    sender, impostor = Sender(), Sender("ke-gia-mao.example")
+    source_id, token = make_source(link, "Quảng Ninh - ký số")
+    r = link.admin.patch(f"/api/v1/sources/{source_id}", json={"config": {"signing_certificate": "không phải chứng thư"}})
+    assert r.status_code == 422 and "PEM" in r.json()["message"]
+    link.admin.patch(f"/api/v1/sources/{source_id}", json={"config": {"signing_certificate": sender.certificate}}).raise_for_status()
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    message = capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"QN-PCTT-2025-TEST-SIGNED")
+    signed = sender.sign(message)
+    forged = impostor.sign(message.replace(b"TEST-SIGNED", b"TEST-FORGED"))
+    altered = signed.replace("Kiểm tra đường truyền".encode(), "Sơ tán ngay lập tức".encode())
+    assert altered != signed
+    for name, data in (("unsigned", message.replace(b"TEST-SIGNED", b"TEST-UNSIGNED")), ("forged", forged), ("altered", altered)):
+        r = push(link, source_id, token, data)
+        assert r.status_code == 422 and r.json()["error"] == "cap_signature", (name, r.text)
+        assert "chữ ký số" in r.json()["message"].lower()
+    r = push(link, source_id, token, signed)
+    assert r.status_code == 200 and r.json()["status"] == "published", r.text
+    _withdraw(link, [r.json()])
+
+    # An empty certificate accepts unsigned messages again.
+    link.admin.patch(f"/api/v1/sources/{source_id}", json={"config": {}}).raise_for_status()
+    r = push(link, source_id, token, message.replace(b"TEST-SIGNED", b"TEST-PLAIN"))
+    assert r.status_code == 200 and r.json()["status"] == "published", r.text
+    _withdraw(link, [r.json()])
