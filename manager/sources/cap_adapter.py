@@ -1,5 +1,4 @@
 """CAP 1.2 over HTTP: one message, or an Atom or RSS feed of messages (embedded or linked)."""
-import json
 from urllib.parse import urljoin
 
 from manager import cap, cap_signature
@@ -23,8 +22,6 @@ def item_from_xml(data: bytes, certificate: str | None = None) -> InboundItem:
 def certificate_of(source: SourceConfig | dict) -> str | None:
     """The sender's certificate when the source requires signed messages."""
     config = source.config if isinstance(source, SourceConfig) else source["config"]
-    if isinstance(config, str):
-        config = json.loads(config or "{}")
     return (config or {}).get("signing_certificate") or None
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlite_utils import Database
 
 from manager import audit
+from manager.cap_signature import check_certificate
 from manager.auth import Principal, hash_token, new_token, require_role
 from manager.errors import BadInput, NotFound
 from manager.sources import registry
@@ -68,8 +69,6 @@ class SourcePatch(BaseModel):
 
 def _checked_config(config: dict) -> dict:
     """A sender's certificate (CAP sources that require signed messages) must read as one."""
-    from manager.cap_signature import check_certificate
-
     pem = config.get("signing_certificate")
     if pem:
         if not isinstance(pem, str):
