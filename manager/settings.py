@@ -31,6 +31,7 @@ class Settings:
     pairing_ttl_s: int = field(default=900, metadata={"help": "how long a pairing code shown on a board stays valid"})
     clock_tolerance_s: int = field(default=120, metadata={"help": "a live heartbeat whose corrected board time differs from the receive time by more is placed at the receive time"})
     heartbeat_keep_hours: int = field(default=1, metadata={"help": "raw heartbeats older than this are sealed into hash-chain checkpoints and deleted, every 15 minutes (0: never; see docs/uptime.md)"})
+    inbox_keep_days: int = field(default=180, metadata={"help": "refused, rejected, skipped and superseded inbox items and source problems older than this are deleted, once a day (0: never); published items stay"})
     fake_clock_file: Path | None = field(default=None, metadata={"help": "tests only: read the current time (epoch seconds) from this file"})
     public_url: str = field(default="", metadata={"help": "the address boards and editors use to reach this manager; given to the demo's player (default: http://HOST:PORT)"})
     log_level: str = field(default="info", metadata={"help": "uvicorn log level"})

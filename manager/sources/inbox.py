@@ -80,11 +80,27 @@ def _set(db: Database, inbox_id: int, **changes) -> None:
     db["inbox"].update(inbox_id, changes)
 
 
+REFUSED_KEEP_CHARS = 65536
+SETTLED = ("refused", "rejected", "skipped", "superseded")  # nothing on any board depends on these
+
+
 def _refuse(db: Database, inbox_id: int, source: dict, exc: CapError) -> None:
     row = get(db, inbox_id)
     payload = {**row["payload"], "error": exc.code, "reason_en": exc.message_en}
+    if len(payload.get("cap_xml") or "") > REFUSED_KEEP_CHARS:
+        # The reason is what an editor needs; a broken sender repeating a 5 MB document must not fill the disk.
+        payload["cap_xml"] = payload["cap_xml"][:REFUSED_KEEP_CHARS] + "\n<!-- … cắt bớt / truncated -->"
     _set(db, inbox_id, status="refused", reason=exc.message_vi, payload=json.dumps(payload, ensure_ascii=False))
     log.warning("source %s (%s): refused %s: %s", source["id"], source["name"], row["external_id"] or "?", exc.message_en)
+
+
+def prune(db: Database, before: datetime) -> int:
+    """Delete settled items and source problems received before `before`; returns how many items went.
+    Published and accepted items stay: they are the record of what reached the boards."""
+    marks = ",".join("?" * len(SETTLED))
+    gone = db.execute(f"DELETE FROM inbox WHERE status IN ({marks}) AND received_at < ?", [*SETTLED, iso(before)]).rowcount
+    db.execute("DELETE FROM source_events WHERE at < ?", [iso(before)])
+    return gone
 
 
 def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tuple[dict, bool]:

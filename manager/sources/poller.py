@@ -10,7 +10,9 @@ another.
 import concurrent.futures
 import logging
 import threading
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from manager.errors import AppError
 from manager.sources import inbox, registry, store
@@ -22,12 +24,17 @@ log = logging.getLogger("bangtin.manager.sources")
 WORKERS = 4  # sources read at the same time
 
 
+PRUNE_EVERY_S = 86400
+
+
 class Poller:
-    def __init__(self, db_store, clock, on_change: Callable[[], None], tick_s: float = 1.0):
+    def __init__(self, db_store, clock, on_change: Callable[[], None], tick_s: float = 1.0, keep_days: int = 0):
         self.store = db_store
         self.clock = clock
         self.on_change = on_change
         self.tick_s = tick_s
+        self.keep_days = keep_days  # 0: settled inbox items are kept for ever
+        self._pruned_at: float | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -56,8 +63,22 @@ class Poller:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.poll_due()
+            self._prune_if_due()
             self._wake.wait(self.tick_s)
             self._wake.clear()
+
+    def _prune_if_due(self) -> None:
+        now = time.monotonic()
+        if not self.keep_days or (self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY_S):
+            return
+        self._pruned_at = now
+        try:
+            with self.store.write() as db:
+                gone = inbox.prune(db, self.clock.now() - timedelta(days=self.keep_days))
+            if gone:
+                log.info("inbox: deleted %d settled items older than %d days", gone, self.keep_days)
+        except Exception:  # housekeeping must never stop the polling
+            log.exception("inbox: pruning failed; trying again tomorrow")
 
     def poll_due(self, wait: bool = False) -> int:
         """Start polling every due source not already being polled; a slow one never holds up the others."""

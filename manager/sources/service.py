@@ -9,7 +9,7 @@ from manager.sources.poller import Poller
 
 def start(app: FastAPI) -> None:
     state, settings = app.state, app.state.settings
-    state.poller = Poller(state.store, state.clock, state.changes.bump)
+    state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days)
     state.poller.start()
     state.pusher = None
     if settings.source_link_push_url:

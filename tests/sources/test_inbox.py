@@ -1,5 +1,6 @@
 """The inbox's rules on a real SQLite file, without a server: dedupe, modes, Update/Cancel, expiry on accept."""
 import json
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -158,3 +159,39 @@ def test_a_skipped_shape_is_published_and_noted_for_the_source(db, capdoc):
     assert changed and row["status"] == "published"
     (event,) = [e for e in store.events(db, src["id"]) if e["level"] == "warning"]
     assert "<polygon>" in event["message_en"] and "Bỏ qua" in event["message"]
+
+
+def test_settled_items_are_pruned_and_refused_payloads_kept_small(db, capdoc):
+    src = source(db)
+    long_ago, now = T_SENT, T_SENT + timedelta(days=200)
+    huge = b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + b"x" * 300_000  # malformed and large
+    old_refused, _ = inbox.receive(db, src, item_from_xml(huge), long_ago)
+    assert old_refused["status"] == "refused"
+    assert len(old_refused["payload"]["cap_xml"]) < 70_000, "a refused document is kept only in part"
+    old_published, _ = inbox.receive(db, src, item_from_xml(capdoc("cap_vi_typhoon.xml")), long_ago + timedelta(hours=13))
+    assert old_published["status"] == "published"
+    recent_refused, _ = inbox.receive(db, src, item_from_xml(b"<khong-phai-cap/>"), now - timedelta(days=1))
+    db["source_events"].insert(dict(source_id=src["id"], at=long_ago.isoformat(), level="error", message="cũ", message_en="old"))
+
+    assert inbox.prune(db, now - timedelta(days=180)) == 1
+    left = {r["id"] for r in db.query("SELECT id FROM inbox")}
+    assert left == {old_published["id"], recent_refused["id"]}, "published items and recent ones stay"
+    assert not [e for e in store.events(db, src["id"]) if e["message_en"] == "old"]
+
+
+def test_running_poller_prunes_once_a_day(tmp_path):
+    s = Store(tmp_path / "prune.db")
+    migrate(s.db())
+    now = T_SENT + timedelta(days=400)
+    with s.write() as db:
+        src = source(db)
+        inbox.receive(db, src, item_from_xml(b"<khong-phai-cap/>"), T_SENT)
+    poller = Poller(s, FixedClock(now), on_change=lambda: None, tick_s=0.05, keep_days=180)
+    poller.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and s.db().execute("SELECT count(*) FROM inbox").fetchone()[0]:
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+    assert s.db().execute("SELECT count(*) FROM inbox").fetchone()[0] == 0
