@@ -4,10 +4,10 @@ from kivy.properties import ListProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from player.screen.fonts import shown
 from player.screen.textfit import fit_font
 from player.vntime import clock_text, date_text
 from protocol.manifest import Alert
-from protocol.text import nfc
 
 # Risk-level colours of Decision 18/2021/QĐ-TTg: background, then text colour.
 LEVEL_COLOURS = {
@@ -54,10 +54,10 @@ class EmergencyOverlay(FloatLayout):
         self.level = alert.level
         self.back, self.fore = LEVEL_COLOURS[alert.level]
         self.heading = level_heading(alert)
-        self.headline = nfc(alert.headline)
-        self.body = nfc(alert.body)
+        self.headline = shown(alert.headline)
+        self.body = shown(alert.body)
         count = f"  (cảnh báo {turn % len(alerts) + 1}/{len(alerts)})" if len(alerts) > 1 else ""
-        self.source = nfc(alert.source) + count
+        self.source = shown(alert.source) + count
 
     def refit(self, *args) -> None:
         w, h = self.width * 0.9, self.height

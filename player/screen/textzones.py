@@ -5,13 +5,13 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from player.screen.context import Showing, ZoneContext
+from player.screen.fonts import shown
 from player.screen.media import hex_rgba
 from player.screen.textfit import fit_font
 from player.vntime import clock_text, date_text
 from protocol.layout import Zone
 from protocol.manifest import Item
 from protocol.playlog import PlayOutcome
-from protocol.text import nfc
 
 
 class TextZone(Widget):
@@ -89,12 +89,12 @@ class BulletinZone(TextZone):
             return
         self.index = (self.index + 1) % len(self.items)
         item = self.items[self.index]
-        if self.title.text == nfc(item.title) and self.body.text == nfc(item.body or item.text):
+        if self.title.text == shown(item.title) and self.body.text == shown(item.body or item.text):
             self.showing = Showing(item, self.ctx.now())
             self._timer = Clock.schedule_once(self._next, item.duration_s)
             return
-        self.title.text = nfc(item.title)
-        self.body.text = nfc(item.body or item.text)
+        self.title.text = shown(item.title)
+        self.body.text = shown(item.body or item.text)
         self.showing = Showing(item, self.ctx.now())
         self.arrange()
         # Several items take turns; a single one is re-logged once per its duration.
@@ -169,7 +169,7 @@ class HeaderZone(TextZone):
         self.set_title(title)
 
     def set_title(self, title: str) -> None:
-        self.name.text = nfc(title)
+        self.name.text = shown(title)
         self._refit()
 
     def arrange(self, *args) -> None:

@@ -13,11 +13,11 @@ from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from kivy.uix.widget import Widget
 
 from player.screen.context import ZoneContext
+from player.screen.fonts import shown
 from player.screen.media import hex_rgba
 from protocol.layout import Zone
 from protocol.manifest import Item
 from protocol.playlog import PlayOutcome
-from protocol.text import nfc
 
 SEPARATOR = "   •   "
 PIECE_CHARS = 120  # long texts are rendered in pieces: one texture may not exceed the GPU limit
@@ -80,7 +80,7 @@ class TickerZone(Widget):
         self.play([])
 
     def text(self) -> str:
-        return SEPARATOR.join(nfc(i.text or i.title or i.body).strip() for i in self.items if (i.text or i.title or i.body).strip())
+        return SEPARATOR.join(shown(i.text or i.title or i.body).strip() for i in self.items if (i.text or i.title or i.body).strip())
 
     def render_text(self, *args) -> None:
         text = self.text()

@@ -25,3 +25,10 @@ def test_font_covers_vietnamese():
         missing = sorted(c for c in letters if any(ord(ch) not in cmap for ch in c))
         assert not missing, f"{path.name} lacks {missing}"
         assert all(len(c) == 1 for c in letters), "every letter is one precomposed code point after NFC"
+
+
+def test_characters_the_typeface_lacks_are_left_out():
+    assert fonts.shown("📢 Thông báo ⚠️ khẩn: mất điện 🔌 từ 7 giờ") == "Thông báo khẩn: mất điện từ 7 giờ"
+    assert fonts.shown("Dòng một 😀\nDòng hai") == "Dòng một\nDòng hai", "line breaks stay"
+    decomposed = unicodedata.normalize("NFD", "Lũ quét ở Mù Cang Chải")
+    assert fonts.shown(decomposed) == "Lũ quét ở Mù Cang Chải", "NFC, every Vietnamese letter kept"
