@@ -7,6 +7,10 @@ from PIL import Image, ImageOps
 from protocol.imaging import to_display
 from protocol.layout import Fit
 
+# The manager refuses larger uploads; this guards pictures that arrive by USB stick. JPEG is exempt:
+# it decodes at a reduced scale (draft), the others would need width x height x 4 bytes at once.
+MAX_FULL_DECODE_PIXELS = 50_000_000
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -23,6 +27,8 @@ def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded | None:
     with Image.open(path) as im:
         if im.format == "GIF" and getattr(im, "is_animated", False):
             return None
+        if im.format != "JPEG" and im.width * im.height > MAX_FULL_DECODE_PIXELS:
+            raise ValueError(f"{im.width}x{im.height} is too large to decode on a board")
         side = max(box)
         im.draft("RGB", (side, side))  # JPEG: decode at a reduced scale when much larger than needed
         im = to_display(ImageOps.exif_transpose(im))

@@ -71,3 +71,19 @@ def test_colour_profiles_16_bit_and_cmyk(tmp_path):
     Image.new("RGB", (40, 20), (0, 0, 255)).save(bad, icc_profile=b"not a profile at all", quality=95)
     r, g, b = _first_pixel(decode(bad, (40, 20), Fit.fit))
     assert b > 200 and r < 60, "an unusable profile is ignored, the picture still shows"
+
+
+def test_oversized_picture_is_refused_before_decoding(tmp_path, monkeypatch):
+    """A huge PNG on a USB stick would need gigabytes; it is skipped (reported as failed), not decoded."""
+    import pytest
+
+    from player.screen import decode as decode_module
+
+    monkeypatch.setattr(decode_module, "MAX_FULL_DECODE_PIXELS", 100 * 100)
+    path = tmp_path / "poster.png"
+    Image.new("RGB", (200, 200), (1, 2, 3)).save(path)
+    with pytest.raises(ValueError, match="too large"):
+        decode(path, (100, 100), Fit.fit)
+    jpeg = tmp_path / "poster.jpg"
+    Image.new("RGB", (200, 200), (1, 2, 3)).save(jpeg)
+    assert decode(jpeg, (100, 100), Fit.fit).width == 100, "JPEG decodes at a reduced scale instead"
