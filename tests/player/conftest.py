@@ -95,9 +95,24 @@ class PlayerProcess:
         self._log.close()
 
 
+FAILURES = ROOT / "tests" / "_artifacts" / "player-failures"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def run_player(xdisplay, tmp_path):
-    """Start `python -m player --windowed` on the shared display; stopped after the test."""
+def run_player(xdisplay, tmp_path, request):
+    """Start `python -m player --windowed` on the shared display; stopped after the test.
+
+    When the test fails, the screen and each player's log go to tests/_artifacts/player-failures/,
+    so a failure seen only in CI can still be read.
+    """
     started: list[PlayerProcess] = []
 
     def start(data_dir: Path, *args: str, size: str = "640x360") -> PlayerProcess:
@@ -108,6 +123,14 @@ def run_player(xdisplay, tmp_path):
         return player
 
     yield start
+    if getattr(request.node, "call_failed", False):
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        try:
+            ImageGrab.grab(xdisplay=xdisplay).crop((0, 0, 1280, 720)).save(FAILURES / f"{request.node.name}.png")
+        except OSError:
+            pass
+        for n, player in enumerate(started):
+            (FAILURES / f"{request.node.name}-{n}.log").write_text(player.log(), encoding="utf-8")
     for player in started:
         player.stop()
     for player in started:
