@@ -18,7 +18,7 @@ trap cleanup EXIT INT TERM
 
 if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:77
-  Xvfb "$DISPLAY" -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
+  Xvfb "$DISPLAY" -screen 0 1280x720x24 -nolisten tcp -noreset >/dev/null 2>&1 &
   pids+=($!)
   echo "No desktop found: the player draws on the virtual screen $DISPLAY (Xvfb)."
 fi

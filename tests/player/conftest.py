@@ -29,7 +29,10 @@ def xdisplay():
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed (scripts/setup.sh installs it)")
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+    # -noreset: by default the server resets whenever its last client leaves, and the screen grabs
+    # (each its own short connection) made it reset now and then just as a player connected: the
+    # player then drew into a window the new server did not have, and the screen stayed black.
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-noreset"],
                             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
@@ -126,7 +129,7 @@ def run_player(xdisplay, tmp_path, request):
     if getattr(request.node, "call_failed", False):
         FAILURES.mkdir(parents=True, exist_ok=True)
         try:
-            ImageGrab.grab(xdisplay=xdisplay).crop((0, 0, 1280, 720)).save(FAILURES / f"{request.node.name}.png")
+            ImageGrab.grab(xdisplay=xdisplay).save(FAILURES / f"{request.node.name}.png")
         except OSError:
             pass
         for n, player in enumerate(started):
