@@ -54,7 +54,12 @@ class CapAdapter:
         items = []
         for entry in cap.parse_cap_feed(root):
             if entry.alert is not None and certificate:
-                items.append(item_from_xml(entry.xml.encode(), certificate))  # checked as a message of its own
+                # Taken out of the feed, an embedded message is no longer byte for byte what was signed.
+                items.append(InboundItem(external_id=entry.alert.key, kind="cap", title=entry.title, cap_xml=entry.xml, error=cap.CapError(
+                    "signature", "Nguồn này chỉ nhận bản tin đã ký, mà chữ ký của bản tin nhúng trong nguồn Atom không kiểm tra được: "
+                    "bên gửi cần liên kết tới bản tin CAP đã ký",
+                    "this source accepts signed messages only, and a message embedded in an Atom feed cannot be checked: "
+                    "the feed must link to the signed messages")))
             elif entry.alert is not None:
                 items.append(item_from_alert(entry.alert, entry.xml))
             elif entry.link:

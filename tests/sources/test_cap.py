@@ -206,3 +206,20 @@ def test_size_limit_leaves_room_for_an_embedded_map(capdoc):
     with pytest.raises(cap.CapError) as err:
         cap.parse_cap(doc + b" " * cap.MAX_DOCUMENT_BYTES)
     assert err.value.reason == "too_large"
+
+
+def test_signed_source_refuses_embedded_messages_it_cannot_check(capdoc):
+    from manager.sources.base import SourceConfig
+    from manager.sources.cap_adapter import CapAdapter
+    from tests.sources.signing import Sender
+
+    class OneFeed:
+        def get(self, url, timeout_s, headers=None):
+            return capdoc("atom_cap_feed.xml").replace(b'href="cap_vi_test.xml"', b'href="http://x.invalid/none.xml"')
+
+    source = SourceConfig(id=1, name="ký số", adapter="cap", url="http://x.invalid/feed.xml",
+                          config={"signing_certificate": Sender().certificate},
+                          seen_links=frozenset({"http://x.invalid/none.xml"}))
+    (embedded,) = CapAdapter().fetch(OneFeed(), source)
+    assert embedded.error.reason == "signature" and "liên kết" in embedded.error.message_vi
+    assert embedded.external_id == "pctt@quangninh.gov.vn,QN-PCTT-2025-0903-001"
