@@ -246,9 +246,11 @@
       if (!saved) return;
       var values = JSON.parse(saved);
       var used = {};
+      var restored = 0;
       fieldsOf(form).forEach(function (el) {
         var list = values[el.name];
         if (!list) return;
+        restored += 1;
         if (el.type === "checkbox" || el.type === "radio") {
           el.checked = list.indexOf(el.value) >= 0;
         } else if (el.tagName === "SELECT" && el.multiple) {
@@ -261,6 +263,7 @@
         el.dispatchEvent(new Event("input", { bubbles: true }));
         el.dispatchEvent(new Event("change", { bubbles: true }));
       });
+      if (!restored) return;
       var note = document.createElement("p");
       note.className = "flash ok draft-restored";
       note.setAttribute("role", "status");
@@ -281,6 +284,7 @@
           : [el.value];
         values[el.name] = (values[el.name] || []).concat(chosen);
       });
+      if (!Object.keys(values).length) return;  /* a button-only form (approve, poll now): nothing typed */
       try { store.setItem(keyOf(form), JSON.stringify(values)); } catch (err) { /* storage full: nothing kept */ }
     });
   });
