@@ -5,7 +5,6 @@ indicator arithmetic is `manager.indicators.compute`, the uptime arithmetic
 `manager.uptime.availability`.
 """
 import bisect
-import json
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -13,7 +12,6 @@ from sqlite_utils import Database
 from manager import indicators as ind
 from manager import uptime, uptime_store
 from manager.reports.period import Period
-from protocol.manifest import OperatingWindow
 
 
 @dataclass
@@ -47,10 +45,6 @@ class ProvinceReport:
     @property
     def has_data(self) -> bool:
         return any(b.availability is not None and b.availability.operating_s > 0 for b in self.boards)
-
-
-def hours_of(board: dict) -> list[OperatingWindow]:
-    return [OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"] or "[]")]
 
 
 def catalogue_tiers(db: Database, catalogue: str) -> int:
@@ -107,7 +101,7 @@ def availabilities(db: Database, boards: list[dict], start: float, end: float, n
     for board in boards:
         span = spans.get(board["id"])
         slicer = _Slicer(stored[board["id"]])
-        hours = history[board["id"]] or [(0.0, hours_of(board))]
+        hours = history[board["id"]]
 
         def measure(s: float, e: float) -> uptime.Availability | None:
             lo, hi = max(s, span[0]) if span else s, min(e, now)
