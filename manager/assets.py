@@ -121,8 +121,6 @@ def _probe_video(path: Path, mime: str, timeout_s: float = 10.0) -> Probe:
 def probe(path: Path, filename: str, max_pixels: int) -> Probe:
     with path.open("rb") as f:
         head = f.read(256)
-    if not head:
-        raise BadInput("Tệp rỗng (0 byte); hãy chọn lại tệp", "the file is empty", code="empty_file")
     mime = sniff(head)
     if mime == "image/heif":
         raise UnsupportedMedia(f"Ảnh HEIC/AVIF (thường chụp từ điện thoại) chưa được hỗ trợ; hãy lưu lại ảnh dưới dạng "
@@ -185,7 +183,7 @@ class UploadSink:
         self.file.close()
         if self.size == 0:
             self.discard()
-            raise BadInput("Tệp rỗng", "the file is empty")
+            raise BadInput("Tệp rỗng (0 byte); hãy chọn lại tệp", "the file is empty", code="empty_file")
         return self.hash.hexdigest()
 
     def discard(self) -> None:

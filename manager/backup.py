@@ -3,14 +3,14 @@ uploaded files, which never change once stored (their name is their SHA-256), co
 
 Run it from cron while the server runs; restoring is copying the two back with the server stopped.
 """
-import hashlib
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from manager.assets import AssetStore
+from manager.assets import CHUNK, AssetStore, UploadSink
+from manager.errors import BadInput
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,19 @@ def _copy_assets(src_dir: Path, dest_dir: Path) -> tuple[int, int, list[Path]]:
             target = copy.path(path.name)
             if target.exists() and target.stat().st_size == path.stat().st_size:
                 continue
-            with copy.new_upload() as f, path.open("rb") as source:
-                digest = hashlib.sha256()
-                while chunk := source.read(1 << 20):
-                    digest.update(chunk)
-                    f.write(chunk)
-            if digest.hexdigest() != path.name:
-                Path(f.name).unlink()
+            sink = UploadSink(copy, max_bytes=path.stat().st_size)  # hashes as it writes, like an upload
+            with path.open("rb") as source:
+                while chunk := source.read(CHUNK):
+                    sink.write(chunk)
+            try:
+                digest = sink.finish()
+            except BadInput:  # an empty file: no upload is ever stored empty
+                digest = None
+            if digest != path.name:
+                sink.discard()
                 damaged.append(path)
                 continue
-            copy.keep(Path(f.name), path.name)
+            copy.keep(sink.path, path.name)
             copied += 1
     shutil.rmtree(copy.tmp, ignore_errors=True)
     return copied, total, damaged
