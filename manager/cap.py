@@ -96,7 +96,8 @@ class CapAlert:
 
 # ---------------------------------------------------------------- parsing
 
-def _xml(data: bytes) -> Element:
+def parse_xml(data: bytes) -> Element:
+    """The document's root, parsed safely (size limit, no DTD, no entities)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise CapError("too_large", f"Tài liệu quá lớn ({len(data)} byte)", f"document too large ({len(data)} bytes)")
     try:
@@ -203,7 +204,7 @@ def alert_from_element(root: Element) -> CapAlert:
 
 def parse_cap(data: bytes) -> CapAlert:
     """One CAP message; raises CapError for anything we cannot read."""
-    return alert_from_element(_xml(data))
+    return alert_from_element(parse_xml(data))
 
 
 @dataclass
@@ -221,15 +222,10 @@ def is_feed(root: Element) -> bool:
     return root.tag == f"{{{ATOM_NS}}}feed" or root.tag == "rss"
 
 
-def parse_xml(data: bytes) -> Element:
-    """The document's root, parsed safely; for callers that decide between a message and a feed."""
-    return _xml(data)
-
-
 def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
     """A feed of CAP messages: Atom entries that embed a message (in <content>) or link to it, or
     RSS 2.0 items that link to it (as alerting authorities list theirs for the WMO Alert Hub)."""
-    root = data if isinstance(data, Element) else _xml(data)
+    root = data if isinstance(data, Element) else parse_xml(data)
     if root.tag == "rss":
         return [_rss_entry(item) for item in root.iter("item")]
     if root.tag != f"{{{ATOM_NS}}}feed":
