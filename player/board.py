@@ -184,9 +184,8 @@ class Board:
             if self._alert_rotation is not None:
                 self._alert_rotation.cancel()
             self._alert_rotation = Clock.schedule_interval(self._next_alert, self.config.alert_turn_s) if len(alerts) > 1 else None
-        shown = alerts[self._alert_turn % len(alerts)] if alerts else None
+        shown = self.stage.emergency.show(alerts, self._alert_turn)
         self._log_alert(shown)
-        self.stage.emergency.show(alerts, self._alert_turn)
         self.stage.show(self.stage.emergency, bool(alerts))
         self._alerts_reported &= set(ids)
         if shown is not None and shown.id not in self._alerts_reported:

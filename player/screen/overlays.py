@@ -43,12 +43,13 @@ class EmergencyOverlay(FloatLayout):
         self._refit = Clock.create_trigger(self.refit, 0)
         self.bind(size=self._refit, headline=self._refit, body=self._refit)
 
-    def show(self, alerts: list[Alert], turn: int = 0) -> None:
-        """Cover the screen with `alerts[turn]`; the others are counted so residents know to wait for them."""
+    def show(self, alerts: list[Alert], turn: int = 0) -> Alert | None:
+        """Cover the screen with the alert whose turn it is, and return it; the others are counted so
+        residents know to wait for them."""
         if not alerts:
             self.alert_id = None
             self.level = 0
-            return
+            return None
         alert = alerts[turn % len(alerts)]
         self.alert_id = alert.id
         self.level = alert.level
@@ -58,6 +59,7 @@ class EmergencyOverlay(FloatLayout):
         self.body = shown(alert.body)
         count = f"  (cảnh báo {turn % len(alerts) + 1}/{len(alerts)})" if len(alerts) > 1 else ""
         self.source = shown(alert.source) + count
+        return alert
 
     def refit(self, *args) -> None:
         w, h = self.width * 0.9, self.height
