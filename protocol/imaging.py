@@ -56,9 +56,14 @@ def to_display(im: Image.Image) -> Image.Image:
     return im if im.mode == mode else im.convert(mode)
 
 
-def flattened(im: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
-    """An RGB copy of a display image, transparent parts laid on `background` (thumbnails, JPEG)."""
+def flattened(im: Image.Image, square: int = 8) -> Image.Image:
+    """An RGB copy of a display image for a JPEG thumbnail: transparent parts on a light checkerboard,
+    as image editors show them. A board lays them on its zone's background instead, which the
+    library does not know; white or black here would hide white or black ink."""
     if im.mode != "RGBA":
         return im.convert("RGB")
-    ground = Image.new("RGBA", im.size, background + (255,))
+    ground = Image.new("RGBA", im.size, (255, 255, 255, 255))
+    for y in range(0, im.height, square):
+        for x in range((y // square) % 2 * square, im.width, 2 * square):
+            ground.paste((204, 204, 204, 255), (x, y, x + square, y + square))
     return Image.alpha_composite(ground, im).convert("RGB")

@@ -84,7 +84,7 @@ def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
                 small = to_display(ImageOps.exif_transpose(img))
         small.thumbnail(THUMB_SIZE)
         tmp = out.with_suffix(".tmp")
-        flattened(small).save(tmp, "JPEG", quality=80)  # transparent parts white, not their hidden colour
+        flattened(small).save(tmp, "JPEG", quality=80)  # transparent parts as a checkerboard, not their hidden colour
         tmp.replace(out)
     return out
 
