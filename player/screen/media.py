@@ -13,7 +13,6 @@ from pathlib import Path
 from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
-from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
@@ -56,10 +55,11 @@ def place(src: tuple[int, int], box: tuple[float, float], fit: Fit) -> tuple[tup
 class Slot(Widget):
     """One item's picture, drawn in the zone's rectangle."""
 
-    def __init__(self, item: Item, fit: Fit, **kwargs):
+    def __init__(self, item: Item, fit: Fit, screen_height: int = 1080, **kwargs):
         super().__init__(**kwargs)
         self.item = item
         self.fit = fit
+        self.screen_height = screen_height  # for the caption's size: the screen's legibility floor
         self.texture: Texture | None = None
         self.video: VideoStream | None = None
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
@@ -94,7 +94,7 @@ class Slot(Widget):
     def _redraw(self, *args) -> None:
         if self.caption is not None:
             # At the legibility floor of the screen: the page number is read from as far as the page.
-            self.caption.font_size = min_line_height_px(Window.height) * 0.8
+            self.caption.font_size = min_line_height_px(self.screen_height) * 0.8
             self.caption.texture_update()
             w, h = self.caption.texture_size
             pad = self.caption.font_size * 0.4
@@ -201,7 +201,8 @@ class MediaZone(Widget):
     def _prepare(self, item: Item, swap_when_ready: bool) -> None:
         generation = self._generation
         fit = item.fit or self.zone.fit
-        slot = Slot(item, fit, pos=self.pos, size=self.size, opacity=0)
+        window = self.get_root_window()  # importing kivy's Window instead would open one at import
+        slot = Slot(item, fit, window.height if window else self.height, pos=self.pos, size=self.size, opacity=0)
         self.incoming = slot
         path, ref = self.ctx.resolve(item.asset)
         if path is None:
