@@ -54,7 +54,7 @@ def zone_box(layout: Layout | None, zone_id: str, board: dict) -> tuple[int, int
 def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, documents) -> dict[str, list[dict]]:
     if documents is None:  # the week view needs the schedule, not the pictures
         return {}
-    floor = min_line_height_px(board["height"])
+    floor = min_line_height_px(board["height"], board.get("min_line_px"))  # a board's own floor, where it has one
     found = {}
     for pid, rows in items.items():
         layout = layouts.get(playlists[pid]["layout"])
