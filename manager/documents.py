@@ -15,6 +15,7 @@ import logging
 import os
 import statistics
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,14 +95,26 @@ def _chars_in(text: PageText, top: float, bottom: float) -> int:
     return sum(1 for y in text.char_tops if top <= y < bottom)
 
 
+def _open_for_rendering(path: Path):
+    """The document with its form fields set up, so that a digital signature's visible stamp, a form
+    widget, is drawn like the rest of the page."""
+    pdf = pdfium.PdfDocument(str(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pdfium.PdfiumWarning)
+        pdf.init_forms()  # before any page is loaded, as pdfium requires
+    for warning in caught:
+        log.info("document %s: %s", path.name, warning.message)
+    return pdf
+
+
 def first_page(path: Path, side: int) -> Image.Image:
     """The first page as an RGB picture at most `side` pixels on its longer side (library thumbnails)."""
     with _PDFIUM:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = _open_for_rendering(path)
         try:
             page = pdf[0]
             scale = side / max(page.get_size())
-            return page.render(scale=scale).to_pil().convert("RGB")
+            return page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
         finally:
             pdf.close()
 
@@ -135,7 +148,7 @@ class DocumentRenderer:
     def _render(self, sha256: str, box: tuple[int, int], floor_px: int) -> list[dict]:
         parts = []
         with _PDFIUM:
-            pdf = pdfium.PdfDocument(str(self.store.path(sha256)))
+            pdf = _open_for_rendering(self.store.path(sha256))
             try:
                 pages = len(pdf)
                 for n in range(pages):

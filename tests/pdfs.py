@@ -49,3 +49,20 @@ def text_lines(top: float, bottom: float, size: float, words: str = "thong bao l
         lines.append((40, y, size, words))
         y -= size * 1.4
     return lines
+
+
+def signed_stamp_pdf(path: Path) -> Path:
+    """An A4 page whose only ink is a signature field's visible appearance (a red box, where an office's
+    digital signature shows its stamp image), written by hand: pdfium itself cannot add one."""
+    path.write_bytes(b"""%PDF-1.7
+1 0 obj << /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >> >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R] >> endobj
+4 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 200 100] /Length 29 >> stream
+1 0 0 rg 0 0 200 100 re f
+endstream endobj
+5 0 obj << /Type /Annot /Subtype /Widget /FT /Sig /T (Ky so) /Rect [300 100 500 200] /F 4 /P 3 0 R /AP << /N 4 0 R >> >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+""")
+    return path

@@ -72,7 +72,8 @@ def _first_frame(path: Path, timeout_s: float = 5.0) -> Image.Image:
 
 def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
     """A small JPEG beside the store, made once per file (the name is the content's hash)."""
-    out = store.root / "thumbs" / f"{sha256}.jpg"
+    # "-2": thumbnails made before transparency was kept showed some pictures all black; made again.
+    out = store.root / "thumbs" / f"{sha256}-2.jpg"
     if not out.exists():
         out.parent.mkdir(exist_ok=True)
         if kind == "video":

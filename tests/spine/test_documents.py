@@ -6,7 +6,7 @@ from PIL import Image
 
 from manager.assets import AssetStore
 from manager.documents import DocumentRenderer
-from tests.pdfs import Page, text_lines, write_pdf
+from tests.pdfs import Page, signed_stamp_pdf, text_lines, write_pdf
 
 
 def _stored(tmp_path, pdf_path) -> tuple[AssetStore, str]:
@@ -64,3 +64,13 @@ def test_board_gets_parts_for_its_zone_in_the_manifest(manager, tmp_path):
         assert ref["width"] <= 1229 and ref["height"] <= 864
         assert board.get(ref["url"]).headers["content-type"] == "image/png"
     assert asset["sha256"] not in manifest["assets"]
+
+
+def test_a_digital_signature_stamp_is_drawn(tmp_path):
+    store, sha = _stored(tmp_path, signed_stamp_pdf(tmp_path / "signed.pdf"))
+    parts = DocumentRenderer(store).parts(sha, (595, 842), 10)
+    assert len(parts) == 1
+    with Image.open(store.path(parts[0]["asset"])) as img:
+        # The field spans x 300..500, y 100..200 from the bottom of an 842-pt page, drawn at 1 px per pt.
+        assert img.convert("RGB").getpixel((400, 842 - 150)) == (255, 0, 0), "the signature's stamp is on the page"
+        assert img.convert("RGB").getpixel((100, 100)) == (255, 255, 255)
