@@ -155,6 +155,9 @@ class DocumentRenderer:
                     page = pdf[n]
                     text = _page_text(page)
                     chosen = cut(text.width_pt, text.height_pt, text.line_pt, box[0], box[1], floor_px)
+                    if not chosen.readable:
+                        log.info("document %s page %d: body lines %.0f px at best in %dx%d, under the %d px floor",
+                                 sha256[:12], n + 1, chosen.line_px, box[0], box[1], floor_px)
                     # White under the page: a PDF page has no background of its own.
                     picture = page.render(scale=chosen.scale, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
                     for part in range(1, chosen.parts + 1):
@@ -165,8 +168,7 @@ class DocumentRenderer:
                             bottom = float("inf")
                         asset, size = self._keep(band)
                         parts.append(dict(asset=asset, size=size, width=band.width, height=band.height, page=n + 1,
-                                          pages=pages, part=part, parts=chosen.parts, chars=_chars_in(text, top, bottom),
-                                          readable=chosen.readable))
+                                          pages=pages, part=part, parts=chosen.parts, chars=_chars_in(text, top, bottom)))
             finally:
                 pdf.close()
         log.info("rendered document %s for %dx%d (floor %d px): %d images", sha256[:12], box[0], box[1], floor_px, len(parts))

@@ -12,7 +12,6 @@ MAX_PARTS = 3  # halves or thirds; more would show a page as unreadable strips
 SPLIT_GAIN = 1.1  # an unreadable page is split only when that makes its text at least 10% larger
 # Reading a notice standing in the street, in Vietnamese (about 3.5 syllables a second).
 READING_CHARS_PER_S = 12.0
-MIN_PART_S = 8.0
 # A page with no text layer (a scan of the signed paper) is read as if it held this much text.
 SCANNED_PAGE_CHARS = 1800
 # Body text of an administrative document is 13-14 pt (Decree 30/2020/NĐ-CP): its line, ~1.2 of that.
@@ -50,5 +49,6 @@ def part_bounds(page_h: float, parts: int, part: int) -> tuple[float, float]:
     return page_h * (part - 1) / parts, page_h * part / parts
 
 
-def reading_time_s(chars: int, minimum_s: float = MIN_PART_S) -> float:
+def reading_time_s(chars: int, minimum_s: float) -> float:
+    """Seconds to read `chars` characters from the street, and never less than `minimum_s` (the item's own)."""
     return max(minimum_s, math.ceil(chars / READING_CHARS_PER_S))

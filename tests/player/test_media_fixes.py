@@ -1,6 +1,4 @@
 """Pictures from the field on a real screen: an animated GIF from its first frame, 16-bit transparency."""
-import time
-
 from PIL import Image
 
 from player.state import StateStore
