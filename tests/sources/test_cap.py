@@ -47,14 +47,16 @@ def test_spec_earthquake_update_with_circle(capdoc):
     assert mapped.action == "update" and mapped.fields["level"] == 1  # Minor, Past
 
 
-def test_spec_homeland_security_has_no_targetable_area(capdoc):
+def test_spec_homeland_security_area_is_only_a_name(capdoc):
+    """Only <areaDesc>: not refused but handed on as a name to match to units (the inbox holds what
+    matches none, see test_area_names.py)."""
     alert = cap.parse_cap(capdoc("cap_spec_homeland_security.xml"))
     info = cap.choose_info(alert)
     assert info.headline == "Homeland Security Sets Code ORANGE"
     assert info.areas[0].description == "U.S. nationwide and interests worldwide"
-    with pytest.raises(cap.CapError) as err:
-        cap.map_alert(alert, now=alert.sent)
-    assert err.value.reason == "no_area"
+    mapped = cap.map_alert(alert, now=alert.sent)
+    assert mapped.area_names == ["U.S. nationwide and interests worldwide"]
+    assert cap.area_is_empty(mapped.fields["area"])
 
 
 def test_spec_multilingual_takes_first_without_vietnamese(capdoc):
@@ -127,14 +129,14 @@ def test_other_refusals(capdoc):
         (b"<status>Test</status>", b"<status>Draft</status>", "status"),
         (b"<scope>Public</scope>", b"<scope>Restricted</scope>", "scope"),
         (b"<msgType>Alert</msgType>", b"<msgType>Ack</msgType>", "msg_type"),
-        (b"<msgType>Alert</msgType>", b"<msgType>Cancel</msgType>", "invalid"),  # Cancel without references
     ]:
         alert = cap.parse_cap(base.replace(old, new))
         with pytest.raises(cap.CapError) as err:
             cap.map_alert(alert, now=alert.sent)
         assert err.value.reason == reason, (new, err.value.reason)
     for old, new in [(b"<sent>2025-09-01T09:00:00+07:00</sent>", b"<sent>2025-09-01T09:00:00</sent>"),
-                     (b"<identifier>QN-PCTT-2025-TEST-017</identifier>", b"")]:
+                     (b"<identifier>QN-PCTT-2025-TEST-017</identifier>", b""),
+                     (b"<msgType>Alert</msgType>", b"<msgType>Cancel</msgType>")]:  # Cancel without references
         with pytest.raises(cap.CapError) as err:
             cap.parse_cap(base.replace(old, new))
         assert err.value.reason == "invalid"
