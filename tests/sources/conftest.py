@@ -114,6 +114,7 @@ def link(tmp_path_factory):
     """A manager of this module's own, so its alerts cannot reach other tests' boards."""
     from tests.live_manager import LiveManager
 
-    live = LiveManager(tmp_path_factory.mktemp("source-link")).start()
+    # Its test feeds are on loopback: allowed explicitly, as an admin would allow a feed on the LAN.
+    live = LiveManager(tmp_path_factory.mktemp("source-link"), extra_args=["--source-allow-hosts", "127.0.0.1"]).start()
     yield live
     live.stop()
