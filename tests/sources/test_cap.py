@@ -216,8 +216,10 @@ def test_signed_source_refuses_embedded_messages_it_cannot_check(capdoc):
     from tests.sources.signing import Sender
 
     class OneFeed:
-        def get(self, url, timeout_s, headers=None):
-            return capdoc("atom_cap_feed.xml").replace(b'href="cap_vi_test.xml"', b'href="http://x.invalid/none.xml"')
+        def fetch(self, url, timeout_s, headers=None, deadline=None):
+            from manager.sources.base import Fetched
+            body = capdoc("atom_cap_feed.xml").replace(b'href="cap_vi_test.xml"', b'href="http://x.invalid/none.xml"')
+            return Fetched(body, "application/atom+xml", url)
 
     source = SourceConfig(id=1, name="ký số", adapter="cap", url="http://x.invalid/feed.xml",
                           config={"signing_certificate": Sender().certificate},
