@@ -55,6 +55,7 @@ class FeedServer:
         import threading
 
         self.routes: dict[str, tuple[bytes, str, float]] = {}
+        self.redirects: dict[str, str] = {}  # path -> Location answered with 302
         self.posts: list[tuple[str, dict, bytes]] = []
         self.gets: list[str] = []
         server = self
@@ -64,6 +65,12 @@ class FeedServer:
                 import time
 
                 server.gets.append(self.path)
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path not in server.routes:
                     self.send_error(404)
                     return
