@@ -2,6 +2,8 @@
 message, swapped coordinates, batch and oversized pushes, summaries, health, manifests ending)."""
 import json
 import re
+import socket
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -213,3 +215,61 @@ def test_each_source_keeps_its_own_problems_in_the_console(tmp_path):
     assert "Nguồn yên lặng hỏng một lần" in [p["message"] for p in _problems(db)]
     assert len(store.events(db, noisy, 10_000)) == store.EVENTS_PER_SOURCE, "a noisy source keeps a bounded history of its own"
     assert len(store.events(db, quiet)) == 1
+
+
+class Tarpit:
+    """Accepts connections on loopback and never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(100)
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list[socket.socket] = []
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                self.held.append(self.sock.accept()[0])
+            except (TimeoutError, OSError):
+                continue
+
+    def close(self):
+        self._stop.set()
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+def test_five_hanging_sources_never_delay_a_good_one(link, feed_server, capdoc, capdoc_at):
+    tarpit = Tarpit()
+    try:
+        feed = capdoc("atom_tarpit_links.xml").replace(b"TARPIT", tarpit.base_url.encode())
+        hanging = [make_source(link, f"Nguồn treo {n}", url=feed_server.serve(f"/tarpit/{n}.xml", feed), poll_interval_s=1, timeout_s=3)[0]
+                   for n in range(5)]
+        empty = b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:good</id><title>Good</title><updated>2025-09-05T01:00:00Z</updated></feed>'
+        interval = 2
+        good_id, _ = make_source(link, "Nguồn tốt", url=feed_server.serve("/good.xml", empty), poll_interval_s=interval, timeout_s=3)
+        deadline = time.monotonic() + 10
+        while len(tarpit.held) < 10 and time.monotonic() < deadline:  # every hanging source is stuck on its links
+            time.sleep(0.1)
+        assert len(tarpit.held) >= 10, "the five sources' links were fetched side by side"
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        feed_server.serve("/good.xml", capdoc_at("cap_vi_test.xml", now).replace(b"QN-PCTT-2025-TEST-017", b"GOOD-BESIDE-TARPITS"))
+        started = time.monotonic()
+        published = None
+        while time.monotonic() - started < interval + 2 and not published:
+            items = link.admin.get("/api/v1/inbox", params={"source_id": good_id}).json()
+            published = [i for i in items if i["status"] == "published"]
+            time.sleep(0.1)
+        assert published, "the good source's warning was published within its interval plus 2 s"
+        for source_id in hanging:
+            link.admin.patch(f"/api/v1/sources/{source_id}", json={"enabled": False}).raise_for_status()
+        link.admin.patch(f"/api/v1/sources/{good_id}", json={"enabled": False}).raise_for_status()
+        if published[0]["alert_id"]:
+            link.admin.post(f"/api/v1/alerts/{published[0]['alert_id']}/withdraw").raise_for_status()
+    finally:
+        tarpit.close()
