@@ -14,7 +14,7 @@ Conventions of this project (see docs/sources.md):
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from xml.etree.ElementTree import Element, ParseError, tostring
+from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -27,7 +27,6 @@ CAP_NAMESPACES = {
     "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
     "urn:oasis:names:tc:emergency:cap:1.1": "1.1",  # same elements as far as we read them
 }
-ATOM_NS = "http://www.w3.org/2005/Atom"
 UNIT_GEOCODE_PREFIX = "VN-UNIT:"
 RISK_LEVEL_PARAMETER = "VN-RISK-LEVEL"
 MAX_DOCUMENT_BYTES = 5_000_000  # real messages may embed a map or image (<resource><derefUri>)
@@ -142,18 +141,18 @@ def parse_xml(data: bytes) -> Element:
         raise CapError("malformed", f"XML không hợp lệ: {exc}", f"malformed XML: {exc}") from exc
 
 
-def _split(tag: str) -> tuple[str, str]:
+def split_tag(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         ns, _, local = tag[1:].partition("}")
         return ns, local
     return "", tag
 
 
-def _text(el: Element, ns: str, name: str, required: bool = False) -> str:
+def child_text(el: Element, ns: str, name: str, required: bool = False) -> str:
     child = el.find(f"{{{ns}}}{name}" if ns else name)
     value = nfc((child.text or "").strip()) if child is not None else ""
     if required and not value:
-        raise _missing(name, _split(el.tag)[1])
+        raise _missing(name, split_tag(el.tag)[1])
     return value
 
 
@@ -174,13 +173,13 @@ def _time(value: str, name: str) -> datetime | None:
 
 
 def _pairs(el: Element, ns: str, name: str) -> list[tuple[str, str]]:
-    return [(_text(p, ns, "valueName"), _text(p, ns, "value")) for p in el.findall(f"{{{ns}}}{name}")]
+    return [(child_text(p, ns, "valueName"), child_text(p, ns, "value")) for p in el.findall(f"{{{ns}}}{name}")]
 
 
 def _area(el: Element, ns: str) -> CapArea:
     """One <area>. A shape that cannot be read is skipped and noted: the rest of the area still
     counts, since refusing the whole warning would reach no board at all."""
-    area = CapArea(_text(el, ns, "areaDesc", required=True), geocodes=_pairs(el, ns, "geocode"))
+    area = CapArea(child_text(el, ns, "areaDesc", required=True), geocodes=_pairs(el, ns, "geocode"))
     for name, parse, into in (("polygon", geo.parse_polygon, area.polygons), ("circle", geo.parse_circle, area.circles)):
         for shape in el.findall(f"{{{ns}}}{name}"):
             try:
@@ -197,22 +196,22 @@ def _info(el: Element, ns: str) -> CapInfo:
         raise _missing("category", "info")
     for category in categories:
         _enum(category, "category", CATEGORIES, "info")
-    certainty = _text(el, ns, "certainty")
+    certainty = child_text(el, ns, "certainty")
     return CapInfo(
-        language=_text(el, ns, "language") or "en-US",  # CAP's default
-        event=_text(el, ns, "event", required=True),
-        urgency=_enum(_text(el, ns, "urgency"), "urgency", URGENCIES, "info"),
-        severity=_enum(_text(el, ns, "severity"), "severity", SEVERITIES, "info"),
+        language=child_text(el, ns, "language") or "en-US",  # CAP's default
+        event=child_text(el, ns, "event", required=True),
+        urgency=_enum(child_text(el, ns, "urgency"), "urgency", URGENCIES, "info"),
+        severity=_enum(child_text(el, ns, "severity"), "severity", SEVERITIES, "info"),
         certainty=_enum("Likely" if certainty == "Very Likely" else certainty, "certainty", CERTAINTIES, "info"),
         categories=categories,
         response_types=[_enum(r, "responseType", RESPONSE_TYPES, "info") for r in _texts(el, ns, "responseType")],
-        headline=_text(el, ns, "headline"),
-        description=_text(el, ns, "description"),
-        instruction=_text(el, ns, "instruction"),
-        sender_name=_text(el, ns, "senderName"),
-        effective=_time(_text(el, ns, "effective"), "effective"),
-        onset=_time(_text(el, ns, "onset"), "onset"),
-        expires=_time(_text(el, ns, "expires"), "expires"),
+        headline=child_text(el, ns, "headline"),
+        description=child_text(el, ns, "description"),
+        instruction=child_text(el, ns, "instruction"),
+        sender_name=child_text(el, ns, "senderName"),
+        effective=_time(child_text(el, ns, "effective"), "effective"),
+        onset=_time(child_text(el, ns, "onset"), "onset"),
+        expires=_time(child_text(el, ns, "expires"), "expires"),
         parameters=_pairs(el, ns, "parameter"),
         areas=[_area(a, ns) for a in el.findall(f"{{{ns}}}area")],
     )
@@ -230,19 +229,19 @@ def _references(text: str) -> list[Reference]:
 
 
 def alert_from_element(root: Element) -> CapAlert:
-    ns, local = _split(root.tag)
+    ns, local = split_tag(root.tag)
     if local != "alert" or ns not in CAP_NAMESPACES:
         shown = f"{{{ns}}}{local}" if ns else local
         raise CapError("namespace", f"Không phải bản tin CAP 1.2: phần tử gốc {shown}", f"not a CAP 1.2 message: root element {shown}")
     # Required elements first, in the specification's order, so a refusal names the first one missing.
-    identifier = _text(root, ns, "identifier", required=True)
-    sender = _text(root, ns, "sender", required=True)
-    sent = _time(_text(root, ns, "sent", required=True), "sent")
-    status = _enum(_text(root, ns, "status"), "status", STATUS)
-    msg_type = _enum(_text(root, ns, "msgType"), "msgType", MSG_TYPES)
-    scope = _enum(_text(root, ns, "scope"), "scope", SCOPES)
+    identifier = child_text(root, ns, "identifier", required=True)
+    sender = child_text(root, ns, "sender", required=True)
+    sent = _time(child_text(root, ns, "sent", required=True), "sent")
+    status = _enum(child_text(root, ns, "status"), "status", STATUS)
+    msg_type = _enum(child_text(root, ns, "msgType"), "msgType", MSG_TYPES)
+    scope = _enum(child_text(root, ns, "scope"), "scope", SCOPES)
     has_references = root.find(f"{{{ns}}}references") is not None
-    references = _references(_text(root, ns, "references"))
+    references = _references(child_text(root, ns, "references"))
     if (msg_type in ("Update", "Cancel") or has_references) and not references:
         raise CapError("invalid", f"Bản tin {msg_type} thiếu <references> (bản tin nó thay thế hoặc hủy)",
                        f"{msg_type} message without <references> (the messages it replaces or cancels)", element="references")
@@ -256,64 +255,6 @@ def alert_from_element(root: Element) -> CapAlert:
 def parse_cap(data: bytes) -> CapAlert:
     """One CAP message; raises CapError for anything we cannot read."""
     return alert_from_element(parse_xml(data))
-
-
-@dataclass
-class FeedEntry:
-    id: str
-    title: str
-    updated: str
-    alert: CapAlert | None = None  # when the entry embeds the message
-    link: str | None = None  # when it only links to it
-    xml: str | None = None  # the embedded message as XML text
-    error: CapError | None = None  # an embedded message we refused; the rest of the feed still counts
-
-
-def is_feed(root: Element) -> bool:
-    return root.tag == f"{{{ATOM_NS}}}feed" or root.tag == "rss"
-
-
-def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
-    """A feed of CAP messages: Atom entries that embed a message (in <content>) or link to it, or
-    RSS 2.0 items that link to it (as alerting authorities list theirs for the WMO Alert Hub)."""
-    root = data if isinstance(data, Element) else parse_xml(data)
-    if root.tag == "rss":
-        return [_rss_entry(item) for item in root.iter("item")]
-    if root.tag != f"{{{ATOM_NS}}}feed":
-        raise CapError("namespace", f"Không phải nguồn Atom hay RSS: phần tử gốc {root.tag}",
-                       f"not an Atom or RSS feed: root element {root.tag}")
-    entries = []
-    for entry in root.findall(f"{{{ATOM_NS}}}entry"):
-        item = FeedEntry(id=_text(entry, ATOM_NS, "id"), title=_text(entry, ATOM_NS, "title"), updated=_text(entry, ATOM_NS, "updated"))
-        embedded = [el for el in entry.iter() if _split(el.tag)[1] == "alert" and _split(el.tag)[0] != ATOM_NS]
-        if embedded:
-            try:
-                item.alert = alert_from_element(embedded[0])
-                item.xml = tostring(embedded[0], encoding="unicode")
-            except CapError as exc:
-                item.error = exc
-        else:
-            links = entry.findall(f"{{{ATOM_NS}}}link")
-            cap_links = [l for l in links if "cap" in (l.get("type") or "")] or links
-            item.link = cap_links[0].get("href") if cap_links else None
-            if not item.link:
-                item.error = _no_alert("Atom")
-        entries.append(item)
-    return entries
-
-
-def _rss_entry(item: Element) -> FeedEntry:
-    enclosures = [e.get("url") for e in item.findall("enclosure") if "cap" in (e.get("type") or "") and e.get("url")]
-    link = enclosures[0] if enclosures else _text(item, "", "link")
-    entry = FeedEntry(id=_text(item, "", "guid") or link, title=_text(item, "", "title"),
-                      updated=_text(item, "", "pubDate"), link=link or None)
-    if not entry.link:
-        entry.error = _no_alert("RSS")
-    return entry
-
-
-def _no_alert(kind: str) -> CapError:
-    return CapError("no_alert", f"Mục {kind} không chứa và không liên kết bản tin CAP", f"{kind} entry neither embeds nor links a CAP message")
 
 
 # ---------------------------------------------------------------- mapping

@@ -3,7 +3,7 @@ import concurrent.futures
 import hashlib
 from urllib.parse import urljoin
 
-from manager import cap, cap_signature
+from manager import cap, cap_feed, cap_signature
 from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
 
 UNREACHABLE = "unreachable"  # a linked message that could not be fetched this time
@@ -61,12 +61,12 @@ class CapAdapter:
         except cap.CapError as exc:
             raise SourceError(f"Nguồn CAP không đọc được: {exc.message_vi}", f"unreadable CAP source: {exc.message_en}") from exc
         certificate = certificate_of(source)
-        if not cap.is_feed(root):
+        if not cap_feed.is_feed(root):
             item = item_from_xml(got.body, certificate, got.content_type)
             if item.error and item.error.reason == "namespace":
                 raise SourceError(f"Nguồn CAP không đọc được: {item.error.message_vi}", f"unreadable CAP source: {item.error.message_en}")
             return [item]
-        entries = cap.parse_cap_feed(root)
+        entries = cap_feed.parse_cap_feed(root)
         links = {}
         for entry in entries:
             if entry.alert is None and entry.link:

@@ -51,7 +51,7 @@ def _ip(text: str):
 
 def _internal(address) -> bool:
     return (address.is_loopback or address.is_link_local or address.is_private or address.is_multicast
-            or address.is_unspecified or address.is_reserved)
+            or address.is_unspecified or address.is_reserved or not address.is_global)
 
 
 class Guard:

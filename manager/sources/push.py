@@ -6,7 +6,7 @@ never keeps the others out, and the answer has one result per message.
 import json
 import secrets
 
-from manager import cap
+from manager import cap, cap_feed
 from manager.sources.base import InboundItem
 from manager.sources.cap_adapter import item_from_alert, item_from_xml
 
@@ -35,10 +35,10 @@ def items_of(data: bytes, media: str, certificate: str | None) -> list[InboundIt
         root = cap.parse_xml(data)
     except cap.CapError:
         return None  # refused as one message, with its reason
-    if not cap.is_feed(root):
+    if not cap_feed.is_feed(root):
         return None
     items = []
-    for n, entry in enumerate(cap.parse_cap_feed(root)[:MAX_MESSAGES]):
+    for n, entry in enumerate(cap_feed.parse_cap_feed(root)[:MAX_MESSAGES]):
         if entry.alert is not None and certificate:
             items.append(_refused(n, "signature", "Nguồn này chỉ nhận bản tin đã ký: hãy đẩy từng bản tin đã ký, không nhúng trong Atom",
                                   "this source accepts signed messages only: push each signed message, not embedded in Atom"))

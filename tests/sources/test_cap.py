@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from manager import cap
+from manager import cap, cap_feed
 
 T0 = datetime(2025, 9, 5, 1, 0, tzinfo=timezone.utc)  # the typhoon warning's <sent>
 
@@ -157,27 +157,27 @@ def test_a_bad_shape_is_skipped_not_the_warning(capdoc):
 
 
 def test_atom_feed_embeds_and_links(capdoc):
-    entries = cap.parse_cap_feed(capdoc("atom_cap_feed.xml"))
+    entries = cap_feed.parse_cap_feed(capdoc("atom_cap_feed.xml"))
     assert [e.id for e in entries] == ["QN-PCTT-2025-0903-001", "QN-PCTT-2025-TEST-017"]
     assert entries[0].alert.identifier == "QN-PCTT-2025-0903-001" and entries[0].link is None
     assert entries[1].alert is None and entries[1].link == "cap_vi_test.xml"
 
 
 def test_rss_feed_links(capdoc):
-    entries = cap.parse_cap_feed(capdoc("rss_cap_feed.xml"))
+    entries = cap_feed.parse_cap_feed(capdoc("rss_cap_feed.xml"))
     assert [e.id for e in entries] == ["pctt@quangninh.gov.vn,QN-PCTT-2025-0903-001", "pctt@quangninh.gov.vn,QN-PCTT-2025-TEST-017"]
     assert entries[0].link == "typhoon.xml", "the CAP enclosure, not the web page"
     assert entries[1].link == "cap_vi_test.xml" and entries[1].alert is None and entries[1].error is None
     no_link = capdoc("rss_cap_feed.xml").replace(b"<link>cap_vi_test.xml</link>", b"")
-    assert cap.parse_cap_feed(no_link)[1].error.reason == "no_alert"
+    assert cap_feed.parse_cap_feed(no_link)[1].error.reason == "no_alert"
 
 
 def test_atom_feed_refusals(capdoc):
     with pytest.raises(cap.CapError) as err:
-        cap.parse_cap_feed(capdoc("cap_vi_test.xml"))
+        cap_feed.parse_cap_feed(capdoc("cap_vi_test.xml"))
     assert err.value.reason == "namespace"
     bad_entry = capdoc("atom_cap_feed.xml").replace(b"urn:oasis:names:tc:emergency:cap:1.2", b"urn:oasis:names:tc:emergency:cap:0.9")
-    entries = cap.parse_cap_feed(bad_entry)
+    entries = cap_feed.parse_cap_feed(bad_entry)
     assert entries[0].error.reason == "namespace"  # one bad entry does not spoil the feed
     assert entries[1].link == "cap_vi_test.xml"
 
