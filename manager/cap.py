@@ -345,7 +345,7 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
     if alert.msg_type not in ("Alert", "Update"):
         raise CapError("msg_type", f"Loại bản tin {alert.msg_type} không cần hiển thị", f"msgType {alert.msg_type} is not displayed",
                        element="msgType")
-    if ends_warnings(alert) and alert.references:
+    if ends_warnings(alert):  # never shown itself: without references it ends nothing and is skipped
         return Mapped("allclear", {}, alert.references)
     info = choose_info(alert)
     if info is None:

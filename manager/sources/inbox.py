@@ -141,6 +141,11 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
     changed = False
     if item.kind == "cap":
         earlier = _same_message(db, source, external_id, item)
+        if earlier is not None and earlier["status"] == "pending" and source["mode"] == "auto":
+            # A copy waiting for a person elsewhere must not hold back the source that may publish at once.
+            _set(db, earlier["id"], status="superseded", reason=f"Cùng bản tin đã nhận từ nguồn {source['name']} (mục #{inbox_id})",
+                 decided_at=iso(now))
+            earlier = None
         if earlier is not None:
             _set(db, inbox_id, status="skipped", reason=f"Cùng bản tin đã nhận từ nguồn {earlier['source_name']} (mục #{earlier['id']})",
                  alert_id=earlier["alert_id"], payload=json.dumps({**payload, "same_as": earlier["id"]}, ensure_ascii=False), decided_at=iso(now))
@@ -173,12 +178,13 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
 
 def _same_message(db: Database, source: dict, external_id: str, item: InboundItem) -> dict | None:
     """The same message (sender, identifier and sent) brought earlier by another source, unless that
-    one was refused: one message is one alert, whichever source brought it."""
+    one was refused or superseded: one message is one alert, whichever source brought it."""
     if item.cap is None:
         return None
     rows = list(db.query(
-        "SELECT i.id, i.alert_id, s.name AS source_name FROM inbox i JOIN sources s ON s.id = i.source_id "
-        "WHERE i.external_id = ? AND i.published_at = ? AND i.source_id != ? AND i.status != 'refused' ORDER BY i.id LIMIT 1",
+        "SELECT i.id, i.alert_id, i.status, s.name AS source_name FROM inbox i JOIN sources s ON s.id = i.source_id "
+        "WHERE i.external_id = ? AND i.published_at = ? AND i.source_id != ? AND i.status NOT IN ('refused', 'superseded') "
+        "ORDER BY i.id LIMIT 1",
         [external_id, iso(item.cap.sent), source["id"]]))
     return rows[0] if rows else None
 

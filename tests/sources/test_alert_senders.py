@@ -119,6 +119,27 @@ def test_one_message_from_two_sources_is_one_alert(link, boards, feed_server, ca
     link.admin.post(f"/api/v1/alerts/{first['alert_id']}/withdraw").raise_for_status()
 
 
+def test_a_copy_waiting_for_approval_does_not_hold_back_an_automatic_source(link, boards, capdoc_at):
+    doc = renamed(capdoc_at("cap_vi_typhoon.xml", now_utc()), b"QN-PCTT-2025-0903-001", "QN-PCTT-2025-0903-WAIT")
+    waiting_id, waiting_token = make_source(link, "Tổng cục (chờ duyệt)", mode="approval")
+    auto_id, auto_token = make_source(link, "PCTT Quảng Ninh (tự động, bản sao)")
+    waiting = push(link, waiting_id, waiting_token, doc).json()
+    assert waiting["status"] == "pending"
+    published = push(link, auto_id, auto_token, doc).json()
+    assert published["status"] == "published"
+    again = link.admin.get(f"/api/v1/inbox/{waiting['id']}").json()
+    assert again["status"] == "superseded" and "tự động, bản sao" in again["reason"]
+    link.admin.post(f"/api/v1/alerts/{published['alert_id']}/withdraw").raise_for_status()
+
+
+def test_an_allclear_with_nothing_to_end_is_never_shown(link, capdoc_at):
+    source_id, token = make_source(link, "PCTT (AllClear lẻ)")
+    doc = capdoc_at("cap_vi_typhoon_allclear.xml", now_utc())
+    doc = re.sub(rb"<references>[^<]*</references>", b"", doc.replace(b"<msgType>Update</msgType>", b"<msgType>Alert</msgType>"))
+    item = push(link, source_id, token, doc).json()
+    assert item["status"] == "skipped" and not item["alert_id"]
+
+
 def test_swapped_coordinates_are_held_with_the_reason(link, boards, capdoc_at):
     source_id, token = make_source(link, "PCTT Hà Nội (tọa độ đảo)")
     item = push(link, source_id, token, capdoc_at("cap_vi_swapped_circle.xml", now_utc())).json()
