@@ -129,6 +129,7 @@ def resolve(db: Database, catalogue: str, descriptions: list[str]) -> Resolution
         communes = [(w, k, n) for w, k, n in parts if not (k and set(k) <= set(PROVINCE_KINDS))
                     and not (k is None and index.find(n, PROVINCE_KINDS, set()))]
         wanted = communes or [(w, k, n) for w, k, n in parts if (w, k, n) not in communes]
+        used: set[str] = set()
         for written, kinds, name in wanted:
             found = index.find(name, kinds, provinces if communes else set())
             sure = len(found) == 1
@@ -141,4 +142,12 @@ def resolve(db: Database, catalogue: str, descriptions: list[str]) -> Resolution
             if not found and not kinds and not provinces:
                 found = index.near(name, None, set())
             names.append(NameMatch(written, [index.public(r) for r in found[:MAX_CANDIDATES]], sure))
+            used.update(r["province_code"] for r in found)
+        if communes:
+            # A province no commune was found in may be a target of its own ("vùng ven biển tỉnh X và thành phố Y")
+            # or only the context of a commune that is not there: a person decides, so it is offered, never sure.
+            for written, kinds, name in parts:
+                found = [r for r in index.find(name, PROVINCE_KINDS, set()) if r["code"] not in used]
+                if found and (written, kinds, name) not in communes:
+                    names.append(NameMatch(written, [index.public(r) for r in found], False))
     return Resolution(names)

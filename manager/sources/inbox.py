@@ -289,9 +289,9 @@ def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, no
             source = db["sources"].get(row["source_id"])
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
-        targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
+        matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
         if data.units:
-            targeting.choose_units(db, mapped, [u.model_dump() for u in data.units])
+            targeting.choose_units(db, mapped, matches, [u.model_dump() for u in data.units])
         if any(en.startswith("area name") for _, en in mapped.holds):
             raise BadInput("Chọn đơn vị nhận cảnh báo: tên địa bàn trong bản tin không khớp đúng một đơn vị",
                            "choose the units: the message's area name does not match exactly one unit")

@@ -32,13 +32,15 @@ def settle(db: Database, mapped: Mapped, has_live_targets: bool) -> list[dict]:
     return resolution.as_json()
 
 
-def choose_units(db: Database, mapped: Mapped, chosen: list[dict]) -> None:
-    """An approver's choice of units for a message targeted by name only."""
+def choose_units(db: Database, mapped: Mapped, matches: list[dict], chosen: list[dict]) -> None:
+    """An approver's choice of units for a message targeted by name only; the names that were sure
+    (`matches`, from `settle`) keep their units beside the ones chosen for the others."""
     if not mapped.area_names or not area_is_empty({**mapped.fields.get("area", {}), "units": []}):
         raise BadInput("Bản tin đã có vùng nhắm của bên gửi; chỉ chọn đơn vị cho bản tin chỉ ghi tên địa bàn",
                        "the message has its sender's own area; units are chosen only for messages that only name the area")
+    sure = [c for m in matches if m["sure"] for c in m["candidates"]]
     picked = []
-    for unit in chosen:
+    for unit in sure + chosen:
         units.get(db, unit["catalogue"], unit["code"])  # NotFound for a unit the catalogue lacks
         ref = {"catalogue": unit["catalogue"], "code": unit["code"]}
         if ref not in picked:

@@ -165,3 +165,20 @@ def test_a_board_drops_an_ended_alert_by_its_own_clock():
     alert = Alert(id="a-1", level=4, headline="Bão số 3", body="", starts_at=start, ends_at=start + timedelta(hours=2), source="t", test=False)
     assert active_alerts([alert], start + timedelta(hours=1)) == [alert]
     assert active_alerts([alert], start + timedelta(hours=2)) == []
+
+
+def test_an_approvers_choice_keeps_the_units_that_were_sure(catalogue, capdoc):
+    from manager.sources import targeting
+
+    doc = capdoc("cap_vi_flash_flood_by_name.xml").replace("xã Bát Xát, tỉnh Lào Cai".encode(), "Xã Y Tý và xã Bình Minh (tỉnh Lào Cai)".encode())
+    alert = cap.parse_cap(doc)
+    mapped = cap.map_alert(alert, now=alert.sent)
+    matches = targeting.settle(catalogue, mapped, has_live_targets=False)
+    # Lào Cai holds Y Tý, so it is context here, not a target to offer.
+    assert [(m["name"], m["sure"]) for m in matches] == [("Xã Y Tý", True), ("xã Bình Minh", False)]
+    assert mapped.holds and cap.area_is_empty(mapped.fields["area"])
+    elsewhere = matches[1]["candidates"][0]
+    targeting.choose_units(catalogue, mapped, matches, [{"catalogue": "vn-2025", "code": elsewhere["code"]}])
+    y_ty = matches[0]["candidates"][0]["code"]
+    assert mapped.fields["area"]["units"] == [{"catalogue": "vn-2025", "code": y_ty}, {"catalogue": "vn-2025", "code": elsewhere["code"]}]
+    assert not mapped.holds
