@@ -15,6 +15,7 @@ from manager.auth import Principal, _bearer, current_principal, require_role
 from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
 from manager.sources import inbox, push, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
+from protocol.timebase import iso
 
 router = APIRouter(prefix="/api/v1", tags=["source link"])
 Who = Depends(current_principal)
@@ -128,6 +129,8 @@ def _record_too_large(request: Request, source: dict, size: int) -> None:
     with request.app.state.store.write() as db:
         store.record_event(db, source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
                            f"pushed message too large ({size} bytes, at most {cap.MAX_DOCUMENT_BYTES}): refused", code="cap_too_large")
+        store.mark_pushed(db, source["id"], iso(request.app.state.clock.now()), (
+            f"Bản tin đẩy lên quá lớn ({size} byte): bị từ chối", f"pushed message too large ({size} bytes): refused"))
 
 
 def _receive_push(request: Request, source: dict, media: str, data: bytes):
@@ -139,6 +142,8 @@ def _receive_push(request: Request, source: dict, media: str, data: bytes):
             row, item_changed = inbox.receive(db, source, item, state.clock.now())
         changed = changed or item_changed
         results.append(row)
+    with state.store.write() as db:
+        push.record_outcome(db, source, results, iso(state.clock.now()))
     if changed:
         _changed(request)
     if items is None:  # one message: the item itself, or 422 with the refusal

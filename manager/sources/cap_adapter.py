@@ -3,7 +3,7 @@ import concurrent.futures
 import hashlib
 from urllib.parse import urljoin
 
-from manager import cap, cap_feed, cap_signature
+from manager import cap, cap_feed, cap_signature, cap_text
 from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
 
 UNREACHABLE = "unreachable"  # a linked message that could not be fetched this time
@@ -45,7 +45,7 @@ def item_from_alert(alert: cap.CapAlert, xml: str | None) -> InboundItem:
 
 
 def _text(data: bytes) -> str:
-    return data[: cap.MAX_DOCUMENT_BYTES].decode("utf-8", errors="replace")
+    return cap_text.document_text(data[: cap.MAX_DOCUMENT_BYTES])
 
 
 LINKED_AT_ONCE = 3  # linked documents fetched at the same time, per source

@@ -284,7 +284,7 @@ def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, no
     if row["kind"] == "cap":
         require_role(principal, "approver")
         try:
-            mapped = map_alert(parse_cap((row["payload"].get("cap_xml") or "").encode()), now)
+            mapped = map_alert(parse_cap(row["payload"].get("cap_xml") or ""), now)
         except CapError as exc:
             source = db["sources"].get(row["source_id"])
             _refuse(db, inbox_id, source, exc)

@@ -294,3 +294,22 @@ def test_five_hanging_sources_never_delay_a_good_one(link, feed_server, capdoc, 
             link.admin.post(f"/api/v1/alerts/{published[0]['alert_id']}/withdraw").raise_for_status()
     finally:
         tarpit.close()
+
+
+def test_a_push_source_whose_pushes_are_refused_is_not_called_fine(link, capdoc_at):
+    """A push-only source is never polled: before, its health stayed "idle" (shown "Bình thường")
+    however many of its messages were refused or too large."""
+    source_id, token = make_source(link, "PCTT (đẩy bị từ chối)")
+
+    def health():
+        return link.admin.get(f"/api/v1/sources/{source_id}").json()
+
+    good = capdoc_at("cap_vi_test.xml", now_utc())
+    assert push(link, source_id, token, good.replace(b"<scope>Public</scope>", b"")).status_code == 422
+    source = health()
+    assert source["health"] == "failing" and source["consecutive_failures"] == 1 and "<scope>" in source["last_error"]
+    assert push(link, source_id, token, b"<alert>" + b" " * 5_000_001 + b"</alert>").status_code == 413
+    assert health()["consecutive_failures"] == 2
+    assert push(link, source_id, token, good).status_code == 200
+    source = health()
+    assert source["health"] == "ok" and source["consecutive_failures"] == 0 and source["last_ok_at"] and source["last_error"] is None

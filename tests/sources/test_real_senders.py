@@ -1,0 +1,138 @@
+"""Issue 13 checked from outside (pure parts): what real senders do that the first tests did not.
+
+A server that trickles its answer a byte at a time, a message in ISO-8859-1 accepted later by an
+approver, an identifier with a space (which nobody could ever cancel), a message naming one area
+beside another that has a shape."""
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from manager import cap, cap_text
+from manager.sources import push, targeting
+from manager.sources.base import Fetcher, SourceError
+from manager.sources.cap_adapter import item_from_xml
+from manager.sources.guard import Guard
+
+
+@pytest.fixture
+def trickler():
+    """A loopback server that answers one byte a second, forever: in its headers or in its body."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+    starts = {"/headers": b"HTTP/1.1 200 OK\r\nX-Slow: ", "/body": b"HTTP/1.1 200 OK\r\nContent-Type: application/cap+xml\r\nContent-Length: 100000\r\n\r\n<"}
+
+    def answer(conn):
+        with conn:
+            path = conn.recv(4096).split(b" ")[1].decode()
+            try:
+                conn.sendall(starts[path])
+                while not stop.wait(0.3):
+                    conn.sendall(b"a")
+            except OSError:
+                pass  # the client hung up: what the deadline is for
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    server.join()
+    listener.close()
+
+
+@pytest.mark.parametrize("path", ["/headers", "/body"])
+def test_a_trickling_server_cannot_outlast_the_polls_deadline(trickler, path):
+    """Each byte comes before the read timeout, so only the poll's deadline can end the answer; before,
+    the poll (and an admin's "poll now") waited for 100,000 bytes at one a second."""
+    fetcher = Fetcher(guard=Guard("127.0.0.1"))
+    outcome = {}
+
+    def fetch():
+        started = time.monotonic()
+        try:
+            fetcher.fetch(trickler + path, timeout_s=0.5, deadline=time.monotonic() + 1.0)
+        except SourceError as exc:
+            outcome["error"] = exc
+        outcome["took"] = time.monotonic() - started
+
+    thread = threading.Thread(target=fetch, daemon=True)
+    thread.start()
+    thread.join(15)
+    assert not thread.is_alive(), "the fetch outlived its deadline by far"
+    assert "error" in outcome and outcome["error"].message_vi.startswith("Không kết nối được")
+    assert outcome["took"] < 1.0 + 0.5 + 1.0  # the deadline, one read's timeout, scheduling
+
+
+def latin1_message(capdoc) -> bytes:
+    """The CAP 1.1 Canadian warning as ISO-8859-1, as some senders still write French."""
+    text = capdoc("cap11_storm_fr_en.xml").decode().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    return text.replace("–", "-").replace("biển", "bien").encode("latin-1")
+
+
+def test_a_message_in_iso_8859_1_reads_the_same_when_mapped_again(capdoc):
+    """Kept as text and mapped again when an approver accepts it: the accents must survive."""
+    item = item_from_xml(latin1_message(capdoc))
+    assert item.error is None and "Montréal" in item.cap_xml
+    again = cap.parse_cap(item.cap_xml)
+    assert [i.event for i in again.infos] == [i.event for i in item.cap.infos]
+    assert "Les conditions sont propices au développement d'orages violents." in [i.description for i in again.infos]
+
+
+def test_a_batch_of_texts_declaring_another_encoding_is_read_as_text(capdoc):
+    texts = [latin1_message(capdoc).decode("latin-1")]  # JSON carries text: the declaration no longer describes bytes
+    (item,) = push.items_of(json.dumps(texts).encode(), "application/json", None)
+    assert item.error is None and item.cap.infos[0].description == "Les conditions sont propices au développement d'orages violents."
+    assert cap_text.utf8_document(texts[0]).startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+
+
+@pytest.mark.parametrize("element, bad", [
+    ("identifier", "LC-PCTT 2025-0812-021"),  # a space: a <references> entry would split in two
+    ("identifier", "LC-PCTT,021"),  # a comma: sender,identifier,sent could not be read back
+    ("sender", "PCTT Lao Cai"),
+    ("identifier", "LC&amp;021"),
+])
+def test_a_name_that_could_never_be_referenced_is_refused(capdoc, element, bad):
+    """CAP 1.2 §3.2.1: no spaces, commas or restricted characters. Accepted, the warning could never
+    be updated, cancelled or cleared by its sender."""
+    original = {"identifier": b"LC-PCTT-2025-0812-021", "sender": b"pctt@laocai.gov.vn"}[element]
+    doc = capdoc("cap_vi_flash_flood_by_name.xml").replace(b">" + original + b"<", b">" + bad.encode() + b"<")
+    with pytest.raises(cap.CapError) as refused:
+        cap.parse_cap(doc)
+    assert refused.value.element == element and f"<{element}>" in refused.value.message_vi
+
+
+def two_areas(capdoc, second: str) -> cap.Mapped:
+    """The Lào Cai warning with a circle round Sa Pa beside an area that is only a name."""
+    doc = capdoc("cap_vi_flash_flood_by_name.xml").replace(
+        "<areaDesc>xã Bát Xát, tỉnh Lào Cai</areaDesc>".encode(),
+        f"<areaDesc>Sa Pa</areaDesc><circle>22.34,103.84 5</circle></area><area><areaDesc>{second}</areaDesc>".encode())
+    alert = cap.parse_cap(doc)
+    return cap.map_alert(alert, now=alert.sent)
+
+
+def test_an_area_that_is_only_a_name_counts_beside_one_with_a_shape(capdoc, catalogue):
+    """Before, a name counted only when no <area> had a shape: Bát Xát was silently left out."""
+    mapped = two_areas(capdoc, "xã Bát Xát, tỉnh Lào Cai")
+    assert mapped.area_names == ["xã Bát Xát, tỉnh Lào Cai"] and mapped.fields["area"]["circles"]
+    targeting.settle(catalogue, mapped, has_live_targets=False)
+    assert mapped.fields["area"]["units"] == [{"catalogue": "vn-2025", "code": "02683"}]
+    assert not mapped.holds and any("Bát Xát" in vi for vi, _ in mapped.problems)
+
+
+def test_an_unsure_name_beside_a_shape_does_not_hold_the_warning_back(capdoc, catalogue):
+    mapped = two_areas(capdoc, "Xã Bình Minh")  # five communes of that name
+    matches = targeting.settle(catalogue, mapped, has_live_targets=False)
+    assert not mapped.holds and mapped.fields["area"]["units"] == [] and mapped.fields["area"]["circles"]
+    assert matches[0]["name"] == "Xã Bình Minh" and len(matches[0]["candidates"]) > 1
+    assert any("Xã Bình Minh" in vi and "không được nhắm" in vi for vi, _ in mapped.problems)
