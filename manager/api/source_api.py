@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from manager import cap, outbound
 from manager.auth import Principal, _bearer, current_principal, require_role
 from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
-from manager.sources import inbox, push, store
+from manager.sources import inbox, push, sequence, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
 from protocol.timebase import iso
 
@@ -136,12 +136,12 @@ def _record_too_large(request: Request, source: dict, size: int) -> None:
 def _receive_push(request: Request, source: dict, media: str, data: bytes):
     state = request.app.state
     items = push.items_of(data, media, certificate_of(source))
-    results, changed = [], False
-    for item in items if items is not None else [item_from_xml(data, certificate_of(source), media)]:
+    received = items if items is not None else [item_from_xml(data, certificate_of(source), media)]
+    results, changed = [None] * len(received), False
+    for n in sequence.in_sent_order(received):  # oldest first; answered in the request's order
         with state.store.write() as db:
-            row, item_changed = inbox.receive(db, source, item, state.clock.now())
+            results[n], item_changed = inbox.receive(db, source, received[n], state.clock.now())
         changed = changed or item_changed
-        results.append(row)
     with state.store.write() as db:
         push.record_outcome(db, source, results, iso(state.clock.now()))
     if changed:

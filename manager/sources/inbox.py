@@ -22,7 +22,7 @@ from manager import alerts, audit, content, units
 from manager.auth import Principal, in_scope, require_role
 from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
 from manager.errors import AppError, BadInput, Conflict, NotFound
-from manager.sources import targeting
+from manager.sources import sequence, targeting
 from manager.sources.base import InboundItem
 from manager.sources.store import record_event
 from protocol.manifest import ItemKind
@@ -150,14 +150,25 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
             _set(db, inbox_id, status="skipped", reason=f"Cùng bản tin đã nhận từ nguồn {earlier['source_name']} (mục #{earlier['id']})",
                  alert_id=earlier["alert_id"], payload=json.dumps({**payload, "same_as": earlier["id"]}, ensure_ascii=False), decided_at=iso(now))
             return get(db, inbox_id), False
+        overtaken = sequence.overtaken_by(db, external_id, item.cap.sent)
+        if overtaken is not None:
+            later, action = overtaken
+            ended = action in ("cancel", "allclear")
+            what = "Đã bị hủy hoặc kết thúc bởi bản tin" if ended else "Đã được thay bởi bản cập nhật"
+            _set(db, inbox_id, status="skipped" if ended else "superseded", reason=f"{what} {later['external_id']} (mục #{later['id']}), nhận trước",
+                 alert_id=None if ended else later["alert_id"], decided_at=iso(now))
+            log.info("source %s (%s): %s arrived after %s, which refers to it", source["id"], source["name"], external_id, later["external_id"])
+            return get(db, inbox_id), False
         try:
             mapped = map_alert(item.cap, now)
         except CapError as exc:
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
         matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
+        # What this message refers to, so that one arriving after it is known to be overtaken (`sequence`).
+        refers = {"references": _ref_keys(mapped), "cap_action": mapped.action} if mapped.references else {}
         _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))),
-             payload=json.dumps({**payload, **({"area_names": matches} if matches else {}),
+             payload=json.dumps({**payload, **refers, **({"area_names": matches} if matches else {}),
                                  **({"holds": [en for _, en in mapped.holds]} if mapped.holds else {})}, ensure_ascii=False))
         for vi, en in mapped.problems:
             record_event(db, source["id"], "warning", f"{external_id}: {vi}", f"{external_id}: {en}")

@@ -313,3 +313,40 @@ def test_a_push_source_whose_pushes_are_refused_is_not_called_fine(link, capdoc_
     assert push(link, source_id, token, good).status_code == 200
     source = health()
     assert source["health"] == "ok" and source["consecutive_failures"] == 0 and source["last_ok_at"] and source["last_error"] is None
+
+
+def _without_declaration(doc: bytes) -> bytes:
+    return re.sub(rb"^<\?xml[^>]*\?>\s*", b"", doc)
+
+
+def test_messages_arriving_newest_first_end_as_their_sender_meant(link, boards, feed_server, capdoc_at):
+    """Feeds list their newest message first, and two sources may deliver a Cancel before the Alert it
+    cancels. Before, the Update became a second alert beside the one it updates, and a cancelled
+    warning was published when the Alert came after its Cancel."""
+    at = now_utc() - timedelta(hours=12)
+
+    def doc(name: str, prefix: str) -> bytes:
+        return renamed(capdoc_at(name, at, base=T_TYPHOON), b"QN-PCTT-2025-0903", prefix)
+
+    entries = b"".join(b"<entry><id>urn:order:%d</id><title>t</title><updated>2025-09-05T14:00:00+07:00</updated><content type=\"text/xml\">"
+                       % n + _without_declaration(doc(name, "QN-ORDER-0903")) + b"</content></entry>"
+                       for n, name in enumerate(["cap_vi_typhoon_update.xml", "cap_vi_typhoon.xml"]))
+    feed = b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:order</id><title>PCTT</title><updated>2025-09-05T14:00:00+07:00</updated>' + entries + b"</feed>"
+    polled_id, _ = make_source(link, "PCTT (mới nhất trước)", url=feed_server.serve("/order/atom.xml", feed, "application/atom+xml"), poll_interval_s=3600)
+    link.admin.post(f"/api/v1/sources/{polled_id}/poll").raise_for_status()
+    items = {i["external_id"].split(",")[1]: i for i in link.admin.get("/api/v1/inbox", params={"source_id": polled_id}).json()}
+    assert {i["status"] for i in items.values()} == {"published"}
+    alert_id = items["QN-ORDER-0903-001"]["alert_id"]
+    assert items["QN-ORDER-0903-002"]["alert_id"] == alert_id, "the Update must update the warning, not add a second one"
+    qn_id, qn = boards["qn"]
+    assert [a.headline for a in alerts_of(qn, qn_id) if a.id == alert_id] == [items["QN-ORDER-0903-002"]["title"]]
+    link.admin.post(f"/api/v1/alerts/{alert_id}/withdraw").raise_for_status()
+
+    early_id, early_token = make_source(link, "PCTT (hủy đến trước)")
+    late_id, late_token = make_source(link, "Tổng cục (chuyển tiếp chậm)")
+    cancel = push(link, early_id, early_token, doc("cap_vi_typhoon_cancel.xml", "QN-LATE-0903")).json()
+    assert cancel["status"] == "skipped"  # nothing to withdraw yet
+    before = {a.id for a in alerts_of(qn, qn_id)}
+    late = push(link, late_id, late_token, doc("cap_vi_typhoon.xml", "QN-LATE-0903")).json()
+    assert late["status"] == "skipped" and late["alert_id"] is None and "QN-LATE-0903-003" in late["reason"]
+    assert {a.id for a in alerts_of(qn, qn_id)} == before

@@ -1,0 +1,42 @@
+"""Messages that arrive out of order: a later message that refers to this one came first.
+
+Feeds list their newest message first (Atom and RSS readers expect it), and
+two sources may deliver the same warning's Alert and its Cancel in either
+order. Read in the order they arrive, a Cancel finds nothing to withdraw and
+the Alert it cancelled is then published; an Update becomes an alert of its
+own and the Alert it replaced a second one. So a poll or a batch is received
+oldest `<sent>` first, and a message some already-received message
+references (an Update, a Cancel, an all-clear) is never shown: that later
+message already said what should be on the boards.
+"""
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlite_utils import Database
+
+from manager.sources.base import InboundItem
+from protocol.timebase import iso
+
+_UNDATED = datetime.min.replace(tzinfo=timezone.utc)
+CLOCK_SLACK = timedelta(days=1)  # a referring message is received after the one it refers to was sent, give or take clocks
+
+
+def in_sent_order(items: list[InboundItem]) -> list[int]:
+    """Indexes of `items`, oldest CAP `<sent>` first (items without one keep their place at the front)."""
+    return sorted(range(len(items)), key=lambda n: items[n].cap.sent if items[n].cap is not None else _UNDATED)
+
+
+def overtaken_by(db: Database, external_id: str, sent: datetime) -> tuple[dict, str] | None:
+    """(the inbox row, its action) of a message already received that references `external_id`
+    (sender,identifier): an Update ('update', 'publish'), a Cancel ('cancel') or an all-clear
+    ('allclear'). Refused and rejected messages refer to nothing."""
+    needle = json.dumps(external_id, ensure_ascii=False)[1:-1]
+    rows = db.query(
+        "SELECT id, external_id, status, alert_id, payload FROM inbox WHERE kind = 'cap' "
+        "AND status IN ('published', 'skipped', 'pending', 'superseded') AND received_at >= ? AND instr(payload, ?) > 0 ORDER BY id",
+        [iso(sent - CLOCK_SLACK), needle])
+    for row in rows:
+        payload = json.loads(row["payload"])
+        if external_id in payload.get("references", []):
+            return row, payload.get("cap_action", "update")
+    return None
