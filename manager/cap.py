@@ -306,10 +306,17 @@ def _unit_codes(area: CapArea) -> list[tuple[str, str]]:
     return [(name, value) for name, value in area.geocodes if name.startswith(UNIT_GEOCODE_PREFIX) and value]
 
 
-def target_area(info: CapInfo) -> dict:
-    """The manager's area JSON from every <area> of the chosen info; foreign geocodes are ignored."""
+def same_language(alert: CapAlert, info: CapInfo) -> list[CapInfo]:
+    """`info` and every other block in its language: CAP 1.2 lets later blocks of one language expand
+    (not override) the first, e.g. a second <info> in Vietnamese for another province's area."""
+    primary = info.language.lower().split("-")[0]
+    return [info] + [i for i in alert.infos if i is not info and i.language.lower().split("-")[0] == primary]
+
+
+def target_area(areas: list[CapArea]) -> dict:
+    """The manager's area JSON from the chosen <area>s; foreign geocodes are ignored."""
     units, polygons, circles = [], [], []
-    for area in info.areas:
+    for area in areas:
         for name, value in _unit_codes(area):
             unit = {"catalogue": name[len(UNIT_GEOCODE_PREFIX):], "code": value}
             if unit["catalogue"] and unit not in units:
@@ -367,12 +374,14 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
     info = choose_info(alert)
     if info is None:
         raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block", element="info")
-    area, holds = geo.unswapped(target_area(info))
-    problems = [p for a in info.areas for p in a.problems]
+    blocks = same_language(alert, info)
+    areas = [a for i in blocks for a in i.areas]
+    area, holds = geo.unswapped(target_area(areas))
+    problems = [p for a in areas for p in a.problems]
     # An <area> with nothing to target by (no shape, no unit code) is targeted by its name, whatever the other
     # <area>s have: "the coast (a polygon) and Phường Hoàn Kiếm" must not lose Hoàn Kiếm. A bad shape is the
     # reason given instead.
-    names = [a.description for a in info.areas if not (a.polygons or a.circles or a.problems or _unit_codes(a))]
+    names = [a.description for a in areas if not (a.polygons or a.circles or a.problems or _unit_codes(a))]
     if area_is_empty(area) and alert.msg_type == "Alert" and not names and problems:
         raise CapError("invalid", "; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems), element="area")
     if area_is_empty(area) and alert.msg_type == "Alert" and not names:
@@ -386,7 +395,7 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
         raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}", element="expires")
     body = "\n\n".join(part for part in (info.description, info.instruction) if part)
     fields = {
-        "level": _declared_level(info) or risk_level(info.severity, info.urgency, info.certainty),
+        "level": max(_declared_level(i) or risk_level(i.severity, i.urgency, i.certainty) for i in blocks),
         "headline": info.headline or info.event or alert.identifier,
         "body": body,
         "starts_at": starts,

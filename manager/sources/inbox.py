@@ -166,7 +166,7 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
             return get(db, inbox_id), False
         matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
         # What this message refers to, so that one arriving after it is known to be overtaken (`sequence`).
-        refers = {"references": _ref_keys(mapped), "cap_action": mapped.action} if mapped.references else {}
+        refers = {"references": sequence.reference_names(mapped.references), "cap_action": mapped.action} if mapped.references else {}
         _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))),
              payload=json.dumps({**payload, **refers, **({"area_names": matches} if matches else {}),
                                  **({"holds": [en for _, en in mapped.holds]} if mapped.holds else {})}, ensure_ascii=False))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
+from manager.cap import Reference
 from manager.sources.base import InboundItem
 from protocol.timebase import iso
 
@@ -26,10 +27,25 @@ def in_sent_order(items: list[InboundItem]) -> list[int]:
     return sorted(range(len(items)), key=lambda n: items[n].cap.sent if items[n].cap is not None else _UNDATED)
 
 
+def reference_names(references: list[Reference]) -> list[str]:
+    """How an inbox item keeps what it references: `sender,identifier,sent` with the time in UTC, so
+    that "+07:00" and "Z" spellings of one instant name one message."""
+    names = []
+    for ref in references:
+        try:
+            sent = iso(datetime.fromisoformat(ref.sent).astimezone(timezone.utc))
+        except ValueError:
+            sent = ref.sent
+        names.append(f"{ref.sender},{ref.identifier},{sent}")
+    return names
+
+
 def overtaken_by(db: Database, external_id: str, sent: datetime) -> tuple[dict, str] | None:
-    """(the inbox row, its action) of a message already received that references `external_id`
-    (sender,identifier): an Update ('update', 'publish'), a Cancel ('cancel') or an all-clear
-    ('allclear'). Refused and rejected messages refer to nothing."""
+    """(the inbox row, its action) of a message already received that references this one
+    (`external_id` is sender,identifier; with `sent`, CAP's name of a message): an Update
+    ('update', 'publish'), a Cancel ('cancel') or an all-clear ('allclear'). Refused and rejected
+    messages refer to nothing."""
+    name = f"{external_id},{iso(sent.astimezone(timezone.utc))}"
     needle = json.dumps(external_id, ensure_ascii=False)[1:-1]
     rows = db.query(
         "SELECT id, external_id, status, alert_id, payload FROM inbox WHERE kind = 'cap' "
@@ -37,6 +53,6 @@ def overtaken_by(db: Database, external_id: str, sent: datetime) -> tuple[dict, 
         [iso(sent - CLOCK_SLACK), needle])
     for row in rows:
         payload = json.loads(row["payload"])
-        if external_id in payload.get("references", []):
+        if name in payload.get("references", []):
             return row, payload.get("cap_action", "update")
     return None

@@ -136,3 +136,17 @@ def test_an_unsure_name_beside_a_shape_does_not_hold_the_warning_back(capdoc, ca
     assert not mapped.holds and mapped.fields["area"]["units"] == [] and mapped.fields["area"]["circles"]
     assert matches[0]["name"] == "Xã Bình Minh" and len(matches[0]["candidates"]) > 1
     assert any("Xã Bình Minh" in vi and "không được nhắm" in vi for vi, _ in mapped.problems)
+
+
+def test_a_second_block_in_the_same_language_adds_its_area_and_its_level(capdoc):
+    """CAP 1.2 §3.2.2: later <info> blocks of one language may expand the first. Before, a second
+    Vietnamese block (another province, a worse hazard) was read as if it were not there."""
+    doc = capdoc("cap_vi_flash_flood_by_name.xml").decode()
+    first_vi = doc[doc.index("<info>"):doc.index("</info>") + len("</info>")]
+    second_vi = (first_vi.replace("xã Bát Xát, tỉnh Lào Cai", "Phường Hoàn Kiếm, Hà Nội").replace("<severity>Severe", "<severity>Extreme")
+                 .replace("<area>", "<parameter><valueName>VN-RISK-LEVEL</valueName><value>4</value></parameter>\n    <area>"))
+    alert = cap.parse_cap(doc.replace(first_vi, first_vi + second_vi).encode())
+    mapped = cap.map_alert(alert, now=alert.sent)
+    assert mapped.area_names == ["xã Bát Xát, tỉnh Lào Cai", "Phường Hoàn Kiếm, Hà Nội"]
+    assert mapped.fields["level"] == 4 and mapped.fields["headline"] == alert.infos[0].headline
+
