@@ -187,6 +187,19 @@ def test_inbox_lists_summaries_and_the_xml_comes_per_item(link, capdoc_at):
     assert "<identifier>SUMMARY-1</identifier>" in link.admin.get(f"/api/v1/inbox/{item['id']}").json()["payload"]["cap_xml"]
 
 
+def test_inbox_lists_cut_long_bulletins_to_a_preview(link, capdoc_at):
+    """A typhoon bulletin's description runs to kilobytes: without the XML, 2,000 listed items were
+    still 5.5 MB. The list gives a preview and the length; the item has the whole text."""
+    source_id, token = make_source(link, "PCTT (tin dài)", mode="approval")
+    long_text = "Hồi 07 giờ, vị trí tâm bão ở vào khoảng 20,5 độ Vĩ Bắc; 108,2 độ Kinh Đông. " * 40
+    doc = renamed(capdoc_at("cap_vi_test.xml", now_utc()), b"QN-PCTT-2025-TEST-017", "SUMMARY-LONG")
+    doc = re.sub(rb"<description>.*?</description>", f"<description>{long_text.strip()}</description>".encode(), doc, count=1, flags=re.S)
+    item = push(link, source_id, token, doc).json()
+    (listed,) = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert len(listed["body"]) <= 281 and listed["body"].endswith("…") and listed["body_chars"] == len(long_text.strip())
+    assert link.admin.get(f"/api/v1/inbox/{item['id']}").json()["body"] == long_text.strip()
+
+
 def test_source_health_tells_linked_failures_and_failures_in_a_row(link, feed_server, capdoc):
     feed = capdoc("atom_cap_feed.xml").replace(b'href="cap_vi_test.xml"', b'href="/health/missing.xml"')
     degraded_id, _ = make_source(link, "Atom (liên kết hỏng)", url=feed_server.serve("/health/atom.xml", feed), poll_interval_s=3600)
