@@ -150,3 +150,43 @@ def test_a_second_block_in_the_same_language_adds_its_area_and_its_level(capdoc)
     assert mapped.area_names == ["xã Bát Xát, tỉnh Lào Cai", "Phường Hoàn Kiếm, Hà Nội"]
     assert mapped.fields["level"] == 4 and mapped.fields["headline"] == alert.infos[0].headline
 
+
+
+def test_a_linked_message_is_asked_for_as_cap(capdoc):
+    """Like api.weather.gov, a server may answer one address as GeoJSON unless CAP is asked for by the
+    Accept header; before, the manager asked for nothing and refused the GeoJSON it got."""
+    import http.server
+
+    from manager.sources.base import SourceConfig
+    from manager.sources.cap_adapter import CapAdapter
+
+    message = capdoc("cap_spec_thunderstorm.xml")
+
+    class Negotiating(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/alerts/active.atom":
+                body, kind = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:nws</id><title>alerts</title><updated>2003-06-17T14:57:00-07:00</updated>'
+                              b'<entry><id>urn:oid:1</id><title>SEVERE THUNDERSTORM WARNING</title><updated>2003-06-17T14:57:00-07:00</updated>'
+                              b'<link rel="alternate" href="/alerts/urn:oid:1"/></entry></feed>'), "application/atom+xml"
+            elif "application/cap+xml" in self.headers.get("Accept", ""):
+                body, kind = message, "application/cap+xml"
+            else:
+                body, kind = b'{"type": "Feature", "properties": {"event": "Severe Thunderstorm Warning"}}', "application/geo+json"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Negotiating)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = SourceConfig(id=1, name="NWS", adapter="cap", url=f"http://127.0.0.1:{server.server_address[1]}/alerts/active.atom", timeout_s=5)
+        (item,) = CapAdapter().fetch(Fetcher(guard=Guard("127.0.0.1")), source)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert item.error is None and item.cap.identifier == "KSTO1055887203"
