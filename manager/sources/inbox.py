@@ -243,7 +243,7 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
         for alert_id in targets:
             alerts.withdraw(db, alert_id, principal, ended_by=row["external_id"], ended_by_inbox=inbox_id, why=mapped.action)
         if not targets:
-            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để kết thúc", decided_at=now)
+            _set(db, inbox_id, status="skipped", reason=sequence.NOTHING_TO_END, decided_at=now)
             return False
         what = "Hết cảnh báo (AllClear)" if mapped.action == "allclear" else "Đã gỡ cảnh báo"
         _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"{what}: {', '.join(targets)}",
@@ -260,14 +260,15 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
              decided_by=principal.user_id, decided_at=now)
         return True
     if mapped.action == "update" and area_is_empty(fields["area"]):
-        _set(db, inbox_id, status="skipped", reason="Không có cảnh báo nào để cập nhật, và bản tin không có vùng nhắm", decided_at=now)
+        _set(db, inbox_id, status="skipped", reason=sequence.NOTHING_TO_UPDATE, decided_at=now)
         return False
     existing = db.execute("SELECT id FROM alerts WHERE external_id = ? AND withdrawn_at IS NULL", [row["external_id"]]).fetchone()
     if existing:  # the same message accepted again from another source's inbox: still one alert
         _set(db, inbox_id, status="published", alert_id=existing[0], reason="Cảnh báo này đã được phát", decided_by=principal.user_id, decided_at=now)
         return False
     created = alerts.create(db, external_id=row["external_id"], principal=principal, **fields)
-    _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now)
+    _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now,
+         **({"reason": sequence.UPDATE_AS_NEW} if mapped.action == "update" else {}))
     return True
 
 

@@ -19,6 +19,11 @@ from manager.sources.base import InboundItem
 from protocol.timebase import iso
 
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)
+# The reasons of the only messages that can overtake another: ones that found nothing to act on. Looking
+# for them by reason (a small column) keeps each receive from reading every message's XML.
+NOTHING_TO_END = "Không có cảnh báo đang hiển thị nào để kết thúc"
+NOTHING_TO_UPDATE = "Không có cảnh báo nào để cập nhật, và bản tin không có vùng nhắm"
+UPDATE_AS_NEW = "Bản cập nhật của bản tin chưa nhận: phát như cảnh báo mới"
 CLOCK_SLACK = timedelta(days=1)  # a referring message is received after the one it refers to was sent, give or take clocks
 
 
@@ -42,15 +47,15 @@ def reference_names(references: list[Reference]) -> list[str]:
 
 def overtaken_by(db: Database, external_id: str, sent: datetime) -> tuple[dict, str] | None:
     """(the inbox row, its action) of a message already received that references this one
-    (`external_id` is sender,identifier; with `sent`, CAP's name of a message): an Update
-    ('update', 'publish'), a Cancel ('cancel') or an all-clear ('allclear'). Refused and rejected
-    messages refer to nothing."""
+    (`external_id` is sender,identifier; with `sent`, CAP's name of a message) and found nothing to
+    act on: an Update ('update', published as new or skipped), a Cancel ('cancel') or an all-clear
+    ('allclear'). One waiting for approval is not looked at (it acts, if accepted, when it is)."""
     name = f"{external_id},{iso(sent.astimezone(timezone.utc))}"
     needle = json.dumps(external_id, ensure_ascii=False)[1:-1]
     rows = db.query(
-        "SELECT id, external_id, status, alert_id, payload FROM inbox WHERE kind = 'cap' "
-        "AND status IN ('published', 'skipped', 'pending', 'superseded') AND received_at >= ? AND instr(payload, ?) > 0 ORDER BY id",
-        [iso(sent - CLOCK_SLACK), needle])
+        "SELECT id, external_id, status, alert_id, payload FROM inbox WHERE status IN ('published', 'skipped') AND received_at >= ? "
+        "AND reason IN (?, ?, ?) AND instr(payload, ?) > 0 ORDER BY id",
+        [iso(sent - CLOCK_SLACK), NOTHING_TO_END, NOTHING_TO_UPDATE, UPDATE_AS_NEW, needle])
     for row in rows:
         payload = json.loads(row["payload"])
         if name in payload.get("references", []):
