@@ -379,8 +379,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.not_met": ("chưa đạt", "not met"),
     "reports.yes": ("có", "yes"),
     "reports.no": ("không", "no"),
-    "reports.chain_note": ("Chuỗi băm: kiểm tra nhanh (liên tục số thứ tự và liên kết); mở từng bảng tin để kiểm tra đầy đủ.",
-                           "Hash chain: a quick check (sequence numbers and links); open a board for the full check."),
+    "reports.chain_note": ("Kiểm tra nhanh: liên kết và số thứ tự của chuỗi, mã băm khoảng thời gian của các ngày đã niêm phong, "
+                           "thông tin bảng tin; không tính lại mã băm từng nhịp, không tính lại khoảng thời gian chưa niêm phong. "
+                           "Kiểm tra đầy đủ (lệnh verify-chain, trang từng bảng tin) làm cả hai.",
+                           "Quick check: the chain's links and sequence numbers, the interval digests of sealed days, the board's "
+                           "facts; it does not recompute each heartbeat's hash nor the intervals not yet sealed. The full check "
+                           "(the verify-chain command, each board's page) does both."),
     "reports.unit_best": ("Bảng tin tốt nhất của đơn vị", "The unit's best board"),
     "reports.on_screen": ("Hiển thị", "On screen"),
     "reports.connected": ("Kết nối", "Connected"),
@@ -395,8 +399,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.chain": ("Chuỗi băm", "Hash chain"),
     "reports.heartbeats": ("{n} nhịp", "{n} heartbeats"),
     "reports.chain_empty": ("chưa có dữ liệu", "no data yet"),
-    "reports.chain_ok": ("toàn vẹn", "intact"),
-    "reports.chain_broken": ("bị phá vỡ tại seq {seq}", "broken at seq {seq}"),
+    "reports.chain_ok": ("toàn vẹn ({check})", "intact ({check})"),
+    "reports.chain_broken": ("bị phá vỡ tại seq {seq} ({check})", "broken at seq {seq} ({check})"),
+    "reports.chain_mismatch": ("số liệu không khớp với chuỗi ({check})", "figures do not match the chain ({check})"),
+    "reports.check_quick": ("kiểm tra nhanh", "quick check"),
+    "reports.check_full": ("kiểm tra đầy đủ", "full check"),
     "reports.month": ("Tháng", "Month"),
     "reports.quarter": ("Quý", "Quarter"),
     "reports.year": ("Năm", "Year"),

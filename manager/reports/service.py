@@ -122,9 +122,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         board = boards_mod.get(db, board_id)
         _allowed(db, principal, board["unit_catalogue"], board["unit_code"])
         unit = units_mod.get(db, board["unit_catalogue"], board["unit_code"])
-        whole, _ = build.availabilities(db, [board], period.start, period.end, now)
-        a = whole[board_id]
-        daily = build.board_daily(db, board, period, now)
+        a, daily = build.board_availability(db, board, period, now)
         clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]
         status = chain.verify(db, board_id)
     daily_t = tables.daily_table(daily, lang)

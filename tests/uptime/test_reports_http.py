@@ -237,7 +237,7 @@ def test_thinned_chain_fails_verification(province):
     page = live.admin.get(f"/reports/board/{board}", params=Q)
     assert 'data-ok="false"' in page.text and "seq 17" in page.text
     rows = {r["id"]: r for r in province_report(live)["tables"]["boards"]["rows"]}
-    assert rows[board]["chain"] == "bị phá vỡ tại seq 17" and rows[ids["A1"]]["chain"] == "toàn vẹn"
+    assert rows[board]["chain"] == "bị phá vỡ tại seq 17 (kiểm tra nhanh)" and rows[ids["A1"]]["chain"] == "toàn vẹn (kiểm tra nhanh)"
     cli = subprocess.run([sys.executable, "-m", "manager", "verify-chain", "--db", str(live.db_path), "--board", board,
                           "--board", ids["A1"]], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 1, cli.stderr
