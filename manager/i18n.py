@@ -397,7 +397,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.clock_ok": ("đúng giờ", "on time"),
     "reports.displaced": ("{n} nhịp được đặt theo giờ máy chủ", "{n} heartbeats placed by the server's time"),
     "reports.chain": ("Chuỗi băm", "Hash chain"),
-    "reports.heartbeats": ("{n} nhịp", "{n} heartbeats"),
+    "reports.heartbeats_checked": ("{n} nhịp chưa niêm phong được tính lại mã băm, {sealed} nhịp đã niêm phong",
+                                   "{n} raw heartbeats' hashes recomputed, {sealed} sealed"),
     "reports.chain_empty": ("chưa có dữ liệu", "no data yet"),
     "reports.chain_ok": ("toàn vẹn ({check})", "intact ({check})"),
     "reports.chain_broken": ("bị phá vỡ tại seq {seq} ({check})", "broken at seq {seq} ({check})"),
@@ -479,6 +480,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.col.province": ("Tỉnh, thành phố", "Province"),
     "reports.col.provinces": ("Số tỉnh có dữ liệu", "Provinces with data"),
     "reports.col.error": ("Lỗi", "Error"),
+    "reports.col.in_force": ("Thông tin bảng áp dụng", "Board facts in force"),
+    "reports.col.full_check": ("Kiểm tra đầy đủ", "Full check"),
+    "reports.col.verified": ("Xác minh với chuỗi", "Verified against the chain"),
+    "reports.verified.verified": ("đã xác minh", "verified"),
+    "reports.verified.quick_only": ("mới kiểm tra nhanh", "quick check only"),
+    "reports.verified.failed": ("KHÔNG xác minh được", "NOT verified"),
+    "reports.full_never": ("chưa kiểm tra đầy đủ", "never fully checked"),
+    "reports.full_ok": ("toàn vẹn (kiểm tra đầy đủ lúc {at})", "intact (full check at {at})"),
+    "reports.full_failed": ("KHÔNG khớp (kiểm tra đầy đủ lúc {at})", "FAILED (full check at {at})"),
+    "reports.verification": ("Xác minh số liệu với chuỗi: {state}. Kiểm tra nhanh lúc {at}; kiểm tra đầy đủ: {full}/{boards} "
+                             "bảng tin, lần cũ nhất lúc {oldest} (giờ Việt Nam).",
+                             "Figures verified against the chain: {state}. Quick check at {at}; full check: {full} of {boards} "
+                             "boards, the oldest at {oldest} (Vietnam time)."),
+    "reports.verification_board": ("Xác minh số liệu với chuỗi: {state} (kiểm tra đầy đủ lúc {at}; lần ghi nhận gần nhất: {full}).",
+                                   "Figures verified against the chain: {state} (full check at {at}; last one recorded: {full})."),
+    "reports.verification_failed": ("Không khớp: bảng tin {board}: {reason}", "Does not match: board {board}: {reason}"),
 }
 
 

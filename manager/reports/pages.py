@@ -73,6 +73,7 @@ def province_page(request: Request, catalogue: str, province: str, grouping: str
     key = view.report.period.key
     return _render(
         request, "reports/province.html", r=view.report, tables=view.tables, charts=view.charts, period_key=key,
+        verification=view.verification,
         export_base=f"{base}/export",
         unit_link=lambda row: f"{base}/units/{row['code']}?period={key}" if row["kind"] != "group" else "",
         board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
@@ -86,6 +87,7 @@ def unit_page(request: Request, catalogue: str, province: str, unit_code: str, p
     return _render(
         request, "reports/unit.html", r=view.report, unit=view.report.units[unit_code] if unit_code in view.report.units else _missing(unit_code),
         boards=service.unit_boards(view, unit_code), summary=service.unit_json(view, unit_code), period_key=key,
+        verification=view.verification,
         province_link=f"/reports/province/{catalogue}/{province}?period={key}",
         board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
     )
