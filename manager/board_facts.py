@@ -13,8 +13,7 @@ import json
 from sqlite_utils import Database
 
 from manager import evidence, uptime_store
-from manager.reports.figures import Facts
-from protocol.manifest import OperatingWindow
+from manager.reports.figures import Facts, facts_from_rows
 
 
 def _newest(db: Database, board_id: str) -> dict | None:
@@ -59,18 +58,13 @@ def rows(db: Database, board_ids: list[str]) -> dict[str, list[dict]]:
     return out
 
 
-def from_rows(stored: list[dict]) -> list[Facts]:
-    return [Facts(r["from_at"], r["board_class"], bool(r["is_test"]), r["unit_catalogue"], r["unit_code"],
-                  tuple(OperatingWindow.model_validate(w) for w in json.loads(r["hours"] or "[]"))) for r in stored]
-
-
 def history(db: Database, boards: list[dict]) -> dict[str, list[Facts]]:
     """Per board, its facts in time order. A board with no recorded facts (rows written straight into
     `boards`, as the benchmark does) has had its current class, flag and unit all along, and its hours history."""
     stored = rows(db, [b["id"] for b in boards])
     missing = [b for b in boards if not stored[b["id"]]]
     hours = uptime_store.hours_history(db, [b["id"] for b in missing])
-    out = {board_id: from_rows(r) for board_id, r in stored.items() if r}
+    out = {board_id: facts_from_rows(r) for board_id, r in stored.items() if r}
     for b in missing:
         out[b["id"]] = [Facts(from_at, b["board_class"], bool(b["is_test"]), b["unit_catalogue"], b["unit_code"], tuple(h))
                         for from_at, h in hours[b["id"]]]

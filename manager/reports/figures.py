@@ -12,13 +12,13 @@ set of facts, each measured over the time those facts were in force (its
 operating time outside it is left out of that entry's denominator). Its key
 is the board id, or `id#n` (n = 1, 2, … in time order) when it has several.
 """
+import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from manager import indicators as ind
 from manager import uptime
 from manager.reports.period import Period
-from protocol.timebase import VN_TZ
+from protocol.manifest import OperatingWindow
 
 Segment = uptime.Segment
 
@@ -35,6 +35,14 @@ class Facts:
     @property
     def key(self) -> tuple:
         return (self.board_class, self.is_test, self.unit_catalogue, self.unit_code)
+
+
+def facts_from_rows(rows: list[dict]) -> list[Facts]:
+    """Facts from `board_facts` rows (the database's, or a bundle's), in time order."""
+    return [Facts(r["from_at"], r["board_class"], bool(r["is_test"]), r["unit_catalogue"], r["unit_code"],
+                  tuple(OperatingWindow.model_validate(w) for w in (json.loads(r["hours"] or "[]")
+                                                                     if isinstance(r["hours"], str) else r["hours"])))
+            for r in rows]
 
 
 @dataclass(frozen=True)
@@ -206,5 +214,24 @@ def compute(inp: Inputs) -> Figures:
     return Figures(found, whole, results, rows)
 
 
-def local(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
+
+def record(found: Figures) -> dict:
+    """The figures as plain data: what an evidence bundle states and `verify-evidence` recomputes, to the bit."""
+    def avail(a: uptime.Availability | None) -> dict:
+        if a is None:
+            return {"has_data": False}
+        return {"has_data": True, "operating_s": a.operating_s, "on_screen_s": a.on_screen_s, "connected_s": a.connected_s,
+                "on_screen_pct": a.on_screen_pct, "connected_pct": a.connected_pct, "outages": len(a.outages),
+                "outage_counted_s": sum(o.counted_s for o in a.outages)}
+
+    return {
+        "boards": [{"key": e.key, "id": e.board["id"], "board_class": e.board["board_class"],
+                    "unit_catalogue": e.board["unit_catalogue"], "unit_code": e.board["unit_code"],
+                    "in_force": [list(s) for s in e.segments], **avail(found.whole[e.key])} for e in found.entries],
+        "indicators": [{"id": r.indicator.id, "numerator": r.numerator, "denominator": r.denominator,
+                        "value_pct": r.value_pct, "target_pct": r.target_pct,
+                        "units": [{"code": u.code, "boards": u.boards, "boards_with_data": u.boards_with_data,
+                                   "best_board": u.best_board, "best_pct": u.best_pct, "available": u.available} for u in r.rows]}
+                       for r in found.results],
+        "series": found.series,
+    }

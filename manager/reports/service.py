@@ -166,3 +166,19 @@ def board_json(view: dict) -> dict:
         "verification": {"state": view["check"].state, "failure": view["check"].failure, "note": view["note"]},
         "tables": {name: tables.as_json(t) for name, t in view["tables"].items()},
     }
+
+
+def evidence(state, principal: Principal, catalogue: str, province: str, period_text: str | None) -> tuple[str, bytes]:
+    """A province's evidence bundle for a period (the central manager fetches those of closed periods)."""
+    from manager import evidence_bundle
+
+    now = state.clock.time()
+    period = periods.parse(period_text or default_period(now))
+    with state.store.read() as db:
+        unit = units_mod.get(db, catalogue, province)
+        if unit["level"] != 1:
+            raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+        _allowed(db, principal, catalogue, province)
+        with db.atomic():  # one snapshot: a seal running meanwhile cannot split the bundle
+            files = evidence_bundle.build_files(db, catalogue, province, period, now)
+    return f"evidence-{province}-{period.key}.zip", evidence_bundle.archive(files)
