@@ -17,6 +17,7 @@ with the figures the bundle states. docs/uptime.md says what this proves.
 import json
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -114,7 +115,7 @@ def verify(path: Path) -> Result:
     result = Result()
     try:
         files = read(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged archive is a failed check, not a crash
         result.problems.append(f"cannot read the bundle: {exc}")
         return result
     if not _hashes(files, result):
