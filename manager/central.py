@@ -137,17 +137,25 @@ def fetch_evidence(source: Source, period: periods.Period, keep: Path, client: h
     first = folder / f"{period.key}.zip"
     digest = hashlib.sha256(response.content).hexdigest()
     target = first if not first.exists() else folder / f"{period.key}-{digest[:12]}.zip"
-    if first.exists() and hashlib.sha256(first.read_bytes()).hexdigest() == digest:
-        return True, f"unchanged since kept: {first}"
     part = target.with_name(target.name + ".part")
     part.write_bytes(response.content)
     result = evidence_verify.verify(part)
     if not result.ok:
         return False, f"the bundle does not verify, not kept ({part}): {result.problems[0]}"
+    if first.exists() and _evidence(first) == _evidence(part):
+        part.unlink()
+        return True, f"unchanged since kept: {first}"
     part.replace(target)
     if target != first:
         return False, f"CHANGED since the copy kept in {first}; the new one is kept as {target}"
     return True, f"kept {target} (verified, {result.figures_checked} figures)"
+
+
+def _evidence(path: Path) -> tuple:
+    """What must not change once a period is closed: the data and the figures (not when or by which build it was exported)."""
+    files = evidence_verify.read(path)
+    return (tuple(sorted((n, b) for n, b in files.items() if n not in ("manifest.json", "report.json", "software.json"))),
+            json.loads(files["report.json"])["figures"])
 
 
 def fetch_evidence_command(sources_path: Path, period_text: str, keep: Path) -> int:

@@ -52,6 +52,8 @@ def _period(p: Period) -> dict:
 def build_files(db: Database, catalogue: str, province: str, period: Period, now: float,
                 indicators_path: Path | None = None) -> dict[str, bytes]:
     """The bundle's data files (without the manifest), read in one transaction by the caller."""
+    # A closed period's figures do not depend on when it is exported: the same data gives the same inputs.
+    checked_at, now = now, min(now, period.end)
     definitions = json.loads(Path(indicators_path or ind.DEFAULT_FILE).read_text(encoding="utf-8"))
     indicators = ind.IndicatorFile.model_validate(definitions).indicators
     province_row, inp = build.inputs(db, catalogue, province, period, now, indicators, series=True)
@@ -85,7 +87,7 @@ def build_files(db: Database, catalogue: str, province: str, period: Period, now
             facts[board_id] = [{"from_at": f.from_at, "board_class": f.board_class, "is_test": int(f.is_test),
                                 "unit_catalogue": f.unit_catalogue, "unit_code": f.unit_code,
                                 "hours": [w.model_dump() for w in f.hours]} for f in inp.facts[board_id]]
-    checked = verification.check(db, ids, period.start, period.end, now)
+    checked = verification.check(db, ids, period.start, period.end, checked_at)
     data = {
         "inputs.json": {"catalogue": catalogue, "province": {"code": province_row["code"], "name": province_row["name"]},
                         "period": _period(period), "now": now, "tiers": inp.tiers, "series": inp.series,

@@ -495,6 +495,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "boards, the oldest at {oldest} (Vietnam time)."),
     "reports.verification_board": ("Xác minh số liệu với chuỗi: {state} (kiểm tra đầy đủ lúc {at}; lần ghi nhận gần nhất: {full}).",
                                    "Figures verified against the chain: {state} (full check at {at}; last one recorded: {full})."),
+    "reports.national_verification": ("Xác minh số liệu với chuỗi, theo từng tỉnh: {provinces}.",
+                                      "Figures verified against the chain, by province: {provinces}."),
     "reports.verification_failed": ("Không khớp: bảng tin {board}: {reason}", "Does not match: board {board}: {reason}"),
 }
 
