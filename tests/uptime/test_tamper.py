@@ -136,3 +136,28 @@ def test_facts_record_only_changes_and_link(db):
     rows = board_facts.rows(db, [db.board_id])[db.board_id]
     assert [(r["from_at"], r["is_test"]) for r in rows] == [(0.0, 0), (at, 1)] and rows[1]["prev_hash"] == rows[0]["hash"]
     assert board_facts.check(db, db["boards"].get(db.board_id)) is None
+
+
+def test_an_older_database_gets_digests_and_facts_on_upgrade(tmp_path):
+    """m010 on a database sealed before it: each checkpoint gets its span and digest, each board its facts rows."""
+    db = Database(tmp_path / "old.db")
+    migrations.migrate(db, [m for m in migrations.MIGRATIONS if m.__name__ < "m010"])
+    db["catalogues"].insert(dict(id="c", name="c", version="1", source="t", imported_at="x", is_current=1))
+    db["units"].insert(dict(catalogue="c", code="01", name="P", kind="province", level=1, parent_code=None, province_code="01"))
+    hours = '[{"weekdays": [1], "start": "06:00", "end": "22:00"}]'
+    db["boards"].insert(dict(id="b1", name="B", unit_catalogue="c", unit_code="01", created_at="x", board_class="large",
+                             operating_hours=hours))
+    db["board_hours"].insert_all([dict(board_id="b1", from_at=0, hours="[]"), dict(board_id="b1", from_at=T0, hours=hours)])
+    db.execute("INSERT INTO board_intervals VALUES ('b1', ?, ?, 'on', 1)", [T0, T0 + 3600])
+    for first, start in ((0, T0), (120, T0 + 3600)):
+        db.execute("INSERT INTO chain_checkpoints (board_id, first_seq, last_seq, count, first_prev_hash, last_hash, "
+                   "first_placed_at, last_placed_at, ok, sealed_at) VALUES ('b1', ?, ?, 120, ?, ?, ?, ?, 1, 0)",
+                   [first, first + 119, "a" * 64 if first else "0" * 64, "a" * 64 if not first else "b" * 64,
+                    start, start + 3570])
+    assert "m010_evidence" in migrations.migrate(db)
+    spans = db.execute("SELECT span_start, span_end FROM chain_checkpoints ORDER BY first_seq").fetchall()
+    assert spans == [(T0, T0 + 3570), (T0 + 3570, T0 + 3600 + 3570)], "spans join"
+    assert [(r["from_at"], r["board_class"]) for r in board_facts.rows(db, ["b1"])["b1"]] == [(0.0, "large"), (T0, "large")]
+    assert chain.quick(db, ["b1"])["b1"].ok
+    db.execute("UPDATE board_intervals SET end_at = end_at - 1")
+    assert not chain.quick(db, ["b1"])["b1"].ok
