@@ -50,8 +50,8 @@ def board_chain(board_id: str, request: Request, principal: Principal = Who):
         auth.require_role(principal, "auditor")
         auth.require_scope(db, principal, row["unit_catalogue"], row["unit_code"])
         status = chain.verify(db, board_id)
-    return {"board_id": board_id, "ok": status.ok, "heartbeats": status.heartbeats,
-            "first_bad_seq": status.first_bad_seq, "reason": status.reason}
+    return {"board_id": board_id, "ok": status.ok, "check": status.checked, "heartbeats": status.heartbeats,
+            "sealed": status.sealed, "first_bad_seq": status.first_bad_seq, "reason": status.reason}
 
 
 class GroupIn(BaseModel):
