@@ -8,7 +8,8 @@ can run it on any copy of the project:
 
 It checks, in order: every file against the SHA-256 manifest (and the
 manifest is in its one canonical form, so no byte of the bundle can change
-unnoticed); each board's facts rows link and hash; each checkpoint's seq and
+unnoticed); each board's facts rows link and hash; each board's first heartbeat
+agrees with its intervals; each checkpoint's seq and
 hash links, and the digest of the bundle's intervals over its span; then it
 recomputes the report's figures (per board, per indicator, per day) from the
 intervals, facts, units, groups and indicator definitions, and compares them
@@ -98,6 +99,18 @@ def _chain(checkpoints: dict, intervals: dict[str, list[uptime.Interval]], resul
     return sealed
 
 
+def _monitored(first_seen: dict, intervals: dict[str, list[uptime.Interval]], checkpoints: dict, start: float,
+               result: Result) -> None:
+    """Each board's first heartbeat, as stated, agrees with its intervals (a later one would hide an early outage)."""
+    for board_id, ivs in sorted(intervals.items()):
+        stated = first_seen.get(board_id)
+        if not ivs:
+            continue
+        lo = min([start] + [c["span_start"] for c in checkpoints.get(board_id, [])])
+        if stated is None or stated > ivs[0].start or (stated >= lo and stated != ivs[0].start):
+            result.problems.append(f"{board_id}: its first heartbeat ({stated!r}) does not agree with its intervals")
+
+
 def _compare(stated, computed, where: str, result: Result) -> None:
     if isinstance(stated, dict) and isinstance(computed, dict):
         for k in sorted(set(stated) | set(computed)):
@@ -135,6 +148,7 @@ def verify(path: Path) -> Result:
         sealed = _chain(doc["checkpoints.json"], intervals, result)
         p = inp["period"]
         period = Period(p["key"], p["label_vi"], date.fromisoformat(p["first_day"]), date.fromisoformat(p["last_day"]))
+        _monitored(inp["monitored_from"], intervals, doc["checkpoints.json"], period.start, result)
         measured = max(0.0, min(period.end, inp["now"]) - period.start) * len(inp["boards"])
         result.notes.append(f"sealed spans cover {sealed / 3600:.1f} h of the {measured / 3600:.1f} board-hours of the period; "
                             "the rest rests on raw heartbeats the manager still held when it exported")

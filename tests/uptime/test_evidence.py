@@ -140,9 +140,12 @@ def test_a_bundle_whose_figures_were_rewritten_with_a_fresh_manifest_fails(live,
     intervals = json.loads(files["intervals.json"])
     b1 = live.ids["B1"]
     intervals[b1] = [[s, e, "on" if st == "error" else st, c] for s, e, st, c in intervals[b1]]
+    original = evidence_verify.read(tmp_path / "b.zip")
+    inputs = json.loads(original["inputs.json"])
+    inputs["monitored_from"][live.ids["A1"]] += 3 * 3600  # "it started later": its first hours would not count
     for variant in ({**files, "report.json": files["report.json"]},
-                    {**files, "report.json": evidence_verify.read(tmp_path / "b.zip")["report.json"],
-                     "intervals.json": json.dumps(intervals).encode()}):
+                    {**original, "intervals.json": json.dumps(intervals).encode()},
+                    {**original, "inputs.json": json.dumps(inputs).encode()}):
         data = {k: v for k, v in variant.items() if k != "manifest.json"}
         path = tmp_path / "forged.zip"
         with zipfile.ZipFile(path, "w") as z:
