@@ -1,14 +1,16 @@
 """Stored uptime: compacted intervals per board, and chain checkpoints for pruned heartbeats.
 
-Tables made by migrations m004_uptime_intervals and m007_board_hours_history.
+Tables made by migrations m004_uptime_intervals, m007_board_hours_history and m010_evidence.
 
 `board_intervals` holds only covered time (on, scheduled_off, error, with a
 connected flag); a gap is offline. It is updated on every stored heartbeat
 batch (`on_heartbeats`, called by the ingest), so reports never read raw
 heartbeats. `seal` turns raw heartbeats older than the retention into one
 checkpoint per contiguous run (first/last seq and hash, count, whether the
-run's chain verified, largest clock offset) and deletes them: a year of a
-province stays small, and the chain remains verifiable across the pruned part.
+run's chain verified, largest clock offset, and the digest of the intervals
+over the span it covers) and deletes them: a year of a province stays small,
+the chain remains verifiable across the pruned part, and the intervals stay
+bound to it (issue 16, docs/uptime.md).
 `board_hours` keeps every change of a board's operating hours with its time,
 so a past period is measured against the hours the board had then.
 """
@@ -234,7 +236,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     day extend one checkpoint row, so a board costs one row a day.
     """
     rows = db.execute(
-        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s "
+        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s, interval_s "
         "FROM heartbeats WHERE board_id = ? AND seq <= "
         "(SELECT coalesce(max(seq), -1) FROM heartbeats WHERE board_id = ? AND placed_at < ?) ORDER BY seq",
         [board_id, board_id, before],
@@ -256,7 +258,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     # sealed now; the intervals over it are final, and their digest goes into the checkpoint.
     prev_end = last[9] if last and last[9] is not None else None
     span_end = max([r[6] for r in rows] + ([prev_end] if prev_end is not None else []))
-    tail = _tail(db, board_id, rows, tail_beats(last[10]) if last else [])
+    tail = _tail(rows, tail_beats(last[10]) if last else [])
     if ok and last and last[3] and last[8] is not None and _local_day(last[4]) == _local_day(max(r[6] for r in rows)):
         # Extend the day's checkpoint: one row per board and day while the chain holds.
         db.execute(
@@ -280,14 +282,9 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     return SealResult(1, len(rows))
 
 
-def _tail(db: Database, board_id: str, rows: list[tuple], before: list[Beat]) -> str:
+def _tail(rows: list[tuple], before: list[Beat]) -> str:
     """The last heartbeat sealed and the last live one (either may be from an earlier seal), as JSON."""
-    placed = {r[0]: r[6] for r in rows}
-    seqs = [r[0] for r in rows]
-    beats = db.execute(
-        f"SELECT seq, placed_at, display_state, recorded_offline, interval_s FROM heartbeats WHERE board_id = ? "
-        f"AND seq >= ? AND seq <= ?", [board_id, seqs[0], seqs[-1]]).fetchall()
-    sealed = sorted([Beat(r[1], r[2], not r[3], r[4]) for r in beats if r[0] in placed] + before)
+    sealed = sorted([Beat(r[6], r[2], not r[3], r[9]) for r in rows] + before)
     last = sealed[-1]
     live = next((b for b in reversed(sealed) if b.live), None)
     chosen = [last] + ([live] if live is not None and live != last else [])

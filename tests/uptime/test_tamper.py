@@ -161,3 +161,27 @@ def test_an_older_database_gets_digests_and_facts_on_upgrade(tmp_path):
     assert chain.quick(db, ["b1"])["b1"].ok
     db.execute("UPDATE board_intervals SET end_at = end_at - 1")
     assert not chain.quick(db, ["b1"])["b1"].ok
+
+
+def test_after_sealing_the_ingest_continues_from_the_sealed_tail(tmp_path):
+    """A backlog recorded offline right after a sealed live heartbeat: the live one still vouches for the link
+    (connected) up to 2.5 intervals, as if it had never been sealed; the full check's recomputation agrees."""
+    db = Database(tmp_path / "tail.db")
+    migrations.migrate(db)
+    db["catalogues"].insert(dict(id="c", name="c", version="1", source="t", imported_at="x", is_current=1))
+    db["units"].insert(dict(catalogue="c", code="01", name="P", kind="province", level=1, parent_code=None, province_code="01"))
+    with db.atomic():
+        board = boards.create(db, name="B", unit_code="01", unit_catalogue="c")
+    c = Chain(600)
+    for t in range(int(T0), int(T0 + 3600), 600):
+        with db.atomic():
+            heartbeats.ingest(db, db["boards"].get(board["id"]), [c.beat(t)], t, 120)
+    with db.atomic():
+        uptime_store.seal(db, board["id"], T0 + 3600, T0 + 7200)
+    assert db["heartbeats"].count == 0
+    backlog = [c.beat(t, offline=True) for t in range(int(T0 + 3600), int(T0 + 7200), 600)]
+    with db.atomic():
+        heartbeats.ingest(db, db["boards"].get(board["id"]), backlog, T0 + 7300, 120)
+    stored = uptime_store.intervals(db, board["id"], T0, T0 + 10_000)
+    assert [(iv.start - T0, iv.end - T0, iv.connected) for iv in stored] == [(0, 3000 + 1500, True), (4500, 6600 + 1500, False)]
+    assert chain.verify(db, board["id"]).ok
