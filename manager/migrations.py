@@ -256,6 +256,18 @@ def m013_inbox_message_key(db: Database) -> None:
     db.execute("CREATE INDEX inbox_message ON inbox(external_id, published_at)")
 
 
+def m017_document_pages(db: Database) -> None:
+    # PDF documents (issue 12): a document's page count; and a note the editor should see with an
+    # upload (a multi-page TIFF of which only the first page was kept).
+    _run(
+        db,
+        """
+        ALTER TABLE assets ADD COLUMN pages INTEGER;
+        ALTER TABLE assets ADD COLUMN note TEXT
+        """
+    )
+
+
 def m010_evidence(db: Database) -> None:
     # Issue 16: the figures bound to the chain, board facts kept with their dates, full checks recorded.
     # Each checkpoint covers a span of time (from where the board's previous one ended to its own last
@@ -311,7 +323,8 @@ def m010_evidence(db: Database) -> None:
 
 
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
-              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key, m010_evidence]
+              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
+              m017_document_pages, m010_evidence]
 
 
 def applied(db: Database) -> set[str]:
