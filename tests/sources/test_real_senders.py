@@ -190,3 +190,15 @@ def test_a_linked_message_is_asked_for_as_cap(capdoc):
         server.shutdown()
         server.server_close()
     assert item.error is None and item.cap.identifier == "KSTO1055887203"
+
+
+@pytest.mark.parametrize("description, code", [
+    ("P. Hoàn Kiếm, TP. Hà Nội", "00070"),  # abbreviated kind words, as in addresses
+    ("X. Bát Xát, T. Lào Cai", "02683"),
+    ("Xã Bát Xát – tỉnh Lào Cai", "02683"),  # an en dash between the names, as Vietnamese text sets it
+    ("Phường Hoàn Kiếm — Hà Nội", "00070"),
+])
+def test_names_as_vietnamese_senders_write_them(catalogue, description, code):
+    from manager.sources import area_names
+
+    assert area_names.resolve(catalogue, "vn-2025", [description]).units == [{"catalogue": "vn-2025", "code": code}]
