@@ -202,3 +202,31 @@ def test_names_as_vietnamese_senders_write_them(catalogue, description, code):
     from manager.sources import area_names
 
     assert area_names.resolve(catalogue, "vn-2025", [description]).units == [{"catalogue": "vn-2025", "code": code}]
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda xml: xml.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),  # escaped text
+    lambda xml: f"<![CDATA[{xml}]]>",
+])
+def test_a_feed_that_embeds_its_message_as_text_is_read(capdoc, wrap):
+    """Some feed generators put the CAP document in <content> as text, escaped or in CDATA; before,
+    the entry was refused as neither embedding nor linking a message."""
+    from manager import cap_feed
+
+    message = capdoc("cap_vi_flash_flood_by_name.xml").decode().split("?>", 1)[1].strip()
+    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:lc</id><title>PCTT Lào Cai</title><updated>2025-08-12T14:30:00+07:00</updated>'
+            f'<entry><id>urn:lc:21</id><title>Lũ quét</title><updated>2025-08-12T14:30:00+07:00</updated><content type="text">{wrap(message)}</content></entry></feed>')
+    (entry,) = cap_feed.parse_cap_feed(feed.encode())
+    assert entry.error is None and entry.alert.identifier == "LC-PCTT-2025-0812-021"
+    assert cap.parse_cap(entry.xml).identifier == "LC-PCTT-2025-0812-021"
+
+
+def test_an_html_summary_beside_a_cap_link_is_not_taken_for_the_message():
+    from manager import cap_feed
+
+    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x</id><title>t</title><updated>2025-08-12T14:30:00+07:00</updated>'
+            '<entry><id>urn:x:1</id><title>Lũ quét</title><updated>2025-08-12T14:30:00+07:00</updated>'
+            '<content type="html">&lt;p&gt;Flood alert for Bát Xát&lt;/p&gt;</content>'
+            '<link rel="alternate" type="application/cap+xml" href="/cap/21.xml"/></entry></feed>')
+    (entry,) = cap_feed.parse_cap_feed(feed.encode())
+    assert entry.error is None and entry.alert is None and entry.link == "/cap/21.xml"
