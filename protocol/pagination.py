@@ -276,8 +276,8 @@ def _breaks(rows: list[_Row], page_h: float, line_px: int) -> list[int]:
         if j >= len(rows):
             return starts
         b = _adjust(rows, i, j)
-        starts.append(b if b > i else j)
-        i = b
+        i = b if b > i else j
+        starts.append(i)
 
 
 def _adjust(rows: list[_Row], first: int, b: int) -> int:
@@ -290,6 +290,8 @@ def _adjust(rows: list[_Row], first: int, b: int) -> int:
         if moved < len(rows) and rows[moved].index == rows[moved].count - 1 and rows[moved].count > 2 \
                 and rows[moved - 1].para == rows[moved].para:
             moved -= 1  # a widow: take one more line of its paragraph over
+        if moved <= first:
+            break
         prev = rows[moved - 1]
         if prev.count > 1 and prev.index == 0:
             moved -= 1  # an orphan: the paragraph's first line goes over with the rest

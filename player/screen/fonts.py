@@ -1,17 +1,11 @@
 """Be Vietnam Pro, registered with Kivy under two names (regular and bold), and text made drawable in it."""
 import re
 from functools import cache
-from pathlib import Path
 
-import fontpkg_be_vietnam_pro
 from fontTools.ttLib import TTFont
 
 from protocol.text import nfc
-
-FONT_DIR = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-REGULAR = FONT_DIR / "BeVietnamPro-Regular.ttf"
-BOLD = FONT_DIR / "BeVietnamPro-Bold.ttf"
-SEMIBOLD = FONT_DIR / "BeVietnamPro-SemiBold.ttf"
+from protocol.typeface import BOLD, ITALIC, REGULAR, SEMIBOLD
 
 
 def register() -> None:
@@ -20,12 +14,13 @@ def register() -> None:
     LabelBase.register(name="BeVietnamPro", fn_regular=str(REGULAR), fn_bold=str(BOLD))
     LabelBase.register(name="BeVietnamProBold", fn_regular=str(BOLD))
     LabelBase.register(name="BeVietnamProSemiBold", fn_regular=str(SEMIBOLD))
+    LabelBase.register(name="BeVietnamProItalic", fn_regular=str(ITALIC))
 
 
 @cache
 def _covered() -> frozenset[int]:
     covered = None
-    for path in (REGULAR, BOLD, SEMIBOLD):
+    for path in (REGULAR, BOLD, SEMIBOLD, ITALIC):
         with TTFont(path, lazy=True) as font:
             cmap = set(font.getBestCmap())
         covered = cmap if covered is None else covered & cmap

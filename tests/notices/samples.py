@@ -45,7 +45,6 @@ LONG_EXTRA = """6. Phòng, chống dịch bệnh mùa đông xuân: các hộ gi
 9. Về phòng cháy, chữa cháy: các hộ kinh doanh, nhà trọ kiểm tra hệ thống điện, trang bị bình chữa cháy; không đốt vàng mã, rơm rạ gần nhà ở, đường dây điện; khi xảy ra cháy gọi ngay số 114 và báo cho Công an xã.
 10. Về an toàn giao thông: người điều khiển xe mô tô, xe gắn máy đội mũ bảo hiểm đạt chuẩn; không điều khiển phương tiện sau khi uống rượu, bia; phụ huynh không giao xe cho con em chưa đủ tuổi.
 11. Về bảo vệ rừng và môi trường trong mùa khô: người dân vào rừng không mang theo lửa, không đốt nương rẫy khi chưa được phép; chất thải chăn nuôi phải được xử lý, không xả thẳng ra kênh mương, ao hồ phục vụ sinh hoạt; các hộ đăng ký thu gom rác với tổ dân phố.
-12. Về trật tự xây dựng: trước khi xây dựng, sửa chữa nhà ở, các hộ liên hệ bộ phận một cửa của xã để được hướng dẫn thủ tục; không lấn chiếm hành lang đường giao thông, hành lang an toàn lưới điện và đất công.
 Công an xã, Trạm Y tế xã và các ban, ngành, đoàn thể theo chức năng, nhiệm vụ phối hợp tuyên truyền, kiểm tra việc thực hiện thông báo này; tổng hợp kết quả báo cáo Ủy ban nhân dân xã trước ngày 31/12/2026."""
 
 
