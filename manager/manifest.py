@@ -16,6 +16,7 @@ from protocol import api
 from protocol.layout import Layout
 from protocol.manifest import (Alert, AssetRef, BoardInfo, Item, Manifest, OperatingWindow, Playlist, Priority,
                                ScheduleRule, TimeWindow)
+from protocol.notice import Notice
 from protocol.timebase import VN_TZ, iso
 
 
@@ -97,7 +98,8 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         row = inputs.playlists[pid]
         playlists[pid] = Playlist(id=pid, name=row["name"], layout=row["layout"], items=[
             Item(id=i["id"], zone=i["zone"], kind=i["kind"], asset=i["asset_sha256"], title=i["title"], body=i["body"],
-                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]))
+                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]),
+                 notice=Notice.model_validate_json(i["notice"]) if i.get("notice") else None)
             for i in inputs.items.get(pid, [])])
     shas = {i.asset for p in playlists.values() for i in p.items if i.asset}
     assets = {sha: AssetRef(sha256=sha, size=a["size"], mime=a["mime"], kind=a["kind"], url=api.ASSET.format(sha256=sha),
@@ -110,7 +112,7 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         unit_name=inputs.unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
         orientation=board["orientation"], layout=layout_id,
         operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
-        heartbeat_interval_s=board["heartbeat_interval_s"])
+        heartbeat_interval_s=board["heartbeat_interval_s"], min_line_px=board.get("min_line_px"))
     manifest = Manifest(generated_at=now, valid_until=now + timedelta(days=days), board=info,
                         layouts={i: inputs.layouts[i] for i in sorted(layout_ids) if i in inputs.layouts},
                         assets=assets, playlists=playlists, schedule=rules, default_playlist=default_playlist,

@@ -8,28 +8,15 @@ from kivy.clock import Clock
 from kivy.uix.label import Label
 
 from player.screen.context import Showing, ZoneContext
-from player.screen.fonts import shown
 from player.screen.media import hex_rgba
 from player.screen.textzones import TextZone
-from protocol import notice as notices
+from protocol.bulletin import padding, pages
 from protocol.layout import Zone
 from protocol.manifest import Item
-from protocol.pagination import Pagination, floor_line_px, paginate, text_blocks
+from protocol.pagination import Pagination, floor_line_px
 from protocol.playlog import PlayOutcome
 
 FONT_FOR = {"regular": "BeVietnamPro", "bold": "BeVietnamProBold", "italic": "BeVietnamProItalic"}
-
-
-def padding(width: float, height: float) -> float:
-    return max(4.0, min(width, height) * 0.04)
-
-
-def layout_item(item: Item, box: tuple[float, float], floor_px: int) -> Pagination:
-    """The pages of one bulletin item in a text box (also what the console previews)."""
-    if item.notice is not None:
-        drawable = {k: shown(v) for k, v in item.notice.model_dump().items()}
-        return paginate(notices.blocks(notices.Notice(**drawable)), box, floor_px)
-    return paginate(text_blocks(shown(item.body or item.text)), box, floor_px, title=shown(item.title))
 
 
 class BulletinZone(TextZone):
@@ -109,14 +96,12 @@ class BulletinZone(TextZone):
     def arrange(self, *args) -> None:
         if self.index < 0 or not self.items:
             return
-        pad = padding(self.width, self.height)
-        box = (max(1.0, self.width - 2 * pad), max(1.0, self.height - 2 * pad))
-        key = (self.index, box, self.floor_px())
+        key = (self.index, (self.width, self.height), self.floor_px())
         if key == self._laid_for:
             return
         first = self._laid_for is None
         self._laid_for = key
-        self.pages = layout_item(self.items[self.index], box, key[2])
+        self.pages = pages(self.items[self.index], key[1], key[2])
         self.page = min(self.page, len(self.pages.pages) - 1)
         self._draw()
         if first or self._timer is None:
