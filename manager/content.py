@@ -163,6 +163,8 @@ def get_playlist(db: Database, principal: Principal, playlist_id: str) -> dict:
         raise NotFound(f"Không có danh sách phát {playlist_id}", f"no playlist {playlist_id}")
     playlist = rows[0]
     playlist["items"] = list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist_id]))
+    for item in playlist["items"]:
+        item["notice"] = json.loads(item["notice"]) if item.get("notice") else None
     return playlist
 
 

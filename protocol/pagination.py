@@ -17,6 +17,7 @@ The rules:
   read it (`reading_seconds`); nothing is ever dropped: the pages joined give
   back the whole text.
 """
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class Line:
     role: str = "body"  # body | title | footer
     start: int = -1  # span in the source text (body lines only)
     end: int = -1
+    broken: bool = False  # the line ends inside a word too wide for a whole line
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,8 @@ def _place(block: Block, offset: int, body: int, x: float, width: float, para: i
     rows = []
     for n, (a, b) in enumerate(spans):
         shown = block.text[a:b].strip()
-        line = Line(shown, x, 0.0, width, pitch, size, block.style.weight, block.style.align, role, offset + a, offset + b)
+        broken = b < len(block.text) and not block.text[b - 1].isspace()
+        line = Line(shown, x, 0.0, width, pitch, size, block.style.weight, block.style.align, role, offset + a, offset + b, broken)
         rows.append(_Row(pitch, [line] if shown else [], offset + a, offset + b, para, n, len(spans),
                          keep_with_next=block.keep_with_next and n == len(spans) - 1,
                          space_before=block.space_before if n == 0 else 0.0))
@@ -211,8 +214,7 @@ def _stack(rows: list[_Row], para: int, keep_with_next: bool, space_before: floa
 
 
 def _moved(line: Line, dy: float) -> Line:
-    return Line(line.text, line.x, line.y + dy, line.width, line.height, line.size, line.weight, line.align,
-                line.role, line.start, line.end)
+    return dataclasses.replace(line, y=line.y + dy)
 
 
 def _rows(blocks: list[Block], body: int, width: float, page_h: float) -> list[_Row]:
