@@ -77,7 +77,7 @@ def text(notice: Notice) -> str:
 # Recognising a pasted notice.
 
 _DASHES = "-–—‐"
-_MOTTO_1 = re.compile(r"C[ỘO]NG\s+H[ÒOÀ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
+_MOTTO_1 = re.compile(r"C[ỘO]NG\s+H(?:ÒA|OÀ|OA)\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
 _MOTTO_2 = re.compile(rf"Độc\s+lập\s*[{_DASHES}]\s*Tự\s+do\s*[{_DASHES}]\s*Hạnh\s+phúc", re.I)
 _NUMBER = re.compile(r"^(Số|So)\s*[:.]?\s*\S*\d*\s*/\s*[\wĐđ\-]+", re.I)
 _SYMBOL = re.compile(r"\d+\s*/\s*[A-ZĐ]{1,8}(-[A-ZĐ0-9]{1,10})+")
@@ -91,6 +91,7 @@ _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
 
 def _segments(line: str) -> list[str]:
     """A pasted line split where the two header columns met (a tab, a wide gap, or the motto itself)."""
+    line = re.sub(r"^(Số|So)\s*[:.]?\s+(?=\S*\d)", "Số: ", line.strip(), flags=re.I)  # "Số:   07/TB-UBND" is one part
     parts = [p.strip() for p in re.split(r"\t+| {3,}", line) if p.strip()]
     out = []
     for part in parts:
