@@ -7,6 +7,7 @@ tesseract: the same "Trang 1/N", the number the pagination function gives.
 The board's text-only notice leaves no blank area over 20% of the screen.
 """
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -20,9 +21,9 @@ from protocol.bulletin import pages
 from protocol.manifest import Item, ItemKind
 from protocol.notice import Notice
 from protocol.pagination import floor_line_px
-from tests.console.conftest import browser, login, people  # noqa: F401 (fixtures)
+from tests.console.conftest import login, people  # noqa: F401 (a fixture)
 from tests.notices.samples import ALL
-from tests.player.conftest import closed_port_url, grab, wait_for
+from tests.player.conftest import ROOT, closed_port_url, grab, wait_for
 from tests.player.media import manifest
 
 SCREEN = (1920, 1080)
@@ -71,7 +72,7 @@ def largest_blank_fraction(image: Image.Image, cell: int = 24) -> float:
 
 
 @pytest.fixture
-def editor_page(browser):  # noqa: F811
+def editor_page(browser):
     # Three device pixels per CSS pixel: the preview's page number is large enough to read back.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=3, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
@@ -138,4 +139,6 @@ def test_board_and_preview_show_the_same_pages(manager, people, editor_page, run
     left, right = header.find("ỦY BAN"), header.find("CỘNG HÒA")
     assert left < right, "the issuing body is not left of the motto"
     assert largest_blank_fraction(screen) <= 0.20
+    if os.environ.get("BANGTIN_UPDATE_SCREENSHOTS") == "1":  # docs/notices.md shows the board as it is
+        screen.resize((1280, 720), Image.LANCZOS).save(ROOT / "docs" / "screenshots" / "board-notice.png")
     assert player.alive()
