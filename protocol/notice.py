@@ -132,10 +132,9 @@ def parse(pasted: str) -> Notice:
     raw = nfc(pasted or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = raw.split("\n")
     issuer: list[str] = []
-    number = place_date = doc_type = ""
+    number = place_date = ""
     summary: list[str] = []
-    i = 0
-    # The header: everything before the document type, at most a dozen lines.
+    # The header: everything before the document type, within the first 20 lines.
     header_end = next((n for n, line in enumerate(lines[:20]) if _doc_type(line.strip())), None)
     if header_end is None:
         return Notice(doc_type="THÔNG BÁO", **_tail(lines))

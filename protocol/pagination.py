@@ -20,7 +20,7 @@ The rules:
 import dataclasses
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from protocol.text import nfc
 from protocol.typeface import text_width
@@ -64,8 +64,7 @@ class Block:
     text: str
     style: Style = BODY
     column: str = "full"  # full | left | right: left and right blocks of one `row` sit side by side
-    row: int | None = None
-    group: int | None = None  # full-width blocks of one group stay on one page (a signer block)
+    row: int | None = None  # blocks of one row stay together on one page (a header, a signer block)
     keep_with_next: bool = False  # a heading stays with what follows it
     space_before: float = 0.0  # in body lines
 
@@ -147,7 +146,6 @@ class _Row:
     count: int = 1  # lines in its paragraph
     keep_with_next: bool = False
     space_before: float = 0.0
-    text: str = field(default="")
 
 
 def _pitch(size: int) -> int:
@@ -163,7 +161,6 @@ def _wrap(text: str, weight: str, size: int, width: float) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     start = 0
     line_w = 0.0
-    pos = 0
     for match in re.finditer(r"\S+\s*|\s+", text):
         word = match.group().rstrip()
         w = text_width(word, weight, size) if word else 0.0
@@ -181,8 +178,7 @@ def _wrap(text: str, weight: str, size: int, width: float) -> list[tuple[int, in
                 start += n
             w = text_width(text[start:end], weight, size)
         line_w += w + space * (len(match.group()) - len(word))
-        pos = match.end()
-    spans.append((start, max(pos, len(text))))
+    spans.append((start, len(text)))
     return spans
 
 
@@ -225,14 +221,13 @@ def _rows(blocks: list[Block], body: int, width: float, page_h: float) -> list[_
     n = 0
     while n < len(blocks):
         block = blocks[n]
-        key = ("row", block.row) if block.row is not None else ("group", block.group) if block.group is not None else None
-        if key is None:
+        if block.row is None:
             rows.extend(_place(block, offset, body, *columns["full"], para=n))
             offset += len(block.text) + 1
             n += 1
             continue
         members = []
-        while n < len(blocks) and ((blocks[n].row, "row") if key[0] == "row" else (blocks[n].group, "group")) == (key[1], key[0]):
+        while n < len(blocks) and blocks[n].row == block.row:
             members.append((blocks[n], offset))
             offset += len(blocks[n].text) + 1
             n += 1
@@ -241,12 +236,11 @@ def _rows(blocks: list[Block], body: int, width: float, page_h: float) -> list[_
 
 
 def _atomic(members: list[tuple[Block, int]], body: int, columns: dict, para: int, page_h: float) -> list[_Row]:
-    """Blocks kept together: side by side (a row) or stacked (a group); loose again if taller than a page."""
+    """A row's blocks kept together, its columns side by side; loose again if taller than a page."""
     first = members[0][0]
     stacks: dict[str, list[_Row]] = {}
     for block, offset in members:
-        placed = _place(block, offset, body, *columns[block.column if block.row is not None else "full"], para=para)
-        stacks.setdefault(block.column if block.row is not None else "full", []).extend(placed)
+        stacks.setdefault(block.column, []).extend(_place(block, offset, body, *columns[block.column], para=para))
     parts = [_stack(rows, para, first.keep_with_next, first.space_before) for rows in stacks.values()]
     height = max(p.height for p in parts)
     if height > page_h:
@@ -330,8 +324,7 @@ def _ys(rows: list[_Row]) -> list[float]:
 
 def paginate(blocks: list[Block], box: tuple[float, float], floor_px: int, title: str = "") -> Pagination:
     """Pages of `blocks` in a text box of `box` pixels, every line pitch at least `floor_px`."""
-    blocks = [Block(clean(b.text).replace("\n", " "), b.style, b.column, b.row, b.group, b.keep_with_next, b.space_before)
-              for b in blocks]
+    blocks = [dataclasses.replace(b, text=clean(b.text).replace("\n", " ")) for b in blocks]
     title = " ".join(clean(title).split())
     width, height = max(1.0, box[0]), max(1.0, box[1])
     smallest = max(1, math.ceil(floor_px / LINE_RATIO))

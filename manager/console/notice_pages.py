@@ -3,6 +3,7 @@ import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from manager import bulletin_preview, notice_import
@@ -62,7 +63,15 @@ async def recognise(request: Request):
     """A whole notice pasted as text, split into the format's fields."""
     page_principal(request, *CONTENT_ROLES)
     form = await _json(request)
-    return JSONResponse(parse(str(form.get("text", ""))).model_dump())
+    return JSONResponse(_recognised(parse, str(form.get("text", ""))).model_dump())
+
+
+def _recognised(read, source) -> Notice:
+    try:
+        return read(source)
+    except ValidationError as exc:
+        raise BadInput("Văn bản dài hơn một bản tin cho phép (nội dung tối đa 20.000 ký tự, trích yếu 500): hãy chia thành nhiều thông báo",
+                       "the document is longer than a bulletin allows (body 20,000 characters, summary 500): split it") from exc
 
 
 @router.post("/bulletins/docx")
@@ -76,5 +85,5 @@ async def from_docx(request: Request):
             raise BadInput(f"Tệp Word quá lớn (tối đa {notice_import.MAX_DOCX_BYTES // 1024 // 1024} MB)",
                            "the Word file is too large")
         chunks.append(chunk)
-    notice = await run_in_threadpool(notice_import.notice_from_docx, b"".join(chunks))
+    notice = await run_in_threadpool(_recognised, notice_import.notice_from_docx, b"".join(chunks))
     return JSONResponse(notice.model_dump())

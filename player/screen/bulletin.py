@@ -4,6 +4,8 @@ The lines, page breaks and reading times come from `protocol.pagination`, the
 same function the console's preview calls, so the board shows the pages the
 editor saw. This widget only draws the lines it is given and turns the pages.
 """
+import logging
+
 from kivy.clock import Clock
 from kivy.uix.label import Label
 
@@ -16,6 +18,7 @@ from protocol.manifest import Item
 from protocol.pagination import Pagination, floor_line_px
 from protocol.playlog import PlayOutcome
 
+log = logging.getLogger(__name__)
 FONT_FOR = {"regular": "BeVietnamPro", "bold": "BeVietnamProBold", "italic": "BeVietnamProItalic"}
 
 
@@ -101,7 +104,23 @@ class BulletinZone(TextZone):
             return
         first = self._laid_for is None
         self._laid_for = key
-        self.pages = pages(self.items[self.index], key[1], key[2])
+        item = self.items[self.index]
+        # Laying out a long notice takes a good part of a second on a small board: off the main thread,
+        # while the screen keeps what it shows.
+        future = self.ctx.decoder.submit(pages, item, key[1], key[2])
+        future.add_done_callback(lambda done: Clock.schedule_once(lambda dt: self._laid(key, first, item, done)))
+
+    def _laid(self, key: tuple, first: bool, item: Item, done) -> None:
+        if key != self._laid_for:
+            return  # the zone or the item changed meanwhile: a newer layout is on its way
+        try:
+            self.pages = done.result()
+        except Exception as exc:  # a fault in laying out one item must not stop the zone: logged, reported, skipped
+            log.exception("cannot lay out bulletin %s", item.id)
+            self.showing = None
+            self.ctx.report(item, self.zone.id, self.ctx.now(), 0.0, PlayOutcome.failed, f"layout: {exc}")
+            self._timer = Clock.schedule_once(self._next_item, 1)
+            return
         self.page = min(self.page, len(self.pages.pages) - 1)
         self._draw()
         if first or self._timer is None:

@@ -88,6 +88,8 @@ def test_pasting_into_a_plain_bulletin_and_refusals(manager, people, as_user):
     headers = {"X-CSRF-Token": editor.csrf}
     r = editor.post("/bulletins/recognise", json={"text": ALL["300"]}, headers=headers)
     assert r.status_code == 200 and r.json()["number"] == "Số: 131/TB-UBND"
+    r = editor.post("/bulletins/recognise", json={"text": "THÔNG BÁO\n" + "chữ " * 6000}, headers=headers)
+    assert r.status_code == 422 and "chia thành nhiều thông báo" in r.json()["message"]
     r = editor.post("/bulletins/docx", data=b"this is no Word file", headers=headers)
     assert r.status_code == 422 and ".docx" in r.json()["message"] and "Error" not in r.json()["message"]
     r = editor.post("/bulletins/preview", data=b"{not json", headers={**headers, "Content-Type": "application/json"})
