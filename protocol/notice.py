@@ -76,7 +76,7 @@ def text(notice: Notice) -> str:
 
 # Recognising a pasted notice.
 
-_DASHES = "-–—‐"
+_DASHES = re.escape("-–—‐")  # escaped: a bare "-" inside [...] would make a range of letters
 _MOTTO_1 = re.compile(r"C[ỘO]NG\s+H(?:ÒA|OÀ|OA)\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
 _MOTTO_2 = re.compile(rf"Độc\s+lập\s*[{_DASHES}]\s*Tự\s+do\s*[{_DASHES}]\s*Hạnh\s+phúc", re.I)
 _NUMBER = re.compile(r"^(Số|So)\s*[:.]?\s*\S*\d*\s*/\s*[\wĐđ\-]+", re.I)

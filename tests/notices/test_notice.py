@@ -66,6 +66,16 @@ def test_nothing_pasted_is_lost():
             sorted(w for w in kept if w not in " ".join(MOTTO).split())
 
 
+def test_lowercase_lines_are_text_not_rules():
+    pasted = ("THÔNG BÁO\nlịch tiêm chủng tháng 12\n\nmang theo sổ tiêm chủng.\n"
+              "Nơi nhận:\t\tTM. ỦY BAN NHÂN DÂN\n- các thôn;\tCHỦ TỊCH\n____\n\t\tHà Thị Mai")
+    notice = parse(pasted)
+    assert notice.summary == "lịch tiêm chủng tháng 12"
+    assert notice.body == "mang theo sổ tiêm chủng."
+    assert notice.recipients == "Nơi nhận:\n- các thôn;"
+    assert notice.signer_name == "Hà Thị Mai"
+
+
 def test_blocks_follow_the_decree_layout():
     notice = parse(ALL["3000"])
     laid = blocks(notice)
