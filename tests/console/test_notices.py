@@ -13,6 +13,7 @@ from protocol.pagination import floor_line_px
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, login, shot
 from tests.notices.samples import ALL, LONG_EXTRA
+from tests.spine.media import jpeg_bytes
 
 
 def word_file(path) -> None:
@@ -78,8 +79,18 @@ def test_a_word_notice_previewed_saved_and_sent(manager, people, new_page, tmp_p
     assert items[0]["notice"]["signer_name"] == "Giàng A Páo" and items[0]["notice"]["number"] == "Số: 88/TB-UBND"
     assert items[0]["duration_s"] == 900
 
-    # Adding a picture to the playlist keeps the notice (items are rewritten from what is stored).
+    # The playlist names the notice; adding a picture keeps it (the items are written again from what is stored).
+    expect(page.locator("#items li").first).to_contain_text("THÔNG BÁO Số: 88/TB-UBND · Về việc phòng, chống dịch bệnh")
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    uploaded = page.request.post(manager.base_url + "/api/v1/assets?filename=ap-phich-phong-dich.jpg", data=jpeg_bytes(),
+                                 headers={"X-CSRF-Token": csrf, "Content-Type": "application/octet-stream"})
+    assert uploaded.ok, uploaded.text()
+    page.reload()
+    page.select_option("select[name=asset]", label="ap-phich-phong-dich.jpg")
+    page.click("form[action$='/items'] button[type=submit]")
+    expect(page.locator("#items li")).to_have_count(2)
     stored = admin.get(f"/api/v1/playlists/{playlist_id}").json()
+    assert [i["kind"] for i in stored["items"]] == ["bulletin", "image"]
     assert stored["items"][0]["notice"]["summary"] == "Về việc phòng, chống dịch bệnh mùa đông xuân"
 
 
