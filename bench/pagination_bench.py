@@ -14,7 +14,7 @@ from protocol.bulletin import pages
 from protocol.layout import ZoneKind
 from protocol.manifest import Item, ItemKind
 from protocol.notice import parse
-from protocol.pagination import floor_line_px
+from protocol.legibility import min_line_height_px
 from protocol.typeface import text_width
 from protocol.zonefill import fill_empty
 from tests.notices.samples import ALL
@@ -32,7 +32,7 @@ def main() -> None:
         size = (zone.w * screen[0], zone.h * screen[1])
         for name, text in ALL.items():
             item = Item(id="n", zone=zone.id, kind=ItemKind.bulletin, notice=parse(text))
-            floor = floor_line_px(screen[1])
+            floor = min_line_height_px(screen[1])
             text_width.cache_clear()
             t0 = time.perf_counter()
             result = pages(item, size, floor)

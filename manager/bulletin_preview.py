@@ -10,7 +10,7 @@ from protocol.bulletin import padding, pages
 from protocol.layout import ZoneKind
 from protocol.manifest import Item, ItemKind
 from protocol.notice import Notice
-from protocol.pagination import floor_line_px
+from protocol.legibility import min_line_height_px
 from protocol.zonefill import fill_empty
 
 ALWAYS_SHOWING = (ZoneKind.header, ZoneKind.clock)
@@ -33,7 +33,7 @@ def preview(layout_id: str, *, title: str = "", body: str = "", notice: Notice |
     out = {"layout": {"id": layout.id, "width": layout.width, "height": layout.height, "background": layout.background,
                       "zones": [z.model_dump(mode="json") for z in shown.zones]},
            "bulletin_zone": bulletins[0].id, "pages": [], "page_count": 0, "reading_s": 0, "shown_s": 0,
-           "slot_s": duration_s, "too_long": False, "floor_px": floor_line_px(layout.height, min_line_px)}
+           "slot_s": duration_s, "too_long": False, "floor_px": min_line_height_px(layout.height, min_line_px)}
     if not has_text:
         return out
     zone = shown.zone(bulletins[0].id)

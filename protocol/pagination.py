@@ -6,9 +6,9 @@ every line break with the board's own typeface metrics (`protocol.typeface`);
 the board only draws the lines it is given.
 
 The rules:
-- Legibility floor: no line is set with a line pitch below the board's floor,
-  by default 1/30 of the screen height (36 px at 1080p, 24 px at 720p); a board
-  may set a larger floor for its viewing distance.
+- Legibility floor: no line is set with a line pitch below the board's floor
+  (`protocol.legibility`: by default 1/30 of the screen height, 36 px at 1080p,
+  24 px at 720p; a board may set a larger floor for its viewing distance).
 - Text that does not fit at that size goes onto more pages, broken at
   paragraph and line boundaries, never inside a word (a word wider than the
   whole line, such as a long web address, is the only exception), with no
@@ -22,25 +22,15 @@ import math
 import re
 from dataclasses import dataclass
 
+from protocol.documents import reading_time_s
 from protocol.text import nfc
 from protocol.typeface import text_width
 
 LINE_RATIO = 1.45  # line pitch / font size: Be Vietnam Pro is 1.265 em tall, plus room between lines
-FLOOR_DIVISOR = 30  # default floor: a line pitch of at least 1/30 of the screen height
 WRAP_MARGIN = 0.97  # lines are broken 3% short of the box, for rounding between text engines
 MAX_LINES_PER_BOX = 9  # short texts grow, but never beyond 9 lines to a box
-# Reading from a board is slower than from a desk: an older resident standing in the
-# street reads about 150 syllables (Vietnamese words are written syllable by syllable)
-# a minute, and needs a moment to find where a page begins.
-SYLLABLES_PER_MINUTE = 150
-PAGE_START_S = 2.0
-MIN_PAGE_S = 8.0
+MIN_PAGE_S = 8.0  # even a short page stays long enough to be found and read
 TITLE_SCALE = 1.25
-
-
-def floor_line_px(screen_height: int, board_min_line_px: int | None = None) -> int:
-    """The smallest line pitch allowed on this screen, in pixels."""
-    return max(math.ceil(screen_height / FLOOR_DIVISOR), int(board_min_line_px or 0))
 
 
 def page_label(number: int, count: int) -> str:
@@ -118,8 +108,9 @@ class Pagination:
 
 
 def reading_seconds(text: str) -> float:
-    syllables = len(re.findall(r"\w+", text))
-    return max(MIN_PAGE_S, math.ceil((PAGE_START_S + syllables * 60 / SYLLABLES_PER_MINUTE) * 2) / 2)
+    """Seconds to read a page from the street: the reading speed of `protocol.documents` (the one rule for
+    every kind of text on a board), never under MIN_PAGE_S."""
+    return reading_time_s(len(" ".join(text.split())), MIN_PAGE_S)
 
 
 def text_blocks(text: str) -> list[Block]:

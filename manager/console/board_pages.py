@@ -9,7 +9,7 @@ from manager.console import status
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
 from manager.errors import BadInput, NotFound
-from protocol.pagination import floor_line_px
+from protocol.legibility import min_line_height_px
 from protocol.pairing import PairingClaim
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +81,7 @@ def settings_page(request: Request, board_id: str):
     board = boards.public(_board_for(request, board_id, principal))
     windows = board["operating_hours"] + [{"weekdays": [], "start": "", "end": ""}] * SPARE_WINDOWS
     return render(request, "board_settings.html", b=board, windows=windows, weekdays=WEEKDAYS,
-                  layouts=builtin_layouts(), classes=("commune", "large"), default_line_px=floor_line_px(board["height"] or 1080))
+                  layouts=builtin_layouts(), classes=("commune", "large"), default_line_px=min_line_height_px(board["height"] or 1080))
 
 
 def _float_or_none(value: str, label_vi: str, label_en: str) -> float | None:

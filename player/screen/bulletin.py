@@ -15,7 +15,8 @@ from player.screen.textzones import TextZone
 from protocol.bulletin import padding, pages
 from protocol.layout import Zone
 from protocol.manifest import Item
-from protocol.pagination import Pagination, floor_line_px
+from protocol.legibility import min_line_height_px
+from protocol.pagination import Pagination
 from protocol.playlog import PlayOutcome
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class BulletinZone(TextZone):
     def floor_px(self) -> int:
         from kivy.core.window import Window  # imported late: importing it opens the window
 
-        return floor_line_px(int(Window.height), self.ctx.min_line_px)
+        return min_line_height_px(int(Window.height), self.ctx.min_line_px)
 
     def arrange(self, *args) -> None:
         if self.index < 0 or not self.items:

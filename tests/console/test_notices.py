@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from protocol.bulletin import pages
 from protocol.manifest import Item, ItemKind
 from protocol.notice import Notice
-from protocol.pagination import floor_line_px
+from protocol.legibility import min_line_height_px
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, login, shot
 from tests.notices.samples import ALL, LONG_EXTRA
@@ -55,7 +55,7 @@ def test_a_word_notice_previewed_saved_and_sent(manager, people, new_page, tmp_p
     notice = Notice(**fields, body=page.locator("#body").input_value())
     # Beside the media zone there is none here (no picture, no ticker): the notice has the screen below the header.
     assert count == len(pages(Item(id="x", zone="bulletin", kind=ItemKind.bulletin, notice=notice), (1920, 1080 * 0.9),
-                              floor_line_px(1080)).pages)
+                              min_line_height_px(1080)).pages)
     expect(page.locator("#preview-page")).to_have_text(f"Trang 1/{count}")
     expect(page.locator("#preview-warning")).to_be_visible()
     page.click("#preview-next")

@@ -11,9 +11,10 @@ import pytest
 from layouts import builtin_layouts
 from protocol import notice as notices
 from protocol.bulletin import pages, text_box
+from protocol.documents import reading_time_s
 from protocol.layout import ZoneKind
 from protocol.manifest import Item, ItemKind
-from protocol.pagination import (LINE_RATIO, MIN_PAGE_S, floor_line_px, paginate, paginate_text, reading_seconds,
+from protocol.pagination import (LINE_RATIO, MIN_PAGE_S, min_line_height_px, paginate, paginate_text, reading_seconds,
                                  text_blocks)
 from protocol.zonefill import fill_empty
 from tests.notices.samples import ALL, nfd
@@ -73,7 +74,7 @@ def paragraph_lines(result) -> dict:
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_notice_pages_are_legible_and_whole(screen, length, form):
     pasted = ALL[length] if form == "NFC" else nfd(ALL[length])
-    floor = floor_line_px(screen[1])
+    floor = min_line_height_px(screen[1])
     assert floor == {1080: 36, 720: 24, 1920: 64, 384: 13}[screen[1]]
     for where, size in zone_sizes(screen).items():
         # As plain text (pasted into an ordinary bulletin) ...
@@ -136,16 +137,16 @@ def test_short_text_grows_but_long_text_keeps_the_floor():
 
 
 def test_a_board_may_set_a_larger_floor():
-    default = paginate_text(ALL["1500"], (1150, 580), floor_line_px(720))
-    far = paginate_text(ALL["1500"], (1150, 580), floor_line_px(720, 40))
-    assert floor_line_px(720, 40) == 40 and floor_line_px(720, 10) == 24
+    default = paginate_text(ALL["1500"], (1150, 580), min_line_height_px(720))
+    far = paginate_text(ALL["1500"], (1150, 580), min_line_height_px(720, 40))
+    assert min_line_height_px(720, 40) == 40 and min_line_height_px(720, 10) == 24
     assert far.line_px >= 40 and len(far.pages) > len(default.pages)
 
 
 def test_reading_time():
     assert reading_seconds("ngắn") == MIN_PAGE_S
-    page_of_300 = " ".join(["tiếng"] * 300)
-    assert reading_seconds(page_of_300) == pytest.approx(2 + 300 * 60 / 150)
+    page = " ".join(["tiếng"] * 300)  # 1,799 characters: about 150 s at 12 a second, as for a document's page
+    assert reading_seconds(page) == reading_time_s(len(page), 0) == 150
     result = paginate_text(ALL["3000"], (1150, 580), 24)
     assert result.durations(1.0) == [p.reading_s for p in result.pages], "a short slot never shortens reading"
     stretched = result.durations(result.total_s * 2)

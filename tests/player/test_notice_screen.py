@@ -20,7 +20,7 @@ from player.state import Identity, StateStore
 from protocol.bulletin import pages
 from protocol.manifest import Item, ItemKind
 from protocol.notice import Notice
-from protocol.pagination import floor_line_px
+from protocol.legibility import min_line_height_px
 from tests.console.conftest import login, people  # noqa: F401 (a fixture)
 from tests.notices.samples import ALL
 from tests.player.conftest import ROOT, closed_port_url, grab, wait_for
@@ -132,7 +132,7 @@ def test_board_and_preview_show_the_same_pages(manager, people, editor_page, run
     assert page_count(text) == preview_pages, text
     # Both are what the one pagination function gives for a 1080p board.
     zone = (SCREEN[0], SCREEN[1] * 0.9)
-    assert len(pages(item, zone, floor_line_px(SCREEN[1])).pages) == preview_pages
+    assert len(pages(item, zone, min_line_height_px(SCREEN[1])).pages) == preview_pages
     # The notice's header reads as the decree sets it: issuing body left, motto right.
     header = ocr(screen.crop((0, int(SCREEN[1] * 0.1), SCREEN[0], int(SCREEN[1] * 0.3))))
     assert "CỘNG HÒA" in header and "ỦY BAN" in header, header
