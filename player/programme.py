@@ -69,6 +69,6 @@ def build(manifest: Manifest | None, now: datetime, local_layouts: dict[str, Lay
 
 def _zone_for(item: Item, by_kind: dict[ZoneKind, str]) -> str | None:
     """A zone the layout lacks: put the item in the first zone of a suitable kind."""
-    kind = {"image": ZoneKind.media, "video": ZoneKind.media, "bulletin": ZoneKind.bulletin,
+    kind = {"image": ZoneKind.media, "video": ZoneKind.media, "document": ZoneKind.media, "bulletin": ZoneKind.bulletin,
             "ticker": ZoneKind.ticker, "clock": ZoneKind.clock}[item.kind.value]
     return by_kind.get(kind)

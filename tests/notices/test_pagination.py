@@ -14,8 +14,8 @@ from protocol.bulletin import pages, text_box
 from protocol.documents import reading_time_s
 from protocol.layout import ZoneKind
 from protocol.manifest import Item, ItemKind
-from protocol.pagination import (LINE_RATIO, MIN_PAGE_S, min_line_height_px, paginate, paginate_text, reading_seconds,
-                                 text_blocks)
+from protocol.legibility import min_line_height_px
+from protocol.pagination import LINE_RATIO, MIN_PAGE_S, paginate, paginate_text, reading_seconds, text_blocks
 from protocol.zonefill import fill_empty
 from tests.notices.samples import ALL, nfd
 
