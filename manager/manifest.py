@@ -20,6 +20,7 @@ from protocol.manifest import (Alert, AssetRef, BoardInfo, DocumentPart, Item, I
                                Playlist, Priority, ScheduleRule, TimeWindow)
 from protocol.notice import Notice
 from protocol.timebase import VN_TZ, iso
+from protocol.zonefill import fill_empty
 
 
 @dataclass
@@ -59,6 +60,9 @@ def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, do
     found = {}
     for pid, rows in items.items():
         layout = layouts.get(playlists[pid]["layout"])
+        if layout is not None:
+            # Cut for the zone the board will give it: an empty neighbour's space included (protocol.zonefill).
+            layout = fill_empty(layout, {row["zone"] for row in rows})
         for row in rows:
             if row["kind"] == ItemKind.document.value and row["asset_sha256"]:
                 found[row["id"]] = documents.parts(row["asset_sha256"], zone_box(layout, row["zone"], board), floor)
