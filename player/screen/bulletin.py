@@ -43,6 +43,7 @@ class BulletinZone(TextZone):
 
     def play(self, items: list[Item]) -> None:
         if [i.model_dump() for i in items] == [i.model_dump() for i in self.items]:
+            self._refit()  # the same items, but perhaps a new floor from the manifest: laid out again if so
             return
         self.flush_report()
         self.items = list(items)
