@@ -88,7 +88,9 @@ def check(db: Database, board: dict) -> str | None:
     """None when the board's facts rows link and match, and its record agrees with the newest; else what failed."""
     stored = rows(db, [board["id"]])[board["id"]]
     if not stored:
-        return None
+        # Every board gets a row when it is created (and at m010's upgrade): none left means they were deleted,
+        # and the reports would then count the board with today's class, flag and unit all along.
+        return "the board has no recorded facts (deleted from the database?)"
     failed = evidence.check_facts(stored)
     if failed:
         return failed

@@ -51,6 +51,12 @@ def manifest_of(files: dict[str, bytes]) -> bytes:
 
 def read(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
+        names = [info.filename for info in z.infolist()]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            # A ZIP may hold one name twice: unzip and file managers show the first copy, a dict keeps the last,
+            # so a forged copy could be what an auditor reads while the genuine one is what gets verified.
+            raise zipfile.BadZipFile(f"the archive holds {', '.join(twice)} more than once")
         return {info.filename: z.read(info) for info in z.infolist()}
 
 

@@ -5,6 +5,8 @@ bound to checkpoint digests), the second still raw. The edits are those a
 database editor could make to move a figure.
 """
 import shutil
+import warnings
+import zipfile
 from datetime import datetime
 
 import pytest
@@ -83,13 +85,14 @@ TAMPERING = {
     "edit a checkpoint's span": "UPDATE chain_checkpoints SET span_end = span_end - 600",
     "edit a board's class directly": "UPDATE boards SET board_class = 'large'",
     "edit a board's recorded facts": "UPDATE board_facts SET board_class = 'large'",
+    "delete a board's facts rows and change its class": "DELETE FROM board_facts; UPDATE boards SET board_class = 'large'",
 }
 
 
 @pytest.mark.parametrize("name", TAMPERING)
 def test_each_tampering_is_caught_and_the_report_says_not_verified(db, name):
     assert cli.verify(db, None, now=NOW) == 0 and report_state(db) == verification.VERIFIED
-    db.execute(TAMPERING[name].format(b=db.board_id))
+    db.conn.executescript(TAMPERING[name].format(b=db.board_id))
     status = chain.verify(db, db.board_id)
     assert not status.ok and status.reason, name
     # Verify-chain records the failure; from then on the report is not verified, whatever the quick check sees.
@@ -185,3 +188,22 @@ def test_after_sealing_the_ingest_continues_from_the_sealed_tail(tmp_path):
     stored = uptime_store.intervals(db, board["id"], T0, T0 + 10_000)
     assert [(iv.start - T0, iv.end - T0, iv.connected) for iv in stored] == [(0, 3000 + 1500, True), (4500, 6600 + 1500, False)]
     assert chain.verify(db, board["id"]).ok
+
+
+def test_a_bundle_holding_a_file_twice_is_refused(db, tmp_path):
+    """unzip shows the first copy of a name, a dict keeps the last: a forged report.json put first must not pass."""
+    from manager import evidence_bundle, evidence_verify
+    from manager.reports.period import parse
+
+    bundle = evidence_bundle.export(db, "c", "01", parse("2026-03"), NOW, tmp_path / "b.zip")
+    assert evidence_verify.verify(bundle).ok
+    with zipfile.ZipFile(bundle) as z:
+        files = {i.filename: z.read(i) for i in z.infolist()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about the duplicate name it is told to write
+        with zipfile.ZipFile(tmp_path / "dup.zip", "w") as z:
+            z.writestr("report.json", files["report.json"].replace(b'"figures"', b'"figures_forged"'))
+            for name, body in files.items():
+                z.writestr(name, body)
+    result = evidence_verify.verify(tmp_path / "dup.zip")
+    assert not result.ok and "report.json more than once" in result.problems[0]
