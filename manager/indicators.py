@@ -13,7 +13,7 @@ from typing import Literal, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from manager.uptime import Availability
-from protocol.manifest import BoardClass
+from protocol.hours import BoardClass
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "indicators" / "indicators.json"
 

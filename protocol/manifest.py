@@ -10,6 +10,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from protocol.hours import HHMM_PATTERN, BoardClass, OperatingWindow  # noqa: F401 (part of the manifest's API)
 from protocol.layout import Fit, Layout
 from protocol.notice import Notice
 from protocol.text import NFCStr
@@ -17,7 +18,6 @@ from protocol.timebase import UTCDateTime
 
 MANIFEST_SCHEMA = 1
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
 
 
 class Priority(str, Enum):
@@ -42,11 +42,6 @@ class ItemKind(str, Enum):
     bulletin = "bulletin"
     ticker = "ticker"
     clock = "clock"
-
-
-class BoardClass(str, Enum):
-    commune = "commune"  # a commune-level unit's public board
-    large = "large"  # a large LED/LCD board (indicator 2.2)
 
 
 class AssetRef(BaseModel):
@@ -132,14 +127,6 @@ class ScheduleRule(BaseModel):
         if not value or any(d < 1 or d > 7 for d in value):
             raise ValueError("weekdays are 1 (Monday) to 7 (Sunday), at least one")
         return sorted(set(value))
-
-
-class OperatingWindow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5, 6, 7])
-    start: str = Field(pattern=HHMM_PATTERN)
-    end: str = Field(pattern=HHMM_PATTERN)
 
 
 class Alert(BaseModel):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from manager import indicators as ind
 from manager import uptime
 from manager.reports.period import Period
-from protocol.manifest import OperatingWindow
+from protocol.hours import OperatingWindow
 
 Segment = uptime.Segment
 

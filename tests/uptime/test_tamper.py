@@ -5,9 +5,12 @@ bound to checkpoint digests), the second still raw. The edits are those a
 database editor could make to move a figure.
 """
 import shutil
+import subprocess
+import sys
 import warnings
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -18,6 +21,7 @@ from protocol.timebase import VN_TZ
 
 from tests.uptime.uptime_helpers import Chain
 
+ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=VN_TZ).timestamp()
 DAY = 86400
 NOW = T0 + 2 * DAY
@@ -207,3 +211,18 @@ def test_a_bundle_holding_a_file_twice_is_refused(db, tmp_path):
                 z.writestr(name, body)
     result = evidence_verify.verify(tmp_path / "dup.zip")
     assert not result.ok and "report.json more than once" in result.problems[0]
+
+
+def test_verify_evidence_needs_only_pydantic_beyond_the_standard_library(db, tmp_path):
+    """An auditor's copy needs the project's `manager/` and `protocol/` and pydantic: not the font files, Pillow,
+    the database or the web stack (the manifest's module used to pull in the typeface)."""
+    from manager import evidence_bundle
+    from manager.reports.period import parse
+
+    bundle = evidence_bundle.export(db, "c", "01", parse("2026-03"), NOW, tmp_path / "b.zip")
+    blocked = ["PIL", "fontTools", "fontpkg_be_vietnam_pro", "sqlite3", "sqlite_utils", "fastapi", "starlette",
+               "httpx", "kivy", "openpyxl", "jinja2"]
+    code = (f"import sys; sys.modules.update(dict.fromkeys({blocked!r})); "
+            "from manager.__main__ import main; sys.exit(main(['verify-evidence', sys.argv[1]]))")
+    run = subprocess.run([sys.executable, "-c", code, str(bundle)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "OK: every file matches" in run.stdout, run.stdout + run.stderr
