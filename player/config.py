@@ -101,6 +101,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retry_max_s", 60.0, _positive_float, "Longest back-off between attempts to reach the manager, seconds."),
     Setting("heartbeat_s", 0, _positive_int, "Heartbeat interval, seconds. 0: the manifest's value (30 by default)."),
     Setting("screenshot_s", 0, _positive_int, "Screenshot thumbnail interval, seconds. 0: the manifest's value (300 by default)."),
+    Setting("check_every_h", 24.0, _positive_float, "How often the whole asset cache is hashed again in the background, hours (files are also checked before they are first shown after a start)."),
+    Setting("check_rate_mb_s", 2.0, _positive_float, "Disk read rate of that background check, MB/s, so it never starves video playback."),
     Setting("screenshot_width", 480, _positive_int, "Width in pixels of the screenshot thumbnail sent to the manager."),
     Setting("frame_log", "", _path, "Append one line per rendered frame to this file: a perf_counter time and the RGB of the media zone's centre pixel; for benchmarks. Empty: off."),
     Setting("log_level", "INFO", _level, "Log level: DEBUG, INFO, WARNING or ERROR.", live=True),
