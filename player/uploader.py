@@ -43,13 +43,14 @@ class NotAcknowledged(Exception):
 
 class Uploader(threading.Thread):
     def __init__(self, queue: ReportQueue, manager: str, identity, clock: BoardClock | None = None,
-                 retry_max_s: float = 60):
+                 retry_max_s: float = 60, deadline_s: float = DEADLINE_S):
         super().__init__(name="uploader", daemon=True)
         self.queue = queue
         self.manager = manager
         self.identity = identity  # callable returning the current Identity or None
         self.clock = clock
         self.retry_max_s = retry_max_s
+        self.deadline_s = deadline_s
         self.stopping = threading.Event()
         self.session = net.session()
         self.delivered_at: float | None = None  # monotonic time of the last proven acknowledgement
@@ -65,9 +66,10 @@ class Uploader(threading.Thread):
         self._retry_now.set()
 
     def delivering(self, interval_s: float) -> bool:
-        """Whether reports are reaching the manager: a proven acknowledgement within the interval."""
+        """Whether reports are reaching the manager: the previous heartbeat was acknowledged within
+        its interval (a heartbeat is sent the moment it is recorded, so that is the last one)."""
         at = self.delivered_at
-        return at is not None and time.monotonic() - at <= interval_s + 5
+        return at is not None and time.monotonic() - at <= interval_s * 1.5
 
     def run(self) -> None:
         delay = 1.0
@@ -103,7 +105,7 @@ class Uploader(threading.Thread):
             sent += self._send_plays(ident, headers, rows)
         for row_id, jpeg in self.queue.pending("screenshot", 1):
             url = self.manager + api.SCREENSHOT.format(board_id=ident.board_id)
-            with net.deadline(DEADLINE_S):
+            with net.deadline(self.deadline_s):
                 resp = self.session.put(url, data=jpeg, headers={**headers, "Content-Type": "image/jpeg"},
                                         timeout=(net.CONNECT_S, net.READ_S))
             if resp.status_code != 204:  # the manager answers exactly this; a 200 is someone else
@@ -113,7 +115,7 @@ class Uploader(threading.Thread):
         return sent
 
     def _post(self, url: str, body: dict, headers: dict) -> tuple[requests.Response, bytes, float, float]:
-        with net.deadline(DEADLINE_S):
+        with net.deadline(self.deadline_s):
             sent = time.monotonic()
             resp = self.session.post(url, json=body, headers=headers, timeout=(net.CONNECT_S, net.READ_S))
             content = resp.content
