@@ -99,7 +99,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ticker_speed", 160.0, _positive_float, "Ticker speed in pixels per second on a 1080-pixel-high screen; scaled to the screen's height.", live=True),
     Setting("long_poll_s", 55, _positive_int, "How long one manifest long-poll may wait on the manager, seconds (at most 60)."),
     Setting("retry_max_s", 60.0, _positive_float, "Longest back-off between attempts to reach the manager, seconds."),
-    Setting("upload_deadline_s", 30.0, _positive_float, "Longest time one report upload may take from start to end, seconds; a slower answer is cut and sent again."),
+    Setting("request_deadline_s", 30.0, _positive_float, "Longest time one request to the manager may take from start to end (beyond a long-poll's own wait), seconds; a slower answer is cut off and the request made again."),
     Setting("heartbeat_s", 0, _positive_int, "Heartbeat interval, seconds. 0: the manifest's value (30 by default)."),
     Setting("screenshot_s", 0, _positive_int, "Screenshot thumbnail interval, seconds. 0: the manifest's value (300 by default)."),
     Setting("check_every_h", 24.0, _positive_float, "How often the whole asset cache is hashed again in the background, hours (files are also checked before they are first shown after a start)."),

@@ -53,7 +53,8 @@ class Unauthorized(Exception):
 class SyncWorker(threading.Thread):
     def __init__(self, manager: str, store: StateStore, cache: AssetCache,
                  events: SyncEvents, *, long_poll_s: int = 55, retry_max_s: float = 60,
-                 screen_size: tuple[int, int] | None = None, current: Manifest | None = None):
+                 screen_size: tuple[int, int] | None = None, current: Manifest | None = None,
+                 deadline_s: float = 30):
         super().__init__(name="sync", daemon=True)
         self.manager = manager
         self.store = store
@@ -61,6 +62,7 @@ class SyncWorker(threading.Thread):
         self.events = events
         self.long_poll_s = min(long_poll_s, api.MAX_WAIT_S)
         self.retry_max_s = retry_max_s
+        self.deadline_s = deadline_s  # beyond the long-poll's own wait
         self.screen_size = screen_size
         self.current = current
         self.identity = store.load_identity(manager)
@@ -148,7 +150,7 @@ class SyncWorker(threading.Thread):
         if self.seen_version:
             headers["If-None-Match"] = f'"{self.seen_version}"'
         url = self.manager + api.MANIFEST.format(board_id=ident.board_id)
-        with net.deadline(self.long_poll_s + 30):
+        with net.deadline(self.long_poll_s + self.deadline_s):
             resp = self.session.get(url, params={"wait": self.long_poll_s}, headers=headers,
                                     timeout=(net.CONNECT_S, self.long_poll_s + 20))
             body = resp.content

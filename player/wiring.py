@@ -110,9 +110,10 @@ class Player:
                 pairing_code=on_main(board.set_pairing), manifest=on_main(board.set_manifest),
                 progress=on_main(board.set_progress), unpaired=on_main(board.unpaired),
                 alerts=on_main(board.set_pending_alerts), reached=lambda: self.uploader.nudge()),
-                long_poll_s=config.long_poll_s, retry_max_s=config.retry_max_s, screen_size=window_size)
+                long_poll_s=config.long_poll_s, retry_max_s=config.retry_max_s, screen_size=window_size,
+                deadline_s=config.request_deadline_s)
             self.uploader = Uploader(self.reports, config.manager, self._identity, self.clock, config.retry_max_s,
-                                     config.upload_deadline_s)
+                                     config.request_deadline_s)
             self.cache.on_removed = self.sync.repair
             self.reports.on_full = self.cache.drop_partials
             self.link.paired = lambda: self.sync.identity is not None

@@ -1,8 +1,10 @@
 """Faults a board meets in the field, made on loopback: a wrong server on the manager's port,
 one that trickles, a full disk; and reading what the board and the manager recorded."""
 import email.utils
+import errno
 import http.server
 import json
+import os
 import sqlite3
 import subprocess
 import threading
@@ -36,8 +38,10 @@ class _Impostor(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json" if status == 200 else "text/plain")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")  # once stopped, nothing of it lingers on a kept-alive socket
         self.end_headers()
         self.wfile.write(body)
+        self.close_connection = True
 
     do_GET = do_POST = do_PUT = _any
 
@@ -117,21 +121,17 @@ class SmallDisk:
         self.filler = path / "filler"
 
     def fill(self) -> None:
-        chunk = b"\0" * 65536
-        with open(self.filler, "ab") as fh:
-            try:
-                while True:
-                    fh.write(chunk)
-                    fh.flush()
-            except OSError:
-                pass  # ENOSPC: full, which is the point
-        with open(self.filler, "ab") as fh:
-            try:
-                while True:
-                    fh.write(b"\0")
-                    fh.flush()
-            except OSError:
-                pass
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for size in (1 << 20, 1 << 16, 1 << 12, 1):  # down to the last byte
+                try:
+                    while True:
+                        os.write(fd, bytes(size))
+                except OSError as exc:
+                    if exc.errno != errno.ENOSPC:
+                        raise
+        finally:
+            os.close(fd)
 
     def unfill(self) -> None:
         self.filler.unlink(missing_ok=True)
