@@ -93,7 +93,7 @@ class AssetCache:
         return False
 
     def verify_all(self, refs: list[AssetRef]) -> int:
-        """Verify every cached file `refs` name (USB files are the stick's own); returns how many failed."""
+        """Verify every cached file `refs` name; returns how many failed."""
         bad = 0
         for ref in refs:
             if not ref.url.startswith("file://") and self.has(ref.sha256) and not self.verify(ref.sha256):

@@ -132,7 +132,8 @@ class Player:
         manifest = self.store.load_manifest()
         usb = self._usb_manifest(self.config)
         checked = time.monotonic()
-        bad = sum(self.cache.verify_all(list(m.assets.values())) for m in (manifest, usb) if m is not None)
+        # Before anything is shown: every cached file the stored manifest names is hashed again.
+        bad = self.cache.verify_all(list(manifest.assets.values())) if manifest is not None else 0
         log.info("cache verified in %.1f s before first show: %d corrupt files removed", time.monotonic() - checked, bad)
         Clock.schedule_once(lambda dt: self._loaded(layouts, manifest, usb))
 
@@ -177,10 +178,7 @@ class Player:
             return None
 
     def _usb_changed(self) -> None:
-        usb = self._usb_manifest(self.board.config)
-        if usb is not None:
-            self.cache.verify_all(list(usb.assets.values()))
-        on_main(self.board.set_usb_manifest)(usb)
+        on_main(self.board.set_usb_manifest)(self._usb_manifest(self.board.config))
 
     def _layouts_changed(self) -> None:
         on_main(self.board.set_layouts)(local_layouts.load(self.config.data_dir / "layouts"))
