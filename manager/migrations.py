@@ -256,8 +256,21 @@ def m013_inbox_message_key(db: Database) -> None:
     db.execute("CREATE INDEX inbox_message ON inbox(external_id, published_at)")
 
 
+def m017_document_pages(db: Database) -> None:
+    # PDF documents (issue 12): a document's page count; and a note the editor should see with an
+    # upload (a multi-page TIFF of which only the first page was kept).
+    _run(
+        db,
+        """
+        ALTER TABLE assets ADD COLUMN pages INTEGER;
+        ALTER TABLE assets ADD COLUMN note TEXT
+        """
+    )
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
-              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key]
+              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
+              m017_document_pages]
 
 
 def applied(db: Database) -> set[str]:

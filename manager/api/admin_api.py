@@ -172,16 +172,18 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
         async for chunk in request.stream():
             sink.write(chunk)
         sha256 = sink.finish()
-        found = await run_in_threadpool(assets.probe, sink.path, filename, state.settings.max_image_pixels)
+        got = await run_in_threadpool(assets.accept, state.assets, sink.path, sha256, sink.size, filename,
+                                      state.settings.max_image_pixels)
     except BaseException:
         sink.discard()
         raise
 
     def keep():
         with state.store.write() as db:
-            row = assets.record(db, sha256, sink.size, found, filename, principal.user_id, principal.unit_catalogue, principal.unit_code)
-            state.assets.keep(sink.path, sha256)
-            audit.record(db, principal, "upload", "asset", sha256, name=row["original_name"])
+            row = assets.record(db, got.sha256, got.size, got.probe, filename, principal.user_id, principal.unit_catalogue,
+                                principal.unit_code, note=got.note_vi)
+            state.assets.keep(got.path, got.sha256)
+            audit.record(db, principal, "upload", "asset", got.sha256, name=row["original_name"])
             return row
 
     return await run_in_threadpool(keep)
