@@ -13,6 +13,7 @@ from then on its heartbeats say `disk_low` and play records and screenshots
 wait (heartbeats are the record of the board being on screen). The reserve
 is taken back once there is room again.
 """
+import errno
 import json
 import logging
 import os
@@ -70,11 +71,10 @@ class ReportQueue:
         self.changed = threading.Event()  # set when something was queued
         self.reserve = path.with_name(f"{path.name}.reserve")
         self.on_full: Callable[[], object] | None = None  # frees other space first (partial downloads)
-        self.disk_low = False
-        self._hold_reserve()
+        self.disk_low = not self._hold_reserve()  # a board started on a full disk says so at once
 
     def _hold_reserve(self) -> bool:
-        """(Re)create the reserve when the disk has room for it and some to spare."""
+        """(Re)create the reserve; False only when the disk has no room for it."""
         if self.reserve.exists() and self.reserve.stat().st_size >= RESERVE_BYTES:
             return True
         try:
@@ -84,9 +84,10 @@ class ReportQueue:
                 os.posix_fallocate(fh.fileno(), 0, RESERVE_BYTES)
                 os.fsync(fh.fileno())
         except OSError as exc:
-            log.warning("cannot keep the disk reserve for reports (%s)", exc)
             self.reserve.unlink(missing_ok=True)
-            return False
+            if exc.errno == errno.ENOSPC:
+                return False
+            log.warning("cannot keep a disk reserve for reports (%s)", exc)  # not a full disk: carry on without
         return True
 
     def _on_disk_full(self, attempt: int) -> bool:
@@ -190,6 +191,19 @@ class ReportQueue:
             return
         with self._lock, self._db:
             self._db.executemany("DELETE FROM outbox WHERE kind = ? AND seq = ?", [(kind, s) for s in seqs])
+
+    def rebase(self, seq: int, hash_: str) -> bool:
+        """Continue the heartbeat chain after `seq`/`hash_` (the manager's head) if that is beyond ours:
+        this board's queue was lost (a replaced card, a queue moved aside) but its identity was not,
+        and heartbeats under seqs the manager already holds could never be stored."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if int(self._meta("heartbeat_seq", "-1")) >= seq:
+                return False
+            self._set_meta("heartbeat_seq", str(seq))
+            self._set_meta("heartbeat_hash", hash_)
+        log.warning("the manager holds heartbeats up to seq %d, beyond this board's own: continuing its chain", seq)
+        return True
 
     def delete(self, ids: list[int]) -> None:
         if not ids:

@@ -137,16 +137,25 @@ class Uploader(threading.Thread):
         except ValidationError as exc:
             raise NotAcknowledged(f"heartbeats: HTTP {resp.status_code} but no acknowledgement") from exc
         sent_hashes = {hb["seq"]: hb["hash"] for hb in body["heartbeats"]}
-        newest = max(sent_hashes)
-        if (ack.board_id != ident.board_id or not ack.seqs or not set(ack.seqs) <= set(sent_hashes)
-                or ack.head_seq is None or ack.head_seq < max(ack.seqs)
-                or (ack.head_seq <= newest and sent_hashes.get(ack.head_seq) != ack.head_hash)):
+        acked = set(ack.seqs)
+        if (ack.board_id != ident.board_id or ack.head_seq is None or not acked <= set(sent_hashes)
+                or (acked and ack.head_seq < max(acked))
+                or (ack.head_seq in acked and sent_hashes[ack.head_seq] != ack.head_hash)):
             raise NotAcknowledged("heartbeats: the acknowledgement does not match the batch sent")
+        # Seqs at or below the manager's head that it does not hold as sent: it holds other heartbeats
+        # there (this board's queue was lost and began again), so these can never be stored.
+        conflicting = [seq for seq in sent_hashes if seq not in acked and seq <= ack.head_seq]
+        if conflicting:
+            log.error("manager holds other heartbeats under seqs %d-%d; dropped", min(conflicting), max(conflicting))
+            self.queue.delete_acked("heartbeat", conflicting)
+        elif not acked:
+            raise NotAcknowledged("heartbeats: the manager holds none of the batch")
+        self.queue.rebase(ack.head_seq, ack.head_hash)
         self.queue.delete_acked("heartbeat", ack.seqs)
         self.delivered_at = t_received
         if self.clock is not None:
             self.clock.observe(ack.server_time, t_sent, t_received)
-        return len(ack.seqs)
+        return len(acked) + len(conflicting)
 
     def _send_plays(self, ident, headers: dict, rows: list[tuple[int, bytes]]) -> int:
         body = play_bodies(rows)
