@@ -25,12 +25,13 @@ from player import net
 from player.clock import BoardClock
 from player.reports import ReportQueue, heartbeat_bodies, play_bodies
 from protocol import api
-from protocol.heartbeat import HeartbeatAck
+from protocol.heartbeat import ClockState, HeartbeatAck
 from protocol.playlog import PlayLogAck
 
 log = logging.getLogger(__name__)
 BATCH = 500
 DEADLINE_S = 30
+UNSYNCED_RETRY_S = 5.0
 
 
 class UploadRefused(Exception):
@@ -89,7 +90,10 @@ class Uploader(threading.Thread):
                     log.exception("reports not sent: unexpected failure; retrying in %.0f s", delay)
                 self._retry_now.clear()
                 self._retry_now.wait(delay)
-                delay = min(delay * 2, self.retry_max_s)
+                # A board that cannot vouch for its time looks for the manager often: its first answer
+                # sets the clock, and until then the programme may be the wrong one.
+                unsynced = self.clock is not None and self.clock.state == ClockState.unsynced
+                delay = min(delay * 2, UNSYNCED_RETRY_S if unsynced else self.retry_max_s)
                 continue
             if not sent:
                 self.queue.changed.wait(30)
