@@ -265,7 +265,8 @@ class Board:
         interval, data_dir = self._hb_interval or 30, self.config.data_dir
         # Recorded offline: the manager has not acknowledged reports within an interval, whatever the
         # cause (no network, a wrong server, a trickle). The manager re-checks with the board's clock.
-        status, skew, offline, clock = self.status(), self.clock.skew_s, not self.link.delivering(interval), self.clock.state
+        status, skew, clock = self.status(), self.clock.skew_s, self.clock.state
+        offline = not self.link.delivering(interval)
         self.io.submit(_append_heartbeat, self.reports,
                        lambda seq, prev: hb.build(seq, prev, status, skew_s=skew, offline=offline,
                                                   interval_s=interval, data_dir=data_dir, clock=clock))

@@ -9,25 +9,36 @@ import os
 import time
 from datetime import datetime, timezone
 
-_FILE = os.environ.get("BANGTIN_WALL_OFFSET_FILE")
-_seen: tuple[float, float] = (-1.0, 0.0)  # (mtime of the file, offset read from it)
+
+class _OffsetFile:
+    """The test hook's file, read again only when it changes."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self._mtime = -1.0
+        self._offset = 0.0
+
+    def seconds(self) -> float:
+        if self.path is None:
+            return 0.0
+        try:
+            mtime = os.stat(self.path).st_mtime
+            if mtime != self._mtime:
+                with open(self.path) as fh:
+                    text = fh.read().strip()
+                if text:  # empty while being rewritten: read it again next time
+                    self._offset, self._mtime = float(text), mtime
+        except (OSError, ValueError):
+            pass  # removed, or half written: keep the offset read last
+        return self._offset
 
 
-def _offset() -> float:
-    global _seen
-    try:
-        mtime = os.stat(_FILE).st_mtime
-        if mtime != _seen[0]:
-            with open(_FILE) as fh:
-                _seen = (mtime, float(fh.read().strip() or 0))
-    except (OSError, ValueError):
-        return _seen[1]
-    return _seen[1]
+_offset = _OffsetFile(os.environ.get("BANGTIN_WALL_OFFSET_FILE"))
 
 
 def time_s() -> float:
     """Seconds since the epoch by the board's own (possibly wrong, possibly stepped) clock."""
-    return time.time() + _offset() if _FILE else time.time()
+    return time.time() + _offset.seconds()
 
 
 def utcnow() -> datetime:
