@@ -389,8 +389,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.not_met": ("chưa đạt", "not met"),
     "reports.yes": ("có", "yes"),
     "reports.no": ("không", "no"),
-    "reports.chain_note": ("Chuỗi băm: kiểm tra nhanh (liên tục số thứ tự và liên kết); mở từng bảng tin để kiểm tra đầy đủ.",
-                           "Hash chain: a quick check (sequence numbers and links); open a board for the full check."),
+    "reports.chain_note": ("Kiểm tra nhanh: liên kết và số thứ tự của chuỗi, mã băm khoảng thời gian của các ngày đã niêm phong, "
+                           "thông tin bảng tin; không tính lại mã băm từng nhịp, không tính lại khoảng thời gian chưa niêm phong. "
+                           "Kiểm tra đầy đủ (lệnh verify-chain, trang từng bảng tin) làm cả hai.",
+                           "Quick check: the chain's links and sequence numbers, the interval digests of sealed days, the board's "
+                           "facts; it does not recompute each heartbeat's hash nor the intervals not yet sealed. The full check "
+                           "(the verify-chain command, each board's page) does both."),
     "reports.unit_best": ("Bảng tin tốt nhất của đơn vị", "The unit's best board"),
     "reports.on_screen": ("Hiển thị", "On screen"),
     "reports.connected": ("Kết nối", "Connected"),
@@ -403,10 +407,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.clock_ok": ("đúng giờ", "on time"),
     "reports.displaced": ("{n} nhịp được đặt theo giờ máy chủ", "{n} heartbeats placed by the server's time"),
     "reports.chain": ("Chuỗi băm", "Hash chain"),
-    "reports.heartbeats": ("{n} nhịp", "{n} heartbeats"),
+    "reports.heartbeats_checked": ("{n} nhịp chưa niêm phong được tính lại mã băm, {sealed} nhịp đã niêm phong",
+                                   "{n} raw heartbeats' hashes recomputed, {sealed} sealed"),
     "reports.chain_empty": ("chưa có dữ liệu", "no data yet"),
-    "reports.chain_ok": ("toàn vẹn", "intact"),
-    "reports.chain_broken": ("bị phá vỡ tại seq {seq}", "broken at seq {seq}"),
+    "reports.chain_ok": ("toàn vẹn ({check})", "intact ({check})"),
+    "reports.chain_broken": ("bị phá vỡ tại seq {seq} ({check})", "broken at seq {seq} ({check})"),
+    "reports.chain_mismatch": ("số liệu không khớp với chuỗi ({check})", "figures do not match the chain ({check})"),
+    "reports.check_quick": ("kiểm tra nhanh", "quick check"),
+    "reports.check_full": ("kiểm tra đầy đủ", "full check"),
     "reports.month": ("Tháng", "Month"),
     "reports.quarter": ("Quý", "Quarter"),
     "reports.year": ("Năm", "Year"),
@@ -482,6 +490,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.col.province": ("Tỉnh, thành phố", "Province"),
     "reports.col.provinces": ("Số tỉnh có dữ liệu", "Provinces with data"),
     "reports.col.error": ("Lỗi", "Error"),
+    "reports.col.in_force": ("Thông tin bảng áp dụng", "Board facts in force"),
+    "reports.col.full_check": ("Kiểm tra đầy đủ", "Full check"),
+    "reports.col.verified": ("Xác minh với chuỗi", "Verified against the chain"),
+    "reports.verified.verified": ("đã xác minh", "verified"),
+    "reports.verified.quick_only": ("mới kiểm tra nhanh", "quick check only"),
+    "reports.verified.failed": ("KHÔNG xác minh được", "NOT verified"),
+    "reports.full_never": ("chưa kiểm tra đầy đủ", "never fully checked"),
+    "reports.full_ok": ("toàn vẹn (kiểm tra đầy đủ lúc {at})", "intact (full check at {at})"),
+    "reports.full_failed": ("KHÔNG khớp (kiểm tra đầy đủ lúc {at})", "FAILED (full check at {at})"),
+    "reports.verification": ("Xác minh số liệu với chuỗi: {state}. Kiểm tra nhanh lúc {at}; kiểm tra đầy đủ: {full}/{boards} "
+                             "bảng tin, lần cũ nhất lúc {oldest} (giờ Việt Nam).",
+                             "Figures verified against the chain: {state}. Quick check at {at}; full check: {full} of {boards} "
+                             "boards, the oldest at {oldest} (Vietnam time)."),
+    "reports.verification_board": ("Xác minh số liệu với chuỗi: {state} (kiểm tra đầy đủ lúc {at}; lần ghi nhận gần nhất: {full}).",
+                                   "Figures verified against the chain: {state} (full check at {at}; last one recorded: {full})."),
+    "reports.national_verification": ("Xác minh số liệu với chuỗi, theo từng tỉnh: {provinces}.",
+                                      "Figures verified against the chain, by province: {provinces}."),
+    "reports.verification_failed": ("Không khớp: bảng tin {board}: {reason}", "Does not match: board {board}: {reason}"),
 }
 
 
