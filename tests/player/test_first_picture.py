@@ -32,7 +32,8 @@ def test_first_picture_after_a_start_is_sharp(run_player, xdisplay, tmp_path):
     buf = io.BytesIO()
     picture.save(buf, "PNG")
     seed_cache(data, [buf.getvalue()])
-    StateStore(data).save_manifest(manifest([buf.getvalue()], image_s=60))
+    # A bulletin and a ticker beside it keep the media zone at its layout size (alone, it would grow).
+    StateStore(data).save_manifest(manifest([buf.getvalue()], image_s=60, ticker="Tin vắn", bulletin=("Thông báo", "Nội dung")))
     # As sharp as the picture decoded for the zone's final size would be.
     expected = _detail(ImageOps.contain(picture, ZONE, Image.Resampling.LANCZOS).crop((40, 40, 360, 190)))
     run_player(data)
