@@ -59,7 +59,7 @@ def test_flipped_bytes_are_never_shown_and_are_fetched_again(manager, run_player
     # The whole picture is right: a corrupt JPEG decodes to blocks of garbage below the damage.
     def whole_picture_blue():
         shot = grab(xdisplay)
-        return all(close(shot.getpixel((x, y)), BLUE) for x in (20, 205, 390) for y in (80, 180, 280))
+        return all(close(shot.getpixel((x, y)), BLUE) for x in (60, 205, 350) for y in (80, 180, 280))
 
     wait_for(whole_picture_blue, 20, interval=0.05, message="the sound picture on screen")
 
