@@ -9,6 +9,7 @@ file per (document, size, floor) remembers them, so a size is rendered once.
 Rendering is deterministic, which is also why the index is a file and not a
 table: a missing index or image is simply rendered again.
 """
+import ctypes
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from manager.errors import BadInput, TooLarge
@@ -27,7 +29,7 @@ from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, part_bo
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 50
-RENDER_VERSION = 1  # bump when rendering changes, so boards get new images
+RENDER_VERSION = 2  # bump when rendering changes, so boards get new images
 # pdfium is not thread-safe: uploads and manifest builds run on several threads.
 _PDFIUM = threading.Lock()
 
@@ -68,8 +70,23 @@ def probe(path: Path) -> int:
     return pages
 
 
+def _as_shown(page, width: float, height: float):
+    """Maps a point of the page's own space to (x, y) in points from the top-left of the page as
+    readers show it: turned by its /Rotate flag (a sideways scan made upright), its crop box's origin."""
+    x_out, y_out = ctypes.c_int(), ctypes.c_int()
+    # pdfium maps to whole device pixels: a device 100 times the page's size in points keeps 0.01 pt.
+    size_x, size_y = round(width * 100), round(height * 100)
+
+    def shown(x: float, y: float) -> tuple[float, float]:
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, size_x, size_y, 0, x, y, x_out, y_out)
+        return x_out.value / 100, y_out.value / 100
+
+    return shown
+
+
 def _page_text(page) -> PageText:
-    width, height = page.get_size()
+    width, height = page.get_size()  # as shown, after /Rotate
+    shown = _as_shown(page, width, height)
     textpage = page.get_textpage()
     try:
         heights, tops = [], []
@@ -78,9 +95,10 @@ def _page_text(page) -> PageText:
             if not ch.strip():
                 continue
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            if top - bottom > 0:
-                heights.append(top - bottom)
-                tops.append(height - (top + bottom) / 2)
+            (_, y1), (_, y2) = shown(left, bottom), shown(right, top)
+            if abs(y1 - y2) > 0:
+                heights.append(abs(y1 - y2))
+                tops.append((y1 + y2) / 2)
     finally:
         textpage.close()
     if len(heights) < 20:  # a stamp or a page number is not a text layer

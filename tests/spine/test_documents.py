@@ -6,7 +6,7 @@ from PIL import Image
 
 from manager.assets import AssetStore
 from manager.documents import DocumentRenderer
-from tests.pdfs import Page, signed_stamp_pdf, text_lines, write_pdf
+from tests.pdfs import Page, signed_stamp_pdf, text_lines, turned, write_pdf
 
 
 def _stored(tmp_path, pdf_path) -> tuple[AssetStore, str]:
@@ -35,6 +35,22 @@ def test_rendered_once_per_size_and_again_when_a_picture_is_lost(tmp_path):
     assert renderer.parts(sha, (1920, 1080), 36) == parts, "rendering is deterministic: the same pictures again"
     assert store.path(parts[1]["asset"]).is_file()
     assert renderer.parts(sha, (1080, 1920), 64)[0]["parts"] == 1, "a portrait screen shows the page whole"
+
+
+def test_a_page_turned_by_its_rotate_flag_is_measured_as_shown(tmp_path):
+    # Scanners fed sideways write the page turned on a landscape sheet, with /Rotate to show it upright:
+    # its text must be measured and counted as readers see it, not as it lies on the sheet.
+    upright = write_pdf(tmp_path / "tb.pdf", [Page(texts=text_lines(800, 420, 13, "Thong bao ve viec tiep cong dan"))])
+    store, sha = _stored(tmp_path, upright)
+    expected = [(p["page"], p["part"], p["parts"], p["chars"], p["width"], p["height"])
+                for p in DocumentRenderer(store).parts(sha, (1229, 864), 36)]
+    assert expected[0][3] > 400 and expected[1][3] == 0, "all the text is in the top half"
+    for rotation in (90, 270):
+        store, sha = _stored(tmp_path, turned(upright, tmp_path / f"r{rotation}.pdf", rotation))
+        parts = DocumentRenderer(store).parts(sha, (1229, 864), 36)
+        assert [(p["page"], p["part"], p["parts"], p["chars"], p["width"], p["height"]) for p in parts] == expected
+        with Image.open(store.path(parts[0]["asset"])) as img:
+            assert img.convert("L").crop((0, 0, img.width, img.height // 2)).getextrema()[0] < 100, "the text is on top"
 
 
 def test_a_scan_is_timed_as_a_full_page_of_text(tmp_path):
