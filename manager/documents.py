@@ -2,8 +2,8 @@
 
 A commune office uploads its signed PDF; boards never see the PDF itself. For
 each zone size a board shows it in, every page is rendered with pdfium
-(pypdfium2) and cut by `protocol.documents.cut` into a whole page, halves or
-thirds, so that body text reaches the board's legibility floor. The images go
+(pypdfium2), its blank margins left out (`protocol.documents.inked`), and cut
+by `protocol.documents.cut` into a whole page, halves or thirds, so that body text reaches the board's legibility floor. The images go
 into the asset store like uploads (content-addressed, immutable); an index
 file per (document, size, floor) remembers them, so a size is rendered once.
 Rendering is deterministic, which is also why the index is a file and not a
@@ -13,6 +13,7 @@ import ctypes
 import hashlib
 import json
 import logging
+import math
 import os
 import statistics
 import threading
@@ -25,11 +26,11 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from manager.errors import BadInput, TooLarge
-from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, part_bounds
+from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, inked, part_bounds
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 50
-RENDER_VERSION = 2  # bump when rendering changes, so boards get new images
+RENDER_VERSION = 3  # bump when rendering changes, so boards get new images
 # pdfium is not thread-safe: uploads and manifest builds run on several threads.
 _PDFIUM = threading.Lock()
 
@@ -106,11 +107,30 @@ def _page_text(page) -> PageText:
     return PageText(width, height, statistics.median(heights), False, tuple(tops))
 
 
-def _chars_in(text: PageText, top: float, bottom: float) -> int:
-    """Characters whose centre lies in the band [top, bottom); the last band takes what lies below too."""
+def _chars_in(text: PageText, top: float, bottom: float, parts: int) -> int:
+    """Characters whose centre lies in the band [top, bottom) (the first and last bands reach to the
+    page's edges); a scan's text is spread evenly over its `parts`."""
     if text.scanned:
-        return round(SCANNED_PAGE_CHARS * (min(bottom, text.height_pt) - top) / text.height_pt)
+        return round(SCANNED_PAGE_CHARS / parts)
     return sum(1 for y in text.char_tops if top <= y < bottom)
+
+
+# Darker than this (0-255 grey) is ink; lighter is paper, also a scan's greyish paper.
+INK_GREY = 224
+# The page is looked at this many pixels on its longer side to find its ink (about 1 px per point on A4).
+INK_LOOK_PX = 800
+
+
+def _ink_box(page, width: float, height: float) -> tuple[float, float, float, float] | None:
+    """Left, top, right, bottom (points, as shown) of what is drawn on the page; None if nothing is."""
+    scale = INK_LOOK_PX / max(width, height)
+    grey = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil().convert("L")
+    box = grey.point(lambda v: 255 if v < INK_GREY else 0).getbbox()
+    if box is None:
+        return None
+    # A pixel's edges, widened by one pixel: the look is coarse, ink must not be cut.
+    return (max(0.0, (box[0] - 1) / scale), max(0.0, (box[1] - 1) / scale),
+            min(width, (box[2] + 1) / scale), min(height, (box[3] + 1) / scale))
 
 
 def _open_for_rendering(path: Path):
@@ -172,21 +192,24 @@ class DocumentRenderer:
                 for n in range(pages):
                     page = pdf[n]
                     text = _page_text(page)
-                    chosen = cut(text.width_pt, text.height_pt, text.line_pt, box[0], box[1], floor_px)
+                    left, top, right, bottom = inked(text.width_pt, text.height_pt,
+                                                     _ink_box(page, text.width_pt, text.height_pt))
+                    chosen = cut(right - left, bottom - top, text.line_pt, box[0], box[1], floor_px)
                     if not chosen.readable:
                         log.info("document %s page %d: body lines %.0f px at best in %dx%d, under the %d px floor",
                                  sha256[:12], n + 1, chosen.line_px, box[0], box[1], floor_px)
                     # White under the page: a PDF page has no background of its own.
                     picture = page.render(scale=chosen.scale, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
                     for part in range(1, chosen.parts + 1):
-                        top, bottom = part_bounds(text.height_pt, chosen.parts, part)
-                        band = picture.crop((0, round(top * chosen.scale), picture.width,
-                                             min(picture.height, round(bottom * chosen.scale))))
-                        if part == chosen.parts:
-                            bottom = float("inf")
+                        band_top, band_bottom = (top + y for y in part_bounds(bottom - top, chosen.parts, part))
+                        band = picture.crop((round(left * chosen.scale), round(band_top * chosen.scale),
+                                             min(picture.width, round(right * chosen.scale)),
+                                             min(picture.height, round(band_bottom * chosen.scale))))
+                        chars = _chars_in(text, -math.inf if part == 1 else band_top,
+                                          math.inf if part == chosen.parts else band_bottom, chosen.parts)
                         asset, size = self._keep(band)
                         parts.append(dict(asset=asset, size=size, width=band.width, height=band.height, page=n + 1,
-                                          pages=pages, part=part, parts=chosen.parts, chars=_chars_in(text, top, bottom)))
+                                          pages=pages, part=part, parts=chosen.parts, chars=chars))
             finally:
                 pdf.close()
         log.info("rendered document %s for %dx%d (floor %d px): %d images", sha256[:12], box[0], box[1], floor_px, len(parts))

@@ -3,7 +3,8 @@
 Pure rules, shared by the manager, which renders the parts, and the docs and
 tests: a page is shown whole when its body text is readable at full-page
 scale in the zone; otherwise in halves or thirds, top to bottom, each as wide
-as the zone allows. Each part stays long enough to read it.
+as the zone allows. Blank margins are left out first: what is cut and fitted
+is the part of the page that holds ink. Each part stays long enough to read it.
 """
 import math
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ READING_CHARS_PER_S = 12.0
 SCANNED_PAGE_CHARS = 1800
 # Body text of an administrative document is 13-14 pt (Decree 30/2020/NĐ-CP): its line, ~1.2 of that.
 SCANNED_LINE_PT = 16.0
+# White kept around the ink, as a fraction of the page's width, so that text never touches the edge.
+MARGIN_KEPT = 0.03
+# At most this much of the page's width is left out on either side: Decree 30's margins are 30-35 mm on
+# the left and 15-20 mm on the right of 210 mm (up to 17%), and a page holding only a stamp or a line
+# is not blown up to fill the screen.
+MAX_SIDE_TRIM = 0.2
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,18 @@ def cut(page_w: float, page_h: float, line_pt: float, box_w: int, box_h: int, fl
     best = max(scale for _, scale in options)
     n, scale = next((n, s) for n, s in options if s * SPLIT_GAIN >= best)
     return Cut(n, scale, line_pt * scale, False)
+
+
+def inked(page_w: float, page_h: float, ink: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
+    """The part of the page to show (left, top, right, bottom in points from its top-left): its ink
+    (`ink`, None for a blank page) with MARGIN_KEPT around it, never narrower than MAX_SIDE_TRIM allows.
+    Blank space above and below is left out whole: a short notice's empty lower half is no part to show."""
+    if ink is None:
+        return 0.0, 0.0, page_w, page_h
+    pad = MARGIN_KEPT * page_w
+    left, top, right, bottom = ink
+    return (min(max(0.0, left - pad), MAX_SIDE_TRIM * page_w), max(0.0, top - pad),
+            max(min(page_w, right + pad), (1 - MAX_SIDE_TRIM) * page_w), min(page_h, bottom + pad))
 
 
 def part_bounds(page_h: float, parts: int, part: int) -> tuple[float, float]:
