@@ -26,11 +26,11 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from manager.errors import BadInput, TooLarge
-from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, inked, part_bounds
+from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, cuts_between_lines, inked
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 50
-RENDER_VERSION = 3  # bump when rendering changes, so boards get new images
+RENDER_VERSION = 4  # bump when rendering changes, so boards get new images
 # pdfium is not thread-safe: uploads and manifest builds run on several threads.
 _PDFIUM = threading.Lock()
 
@@ -121,6 +121,12 @@ INK_GREY = 224
 INK_LOOK_PX = 800
 
 
+def _blank_rows(picture: Image.Image) -> list[bool]:
+    """For each pixel row of a rendered page, whether it holds no ink (a gap between lines)."""
+    ink = picture.convert("L").point(lambda v: 255 if v < INK_GREY else 0)
+    return [v == 0 for v in ink.resize((1, ink.height), Image.Resampling.BOX).get_flattened_data()]
+
+
 def _ink_box(page, width: float, height: float) -> tuple[float, float, float, float] | None:
     """Left, top, right, bottom (points, as shown) of what is drawn on the page; None if nothing is."""
     scale = INK_LOOK_PX / max(width, height)
@@ -200,16 +206,19 @@ class DocumentRenderer:
                                  sha256[:12], n + 1, chosen.line_px, box[0], box[1], floor_px)
                     # White under the page: a PDF page has no background of its own.
                     picture = page.render(scale=chosen.scale, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
+                    picture = picture.crop((round(left * chosen.scale), round(top * chosen.scale),
+                                            min(picture.width, round(right * chosen.scale)),
+                                            min(picture.height, round(bottom * chosen.scale))))
+                    edges = [0, *cuts_between_lines(picture.height, chosen.parts, _blank_rows(picture)), picture.height]
                     for part in range(1, chosen.parts + 1):
-                        band_top, band_bottom = (top + y for y in part_bounds(bottom - top, chosen.parts, part))
-                        band = picture.crop((round(left * chosen.scale), round(band_top * chosen.scale),
-                                             min(picture.width, round(right * chosen.scale)),
-                                             min(picture.height, round(band_bottom * chosen.scale))))
-                        chars = _chars_in(text, -math.inf if part == 1 else band_top,
-                                          math.inf if part == chosen.parts else band_bottom, chosen.parts)
+                        band = picture.crop((0, edges[part - 1], picture.width, edges[part]))
+                        # In points from the page's top; the first and last parts reach to the page's edges.
+                        band_top = -math.inf if part == 1 else top + edges[part - 1] / chosen.scale
+                        band_bottom = math.inf if part == chosen.parts else top + edges[part] / chosen.scale
                         asset, size = self._keep(band)
                         parts.append(dict(asset=asset, size=size, width=band.width, height=band.height, page=n + 1,
-                                          pages=pages, part=part, parts=chosen.parts, chars=chars))
+                                          pages=pages, part=part, parts=chosen.parts,
+                                          chars=_chars_in(text, band_top, band_bottom, chosen.parts)))
             finally:
                 pdf.close()
         log.info("rendered document %s for %dx%d (floor %d px): %d images", sha256[:12], box[0], box[1], floor_px, len(parts))

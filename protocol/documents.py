@@ -17,6 +17,9 @@ READING_CHARS_PER_S = 12.0
 SCANNED_PAGE_CHARS = 1800
 # Body text of an administrative document is 13-14 pt (Decree 30/2020/NĐ-CP): its line, ~1.2 of that.
 SCANNED_LINE_PT = 16.0
+# A cut between parts may move up or down by half this share of a part's height to fall between two
+# lines of text (13 pt lines are 15-20 pt apart; half a page is ~400 pt), so no line is cut in two.
+CUT_SLACK = 0.08
 # White kept around the ink, as a fraction of the page's width, so that text never touches the edge.
 MARGIN_KEPT = 0.03
 # At most this much of the page's width is left out on either side: Decree 30's margins are 30-35 mm on
@@ -34,8 +37,10 @@ class Cut:
 
 
 def scale_for(page_w: float, page_h: float, parts: int, box_w: int, box_h: int) -> float:
-    """Pixels per point for one of `parts` horizontal bands of the page, fitted into the box."""
-    return min(box_w / page_w, box_h / (page_h / parts))
+    """Pixels per point for one of `parts` horizontal bands of the page, fitted into the box; a band
+    may be CUT_SLACK taller than an equal share, so that its cut can move to a gap between lines."""
+    band = page_h / parts * (1 + CUT_SLACK if parts > 1 else 1)
+    return min(box_w / page_w, box_h / band)
 
 
 def cut(page_w: float, page_h: float, line_pt: float, box_w: int, box_h: int, floor_px: int) -> Cut:
@@ -64,8 +69,21 @@ def inked(page_w: float, page_h: float, ink: tuple[float, float, float, float] |
 
 
 def part_bounds(page_h: float, parts: int, part: int) -> tuple[float, float]:
-    """Top and bottom (points from the page's top) of part `part` (1-based) of `parts`."""
+    """Top and bottom (points from the page's top) of part `part` (1-based) of `parts`, cut evenly."""
     return page_h * (part - 1) / parts, page_h * part / parts
+
+
+def cuts_between_lines(height: int, parts: int, blank_rows: list[bool]) -> list[int]:
+    """Where to cut a picture `height` rows high into `parts`: the rows that start each part after the
+    first, each nearest to the even cut within the slack where the rows on both sides of the cut are
+    blank (`blank_rows[y]`: no ink), else the even cut (a picture or a dense scan has no gap to find)."""
+    reach = int(height / parts * CUT_SLACK / 2)
+    cuts = []
+    for k in range(1, parts):
+        even = round(height * k / parts)
+        near = sorted(range(max(1, even - reach), min(height - 1, even + reach) + 1), key=lambda y: abs(y - even))
+        cuts.append(next((y for y in near if blank_rows[y - 1] and blank_rows[y]), even))
+    return cuts
 
 
 def reading_time_s(chars: int, minimum_s: float) -> float:

@@ -78,6 +78,26 @@ def test_blank_margins_are_not_shown_and_no_part_is_blank(tmp_path):
     assert [p["parts"] for p in parts if p["page"] == 2] == [1], "the short notice's text, shown whole"
 
 
+def test_parts_are_cut_between_lines_of_text(tmp_path):
+    # Halves and thirds cut at fixed heights went through a line of text, which then could be read in
+    # neither part. Lines at three offsets, so that some fixed cut would go through one.
+    pages = [Page(texts=[(60, y, 13, "Thong bao lich tiem chung mo rong nam 2026 tai tram y te xa")
+                         for y in range(800 - offset, 40, -18)]) for offset in (0, 6, 12)]
+    store, sha = _stored(tmp_path, write_pdf(tmp_path / "tb.pdf", pages))
+    for box, floor in (((1229, 864), 36), ((819, 576), 24), ((384, 257), 13)):
+        parts = DocumentRenderer(store).parts(sha, box, floor)
+        assert any(p["parts"] > 1 for p in parts)
+        for p in parts:
+            with Image.open(store.path(p["asset"])) as img:
+                assert img.width <= box[0] and img.height <= box[1]
+                dark = img.convert("L").point(lambda v: 255 if v < 160 else 0)
+                if p["part"] > 1:
+                    assert dark.crop((0, 0, img.width, 1)).getbbox() is None, f"{box}: part {p['part']} starts in a line"
+                if p["part"] < p["parts"]:
+                    assert dark.crop((0, img.height - 1, img.width, img.height)).getbbox() is None, \
+                        f"{box}: part {p['part']} ends in a line"
+
+
 def test_a_scan_is_timed_as_a_full_page_of_text(tmp_path):
     scan = write_pdf(tmp_path / "scan.pdf", [Page(rects=[(0, 0, 595, 842, (250, 250, 250))])])
     store, sha = _stored(tmp_path, scan)
