@@ -26,11 +26,11 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from manager.errors import BadInput, TooLarge
-from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, cuts_between_lines, inked
+from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, cuts_between_lines, inked, picture_box
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 50
-RENDER_VERSION = 4  # bump when rendering changes, so boards get new images
+RENDER_VERSION = 5  # bump when rendering changes, so boards get new images
 # pdfium is not thread-safe: uploads and manifest builds run on several threads.
 _PDFIUM = threading.Lock()
 
@@ -174,9 +174,9 @@ class DocumentRenderer:
         return self.index_dir / sha256[:2] / f"{sha256}-{box[0]}x{box[1]}-{floor_px}-v{RENDER_VERSION}.json"
 
     def parts(self, sha256: str, box: tuple[int, int], floor_px: int) -> list[dict]:
-        """The document's parts for this box, in showing order: page, part, parts, chars and the image
+        """The document's parts for this zone box (drawn above the page number's strip), in showing order: page, part, parts, chars and the image
         (asset sha256, size in bytes, width, height). Rendered now if not rendered before."""
-        box = (max(1, int(box[0])), max(1, int(box[1])))
+        box = picture_box(box[0], box[1], floor_px)  # the zone above the page number's strip
         index = self._index_path(sha256, box, floor_px)
         if index.is_file():
             parts = json.loads(index.read_text())

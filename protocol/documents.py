@@ -26,6 +26,9 @@ MARGIN_KEPT = 0.03
 # the left and 15-20 mm on the right of 210 mm (up to 17%), and a page holding only a stamp or a line
 # is not blown up to fill the screen.
 MAX_SIDE_TRIM = 0.2
+# Under each part, a strip for its page number ("Trang 2/4 · phần 1/2") one floor line high with padding:
+# the part is drawn above it, so the number never covers the page's last line.
+CAPTION_LINES = 1.4
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,16 @@ def inked(page_w: float, page_h: float, ink: tuple[float, float, float, float] |
     left, top, right, bottom = ink
     return (min(max(0.0, left - pad), MAX_SIDE_TRIM * page_w), max(0.0, top - pad),
             max(min(page_w, right + pad), (1 - MAX_SIDE_TRIM) * page_w), min(page_h, bottom + pad))
+
+
+def caption_strip_px(floor_px: int) -> int:
+    """Height (px) of the page-number strip at the bottom of a zone showing a document."""
+    return math.ceil(floor_px * CAPTION_LINES)
+
+
+def picture_box(zone_w: int, zone_h: int, floor_px: int) -> tuple[int, int]:
+    """The box a document's part is drawn in: the zone above its page-number strip."""
+    return max(1, int(zone_w)), max(1, int(zone_h) - caption_strip_px(floor_px))
 
 
 def part_bounds(page_h: float, parts: int, part: int) -> tuple[float, float]:

@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 from player.screen.context import Showing, ZoneContext
 from player.screen.decode import Decoded, decode
 from player.screen.video import VideoStream
+from protocol.documents import caption_strip_px, picture_box
 from protocol.layout import Fit, Zone
 from protocol.legibility import min_line_height_px
 from protocol.manifest import Item, ItemKind
@@ -85,6 +86,16 @@ class Slot(Widget):
             self._caption_bg = Rectangle()
         self.add_widget(self.caption)
 
+    def strip(self) -> int:
+        """The page number's strip under a document's part (none for other items)."""
+        return caption_strip_px(min_line_height_px(self.screen_height)) if self.caption is not None else 0
+
+    def picture_box(self) -> tuple[int, int]:
+        """Where the picture goes: the slot, less the page number's strip, which it never covers."""
+        if self.caption is None:
+            return max(1, int(self.width)), max(1, int(self.height))
+        return picture_box(self.width, self.height, min_line_height_px(self.screen_height))
+
     def show_texture(self, texture: Texture, flipped: bool = False) -> None:
         self.texture = texture
         self.flipped = flipped
@@ -96,15 +107,16 @@ class Slot(Widget):
             # At the legibility floor of the screen: the page number is read from as far as the page.
             self.caption.font_size = min_line_height_px(self.screen_height) * 0.8
             self.caption.texture_update()
-            w, h = self.caption.texture_size
+            w, _ = self.caption.texture_size
             pad = self.caption.font_size * 0.4
-            self.caption.size = (w + 2 * pad, h + pad)
+            self.caption.size = (w + 2 * pad, self.strip())
             self.caption.pos = (self.right - self.caption.width, self.y)
             self._caption_bg.pos, self._caption_bg.size = self.caption.pos, self.caption.size
         if self.texture is None:
             return
-        offset, size, uv = place(self.texture.size, self.size, self.fit)
-        self._rect.pos = (self.x + offset[0], self.y + offset[1])
+        box = self.picture_box()
+        offset, size, uv = place(self.texture.size, box, self.fit)
+        self._rect.pos = (self.x + offset[0], self.y + self.height - box[1] + offset[1])
         self._rect.size = size
         if self.flipped:
             # Video textures are flipped: map the crop rectangle upside down.
@@ -214,8 +226,7 @@ class MediaZone(Widget):
         if item.kind not in STILL_KINDS:
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
             return
-        box = (max(1, int(self.width)), max(1, int(self.height)))
-        future = self.ctx.decoder.submit(decode, path, box, fit)
+        future = self.ctx.decoder.submit(decode, path, slot.picture_box(), fit)
 
         def done(fut):
             exc = fut.exception()
