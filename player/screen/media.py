@@ -65,6 +65,7 @@ class Slot(Widget):
         self.video: VideoStream | None = None
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
         self.animation: Path | None = None  # an animated GIF, played from its first frame once on screen
+        self.animation_last_frame: tuple[float, float] | None = None  # its last frame's start and length (s)
         self.flipped = False  # video frames arrive upside down
         self.caption: Label | None = None
         with self.canvas:
@@ -235,6 +236,7 @@ class MediaZone(Widget):
             else:
                 if fut.result().animated:  # it loops for the item's duration, like a picture
                     slot.animation = path
+                    slot.animation_last_frame = fut.result().last_frame
                 Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
 
         future.add_done_callback(done)
@@ -269,7 +271,8 @@ class MediaZone(Widget):
             on_frame=lambda tex: self._video_frame(slot, generation, tex),
             on_eof=lambda: None,
             on_error=lambda msg: log.warning("zone %s: animation of %s stays still: %s", self.zone.id, slot.item.id, msg),
-            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill)
+            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill,
+            last_frame=slot.animation_last_frame)
 
     def _video_frame(self, slot: Slot, generation: int, tex: Texture) -> None:
         if generation != self._generation:
