@@ -11,10 +11,11 @@ from tests.pdfs import Page, text_lines, write_pdf
 from tests.player.conftest import close, grab, wait_for
 
 RED, GREEN, BLUE, YELLOW = (200, 30, 30), (30, 160, 30), (30, 30, 200), (230, 200, 30)
-# landscape-16x9 at 640x360: the media zone is x 0..410, y 36..324. Body text runs down the left
-# of each page; this point is page colour whether a page is shown whole or as a half.
+# landscape-16x9 at 640x360, a document alone: its media zone takes the empty bulletin and ticker space
+# (protocol.zonefill), x 0..640, y 36..360. Body text runs down the left of each page; this point is
+# page colour whether a page is shown whole or as a half.
 SAMPLE = (262, 180)
-CAPTION_BOX = (300, 300, 410, 324)
+CAPTION_BOX = (480, 330, 640, 360)
 
 
 def _document(path):
@@ -52,10 +53,10 @@ def test_pdf_uploaded_rendered_and_shown_page_by_page(manager, run_player, xdisp
         assert r.headers["content-type"] == "image/png"
         with Image.open(io.BytesIO(r.content)) as img:
             assert close(img.convert("RGB").getpixel((img.width * 2 // 3, img.height // 2)), colour, 30)
-            # Drawn for this board's zone (410x288 here) above the page number's 17-px strip (1.4 lines
-            # at the 12 px floor of a 360-px screen), filling that box on one side (a half, to within the 8%
-            # it may grow by to end between two lines).
-            assert img.width <= 410 + 1 and img.height <= 271 + 1 and (img.width >= 405 or img.height >= 271 / 1.08 - 1)
+            # Drawn for this board's zone (640x324 here: the screen below the header, the document playing
+            # alone) above the page number's 17-px strip (1.4 lines at the 12 px floor of a 360-px screen),
+            # filling that box on one side (a half, to within the 8% it may grow by to end between lines).
+            assert img.width <= 640 + 1 and img.height <= 307 + 1 and (img.width >= 635 or img.height >= 307 / 1.08 - 1)
 
     data = tmp_path / "board"
     StateStore(data).save_identity(Identity(board_id, token, manager.base_url))
@@ -79,6 +80,6 @@ def test_pdf_uploaded_rendered_and_shown_page_by_page(manager, run_player, xdisp
     assert set(order) == set(cycle), order
     assert all(n > 5 for n in captions.values()), f"no page number drawn: {captions}"
     # The page number has a strip of its own under the picture: no part of the page is under it.
-    strip = [grab(xdisplay).getpixel((x, 318)) for x in range(0, 300, 10)]
+    strip = [grab(xdisplay).getpixel((x, 352)) for x in range(0, 460, 10)]
     assert all(_named(px) == "other" for px in strip), strip
     assert player.alive()
