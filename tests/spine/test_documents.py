@@ -115,15 +115,15 @@ def test_board_gets_parts_for_its_zone_in_the_manifest(manager, tmp_path):
     manifest = board.get(f"/api/v1/boards/{board_id}/manifest").json()
     item = next(i for p in manifest["playlists"].values() for i in p["items"])
     assert item["kind"] == "document" and item["asset"] == asset["sha256"]
-    # 13 pt text in a 1229x864 zone: thirds of the page's inked part give the largest text (limited by
-    # the zone's width); the second page's text fills only its top half, which is shown in halves.
+    # Playing alone, the document's zone takes the empty bulletin and ticker space: 1920x972 (less the
+    # page number's 51-px strip). 13 pt text reaches the 36 px floor in thirds of the page's inked part;
+    # the second page's text fills only its top half, which is shown in halves.
     assert [(p["page"], p["part"], p["parts"]) for p in item["parts"]] == [(1, 1, 3), (1, 2, 3), (1, 3, 3),
                                                                              (2, 1, 2), (2, 2, 2)]
     assert all(p["duration_s"] >= 15 for p in item["parts"]) and item["parts"][0]["duration_s"] > 15
     for p in item["parts"]:
         ref = manifest["assets"][p["asset"]]
-        # The media zone of landscape-16x9 on this board: 64% x 80% of 1920x1080.
-        assert ref["width"] <= 1229 and ref["height"] <= 864
+        assert ref["width"] <= 1920 and ref["height"] <= 972 - 51
         assert board.get(ref["url"]).headers["content-type"] == "image/png"
     assert asset["sha256"] not in manifest["assets"]
 
