@@ -81,11 +81,6 @@ def picture_box(zone_w: int, zone_h: int, floor_px: int) -> tuple[int, int]:
     return max(1, int(zone_w)), max(1, int(zone_h) - caption_strip_px(floor_px))
 
 
-def part_bounds(page_h: float, parts: int, part: int) -> tuple[float, float]:
-    """Top and bottom (points from the page's top) of part `part` (1-based) of `parts`, cut evenly."""
-    return page_h * (part - 1) / parts, page_h * part / parts
-
-
 def cuts_between_lines(height: int, parts: int, blank_rows: list[bool]) -> list[int]:
     """Where to cut a picture `height` rows high into `parts`: the rows that start each part after the
     first, each nearest to the even cut within the slack where the rows on both sides of the cut are
