@@ -120,6 +120,13 @@ def verify(db: Database, board_id: str) -> ChainStatus:
         beats += [uptime.Beat(r[4], r[2], not r[3], r[5]) for r in rows]
         after = prev_seq = rows[-1][0]
         prev_hash = rows[-1][6]
+    head = db.execute("SELECT last_seq FROM boards WHERE id = ?", [board_id]).fetchone()
+    if head and head[0] is not None and head[0] != prev_seq:
+        # The ingest keeps the newest seq stored in `boards`: the chain cut at its end (the newest heartbeats or
+        # checkpoints deleted, a board now silent) shows here unless that column is edited too.
+        return ChainStatus(board_id, False, checked, (prev_seq if prev_seq is not None else -1) + 1,
+                           f"heartbeats after seq {prev_seq} are missing (the newest one received was seq {head[0]})",
+                           FULL, sealed)
     bad_at = _recompute(db, board_id, cps, beats)
     if bad_at is not None:
         return ChainStatus(board_id, False, checked, None,

@@ -87,6 +87,9 @@ TAMPERING = {
     "fill an outage": f"INSERT INTO board_intervals VALUES ('{{b}}', {T0 + 15 * 3600 + 100}, {T0 + 16 * 3600}, 'on', 1)",
     "edit a checkpoint's digest": "UPDATE chain_checkpoints SET intervals_digest = '" + "0" * 64 + "'",
     "edit a checkpoint's span": "UPDATE chain_checkpoints SET span_end = span_end - 600",
+    "cut the chain at its end (raw day)":
+        f"DELETE FROM heartbeats WHERE placed_at >= {T0 + DAY + 12 * 3600}; "
+        f"DELETE FROM board_intervals WHERE start_at >= {T0 + DAY + 12 * 3600}",
     "edit a board's class directly": "UPDATE boards SET board_class = 'large'",
     "edit a board's recorded facts": "UPDATE board_facts SET board_class = 'large'",
     "delete a board's facts rows and change its class": "DELETE FROM board_facts; UPDATE boards SET board_class = 'large'",
@@ -226,3 +229,11 @@ def test_verify_evidence_needs_only_pydantic_beyond_the_standard_library(db, tmp
             "from manager.__main__ import main; sys.exit(main(['verify-evidence', sys.argv[1]]))")
     run = subprocess.run([sys.executable, "-c", code, str(bundle)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "OK: every file matches" in run.stdout, run.stdout + run.stderr
+
+
+def test_a_chain_cut_at_its_end_is_reported_at_the_first_missing_seq(db):
+    """Deleting the newest heartbeats leaves a chain that links; the newest seq received, kept on the board, does not."""
+    last = db.execute("SELECT max(seq) FROM heartbeats").fetchone()[0]
+    db.execute("DELETE FROM heartbeats WHERE seq > ?", [last - 10])
+    status = chain.verify(db, db.board_id)
+    assert not status.ok and status.first_bad_seq == last - 9 and f"newest one received was seq {last}" in status.reason
