@@ -55,7 +55,8 @@ def claim_board(code: str, body: PairingClaim, request: Request, principal: Prin
     require_role(principal, "editor", "approver")
     with request.app.state.store.write() as db:
         require_scope(db, principal, body.unit_catalogue or units.current_catalogue(db), body.unit_code)
-        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s)
+        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s,
+                              throttle=request.app.state.pairing_throttle, user_id=principal.user_id)
         audit.record(db, principal, "pair", "board", board["id"], code=code, unit=body.unit_code)
     _changed(request)
     return boards.public(board)
@@ -184,7 +185,10 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
             audit.record(db, principal, "upload", "asset", sha256, name=row["original_name"])
             return row
 
-    return await run_in_threadpool(keep)
+    try:
+        return await run_in_threadpool(keep)
+    finally:
+        sink.discard()  # gone already once kept; a write that failed (a full disk) must not leave it behind
 
 
 @router.get("/assets")

@@ -1,7 +1,7 @@
 """The board API: pairing, manifest long-poll, reports, and immutable assets."""
 import asyncio
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -26,12 +26,14 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 @router.post(api.PAIR, response_model=PairingCode, status_code=201)
 def start_pairing(body: PairingRequest, request: Request):
     state = request.app.state
+    state.pairing_throttle.admit_request(request.client.host if request.client else "?", state.clock.time())
     with state.store.write() as db:
         return pairing.start(db, body, state.clock.time(), state.settings.pairing_ttl_s)
 
 
 @router.get(api.PAIR_STATUS, response_model=PairingStatus)
-async def pairing_status(code: str, request: Request, secret: str = Query(min_length=8, max_length=200),
+async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
+                         secret: str = Header(alias=api.PAIRING_SECRET_HEADER, min_length=8, max_length=200),
                          wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """Long-polls until an editor claims the code (or `wait` runs out)."""
     state = request.app.state
@@ -71,13 +73,15 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
 
 @router.post(api.HEARTBEATS, response_model=HeartbeatAck)
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
-    # The hottest route (every board, every 30 s): its SQLite work takes well under a
-    # millisecond, less than a hop to the thread pool, so it runs on the event loop.
     state = request.app.state
     board = board_for_request(request, board_id)
-    with state.store.write() as db:
-        ack, _ = heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s)
-    return ack
+    def store():
+        with state.store.write() as db:
+            return heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s,
+                                     state.settings.backfill_max_days * 86400)[0]
+
+    # Off the event loop: waiting for the write lock (a CSV import, a long report) must not stall other requests.
+    return await run_in_threadpool(store)
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
