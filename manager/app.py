@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from manager import console, pairing, storage
-from manager.api import admin_api, board_api, edge_errors, report_api, source_api
+from manager.api import admin_api, asset_api, board_api, edge_errors, report_api, source_api
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.
     app.include_router(board_api.router)
+    app.include_router(asset_api.router)
     console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
     app.include_router(admin_api.router)
     app.include_router(report_api.router)

@@ -1,13 +1,12 @@
-"""The board API: pairing, manifest long-poll, reports, and immutable assets."""
+"""The board API: pairing, manifest long-poll and reports (assets: asset_api)."""
 import asyncio
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from manager import assets, heartbeats, pairing, playlog
+from manager import heartbeats, pairing, playlog
 from manager.auth import board_for_request
-from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
+from manager.errors import BadInput, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
 from protocol.heartbeat import HeartbeatAck, HeartbeatBatch
@@ -113,18 +112,3 @@ async def put_screenshot(board_id: str, request: Request):
 
     await run_in_threadpool(save)
     return Response(status_code=204)
-
-
-@router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"}})
-def get_asset(sha256: str, request: Request):
-    """Content-addressed, so immutable: cache forever, resume with Range."""
-    path = request.app.state.assets.path(sha256)
-    with request.app.state.store.read() as db:
-        mime = assets.get(db, sha256)["mime"]
-    if not path.is_file():
-        raise NotFound("Không có tệp này", "no such asset")
-    etag = f'"{sha256}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return FileResponse(path, headers=headers, media_type=mime)
