@@ -24,12 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from manager import auth
 from manager.console import sessions
 from manager.sources import store as source_store
+from protocol.bounds import SQLITE_INT_MAX
 
 KB = 1024
 MB = 1024 * KB
 DEFAULT_LIMIT = 1 * MB  # JSON bodies and console forms
 AUTH_FIRST_BYTES = 64 * KB
-SQLITE_MAX_INT = 2 ** 63 - 1
 _INT = re.compile(r"[+-]?\d+")
 
 
@@ -77,7 +77,7 @@ def _out_of_range(where: str):
 
 def _too_big(value: str) -> bool:
     # More than 19 digits cannot fit in 64 bits (and int() refuses over 4300 digits anyway).
-    return bool(_INT.fullmatch(value)) and (len(value.lstrip("+-")) > 19 or abs(int(value)) > SQLITE_MAX_INT)
+    return bool(_INT.fullmatch(value)) and (len(value.lstrip("+-")) > 19 or abs(int(value)) > SQLITE_INT_MAX)
 
 
 def _oversized_number(scope) -> str | None:
