@@ -144,37 +144,35 @@ class RequestLimits:
                               "a valid login or token is required before sending a large body")(send)
                 return
         received = 0
-        refused = False
+        answered = False  # by us, with 413: whatever the app sends afterwards is dropped
 
         async def counted_receive():
-            nonlocal received, refused
+            nonlocal received, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    refused = True
-                    raise BodyTooLarge(limit)
+                if received > limit and not started:
+                    answered = True
+                    await _too_large(limit)(send)
+                    # The app sees the client gone: it stops reading, and its own answer is dropped.
+                    return {"type": "http.disconnect"}
             return message
 
         started = False
 
         async def tracked_send(message):
             nonlocal started
+            if answered:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if started:
+        except Exception:
+            if not answered:
                 raise
-            await _too_large(limit)(send)
-
-
-class BodyTooLarge(Exception):
-    """Raised from `receive` when a streamed body passes its route's limit; becomes 413."""
-
-    def __init__(self, limit: int):
-        super().__init__(f"body over {limit} bytes")
-        self.limit = limit
+            # The request was already answered 413; what the app made of the cut-off body does not matter.
