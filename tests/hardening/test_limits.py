@@ -1,6 +1,6 @@
 """Bodies limited before parsing, credentials before large bodies, pairing bounded (issue 11, findings 1, 2 and 6)."""
 import socket
-import time
+import sqlite3
 
 import pytest
 import requests
@@ -75,8 +75,6 @@ def test_pairing_requests_limited_per_address_and_expired_codes_deleted(manager_
     codes = [requests.post(live.base_url + "/api/v1/pair", json={}, timeout=10) for _ in range(4)]
     assert [r.status_code for r in codes] == [201, 201, 201, 429]
     assert "thử lại" in codes[3].json()["message"]
-    import sqlite3
-
     live.set_clock(1_800_000_000 + 301 + 600)  # the codes expired; the address may ask again
     assert requests.post(live.base_url + "/api/v1/pair", json={}, timeout=10).status_code == 201
     with sqlite3.connect(live.db_path) as db:
