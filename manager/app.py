@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from manager import console, pairing, storage
 from manager.api import admin_api, asset_api, board_api, edge_errors, report_api, source_api
+from manager.api.responses import ERROR_RESPONSES
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -55,12 +56,12 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.
-    app.include_router(board_api.router)
-    app.include_router(asset_api.router)
+    app.include_router(board_api.router, responses=ERROR_RESPONSES)
+    app.include_router(asset_api.router, responses=ERROR_RESPONSES)
     console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
-    app.include_router(admin_api.router)
-    app.include_router(report_api.router)
-    app.include_router(source_api.router)
+    app.include_router(admin_api.router, responses=ERROR_RESPONSES)
+    app.include_router(report_api.router, responses=ERROR_RESPONSES)
+    app.include_router(source_api.router, responses=ERROR_RESPONSES)
     app.include_router(report_pages.router)
     # Outermost: sizes and credentials are checked before the console reads a form or a route parses JSON.
     app.add_middleware(RequestLimits, max_upload_bytes=settings.max_upload_mb * 1024 * 1024)

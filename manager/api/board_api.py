@@ -10,6 +10,7 @@ from manager.errors import BadInput, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
 from protocol.heartbeat import HeartbeatAck, HeartbeatBatch
+from protocol.manifest import Manifest
 from protocol.pairing import PairingCode, PairingRequest, PairingStatus
 from protocol.playlog import PlayLogAck, PlayLogBatch
 
@@ -51,7 +52,7 @@ async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
         await state.changes.wait_beyond(generation, remaining)
 
 
-@router.get(api.MANIFEST, responses={304: {"description": "unchanged"}})
+@router.get(api.MANIFEST, responses={200: {"model": Manifest, "description": "the manifest"}, 304: {"description": "unchanged"}})
 async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state

@@ -6,6 +6,8 @@ message, and a full disk a 507: never a bare 500.
 * `OverflowError` is a number too big for SQLite's 64-bit integers (an id of
   2^70 in a path, say), so also the caller's: 422.
 * A full disk, in SQLite's or the OS's words, is 507 (see `manager.storage`).
+* The framework's own HTTP errors (a body that is not JSON, an unknown path,
+  a method not allowed) get the same bilingual shape as ours.
 
 Each is turned into an `AppError` and answered by the handler already
 installed for those, so browsers get the HTML page and the API gets JSON.
@@ -14,9 +16,14 @@ import sqlite3
 
 from fastapi import FastAPI, Request
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from manager import storage
 from manager.errors import AppError, BadInput
+
+_FRAMEWORK = {400: ("Yêu cầu không đọc được (thân yêu cầu không phải JSON hợp lệ?)", "bad_request"),
+              404: ("Không có trang hoặc địa chỉ này", "not_found"),
+              405: ("Phương thức này không được dùng ở địa chỉ này", "method_not_allowed")}
 
 def _validation(exc: ValidationError) -> BadInput:
     parts = []
@@ -43,6 +50,16 @@ def install(app: FastAPI) -> None:
             raise exc
         return await answer(request, full)
 
+    async def framework(request: Request, exc: HTTPException):
+        vi, code = _FRAMEWORK.get(exc.status_code, ("Yêu cầu không hợp lệ", "bad_request"))
+        error = AppError(vi, str(exc.detail), code=code)
+        error.status = exc.status_code
+        response = await answer(request, error)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    app.add_exception_handler(HTTPException, framework)
     app.add_exception_handler(ValidationError, invalid_model)
     app.add_exception_handler(OverflowError, overflow)
     app.add_exception_handler(OSError, maybe_full)
