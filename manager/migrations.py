@@ -237,6 +237,25 @@ def m007_board_hours_history(db: Database) -> None:
     )
 
 
+def m012_source_health(db: Database) -> None:
+    # Honest source health (issue 13): failures in a row and linked documents that failed in the last
+    # poll, beside the last success (last_ok_at) and failure (last_error_at) already kept.
+    _run(
+        db,
+        """
+        ALTER TABLE sources ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN linked_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE source_events ADD COLUMN code TEXT;
+        CREATE INDEX source_events_source_id ON source_events(source_id, id)
+        """
+    )
+
+
+def m013_inbox_message_key(db: Database) -> None:
+    # One alert per message (sender, identifier, sent) whichever source brought it: found by this index.
+    db.execute("CREATE INDEX inbox_message ON inbox(external_id, published_at)")
+
+
 def m014_hardening_lookups(db: Database) -> None:
     # Issue 11: every heartbeat batch looks up when its board was paired (no heartbeat may stand earlier),
     # and every asset download asks whether an approved schedule uses the asset.
@@ -250,7 +269,8 @@ def m014_hardening_lookups(db: Database) -> None:
 
 
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
-              m006_console_sessions, m007_board_hours_history, m014_hardening_lookups]
+              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
+              m014_hardening_lookups]
 
 
 def applied(db: Database) -> set[str]:
