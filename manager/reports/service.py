@@ -132,6 +132,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         "board": boards_mod.public(board), "unit": unit, "period": period, "availability": a,
         "on_screen_pct": tables.pct(a.on_screen_pct) if a else None,
         "connected_pct": tables.pct(a.connected_pct) if a else None,
+        "late_pct": tables.pct(a.late_pct) if a else None,
         "operating_h": round(a.operating_s / 3600, 2) if a else None,
         "clock": clock, "clock_tolerance_s": state.settings.clock_tolerance_s,
         "chain": status,
@@ -150,7 +151,7 @@ def board_json(view: dict) -> dict:
         "period": {"key": view["period"].key, "label": view["period"].label_vi},
         "has_data": view["availability"] is not None,
         "on_screen_pct": view["on_screen_pct"], "connected_pct": view["connected_pct"], "operating_h": view["operating_h"],
-        "clock": view["clock"],
+        "late_pct": view["late_pct"], "clock": view["clock"],
         "chain": {"ok": status.ok, "heartbeats": status.heartbeats, "first_bad_seq": status.first_bad_seq, "reason": status.reason},
         "tables": {name: tables.as_json(t) for name, t in view["tables"].items()},
     }

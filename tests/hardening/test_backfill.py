@@ -73,3 +73,14 @@ def test_a_chain_cannot_start_before_pairing(manager_factory):
     with sqlite3.connect(live.db_path) as db:
         placed = db.execute("SELECT placed_at FROM heartbeats WHERE board_id = ? AND seq = 0", [board]).fetchone()[0]
     assert placed >= PAIRED
+
+
+def test_reports_show_how_much_arrived_late(manager_factory):
+    live = manager_factory(fake_clock=PAIRED)
+    board, token = live.pair_board(name="Bảng báo muộn")
+    live.set_clock(PAIRED + 3 * 3600)
+    chain = Chain(30)
+    late = chain.run(PAIRED + 3600, PAIRED + 2 * 3600, offline=True)  # an hour recorded offline, sent now
+    _post(live, board, token, late + [chain.beat(PAIRED + 3 * 3600)])  # then back online
+    report = live.admin.get(f"/api/v1/reports/boards/{board}", params={"period": "2026-12-02..2026-12-02"}).json()
+    assert report["late_pct"] is not None and report["late_pct"] > 90, report["late_pct"]
