@@ -129,6 +129,7 @@ class RequestLimits:
             return
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
+        size = limit  # unknown (chunked): it may be as large as the limit allows
         if declared is not None:
             try:
                 size = int(declared)
@@ -137,7 +138,7 @@ class RequestLimits:
             if size > limit:
                 await _too_large(limit)(send)
                 return
-        may_be_large = (int(declared) if declared is not None else limit) > AUTH_FIRST_BYTES
+        may_be_large = size > AUTH_FIRST_BYTES
         if may_be_large and scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"] == "/api/v1/pair":
             ok = await run_in_threadpool(_has_credential, scope["app"].state, headers)
             if not ok:

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from manager import asset_access, assets
-from manager.auth import Principal, _bearer, user_from_token
+from manager.auth import _bearer, user_from_token
 from manager.errors import NotFound
 from protocol import api
 
@@ -25,7 +25,7 @@ def _cache_control(request: Request, sha256: str) -> str:
             board = asset_access.board_by_token(db, token)
             principal = None if board else user_from_token(db, token)
         else:
-            principal: Principal | None = getattr(request.state, "principal", None)
+            principal = getattr(request.state, "principal", None)  # the console session, if any
         return asset_access.decide(db, sha256, principal, board, lambda board_id: state.manifests.current(board_id).body)
 
 

@@ -4,7 +4,6 @@ import re
 
 import requests
 
-from tests.console.conftest import post_login
 from tests.live_manager import ADMIN_PASSWORD
 from tests.spine.media import jpeg_bytes, png_bytes
 

@@ -2,7 +2,6 @@
 import socket
 import sqlite3
 
-import pytest
 import requests
 
 from tests.live_manager import Client
