@@ -10,6 +10,7 @@ from manager.api.responses import ERROR_RESPONSES
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
+from manager.documents import DocumentRenderer
 from manager.errors import install_handlers
 from manager.manifest_service import ManifestService
 from manager.migrations import migrate
@@ -52,7 +53,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.assets = AssetStore(settings.assets_path)
     storage.sweep_temporaries(app.state.assets.tmp)  # uploads cut short by a crash: never finished, never served
     app.state.pairing_throttle = pairing.Throttle(settings.pairing_requests_per_address)
-    app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days)
+    app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
+                                          DocumentRenderer(app.state.assets))
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

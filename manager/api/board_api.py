@@ -75,6 +75,7 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
     state = request.app.state
     board = board_for_request(request, board_id)
+
     def ingest(db):
         return heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s,
                                  state.settings.backfill_max_days * 86400)[0]
