@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 from player.screen.context import Showing, ZoneContext
 from player.screen.decode import Decoded, decode
 from player.screen.video import VideoStream
+from protocol.documents import caption_strip_px, picture_box
 from protocol.layout import Fit, Zone
 from protocol.legibility import min_line_height_px
 from protocol.manifest import Item, ItemKind
@@ -65,6 +66,7 @@ class Slot(Widget):
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
         self.box: tuple[int, int] | None = None  # the size a picture was decoded for
         self.animation: Path | None = None  # an animated GIF, played from its first frame once on screen
+        self.animation_last_frame: tuple[float, float] | None = None  # its last frame's start and length (s)
         self.flipped = False  # video frames arrive upside down
         self.caption: Label | None = None
         with self.canvas:
@@ -86,6 +88,16 @@ class Slot(Widget):
             self._caption_bg = Rectangle()
         self.add_widget(self.caption)
 
+    def strip(self) -> int:
+        """The page number's strip under a document's part (none for other items)."""
+        return caption_strip_px(min_line_height_px(self.screen_height)) if self.caption is not None else 0
+
+    def picture_box(self) -> tuple[int, int]:
+        """Where the picture goes: the slot, less the page number's strip, which it never covers."""
+        if self.caption is None:
+            return max(1, int(self.width)), max(1, int(self.height))
+        return picture_box(self.width, self.height, min_line_height_px(self.screen_height))
+
     def show_texture(self, texture: Texture, flipped: bool = False) -> None:
         self.texture = texture
         self.flipped = flipped
@@ -97,15 +109,16 @@ class Slot(Widget):
             # At the legibility floor of the screen: the page number is read from as far as the page.
             self.caption.font_size = min_line_height_px(self.screen_height) * 0.8
             self.caption.texture_update()
-            w, h = self.caption.texture_size
+            w, _ = self.caption.texture_size
             pad = self.caption.font_size * 0.4
-            self.caption.size = (w + 2 * pad, h + pad)
+            self.caption.size = (w + 2 * pad, self.strip())
             self.caption.pos = (self.right - self.caption.width, self.y)
             self._caption_bg.pos, self._caption_bg.size = self.caption.pos, self.caption.size
         if self.texture is None:
             return
-        offset, size, uv = place(self.texture.size, self.size, self.fit)
-        self._rect.pos = (self.x + offset[0], self.y + offset[1])
+        box = self.picture_box()
+        offset, size, uv = place(self.texture.size, box, self.fit)
+        self._rect.pos = (self.x + offset[0], self.y + self.height - box[1] + offset[1])
         self._rect.size = size
         if self.flipped:
             # Video textures are flipped: map the crop rectangle upside down.
@@ -152,9 +165,10 @@ class MediaZone(Widget):
     def _sharpen(self, *args) -> None:
         """A picture decoded before the layout settled (the first after a start or after the dark
         screen) was scaled for the wrong size: decode it again for the zone's final size."""
-        slot, box = self.current, (max(1, int(self.width)), max(1, int(self.height)))
-        if slot is None or slot.box is None or slot.box == box or slot.video is not None:
+        slot = self.current
+        if slot is None or slot.box is None or slot.video is not None or slot.box == slot.picture_box():
             return
+        box = slot.picture_box()
         path, _ = self.ctx.resolve(slot.item.asset)
         if path is None:
             return
@@ -241,7 +255,7 @@ class MediaZone(Widget):
         if item.kind not in STILL_KINDS:
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
             return
-        box = (max(1, int(self.width)), max(1, int(self.height)))
+        box = slot.picture_box()  # a document's part goes above its page number's strip
         slot.box = box
         future = self.ctx.decoder.submit(decode, path, box, fit)
 
@@ -252,6 +266,7 @@ class MediaZone(Widget):
             else:
                 if fut.result().animated:  # it loops for the item's duration, like a picture
                     slot.animation = path
+                    slot.animation_last_frame = fut.result().last_frame
                 Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
 
         future.add_done_callback(done)
@@ -286,7 +301,8 @@ class MediaZone(Widget):
             on_frame=lambda tex: self._video_frame(slot, generation, tex),
             on_eof=lambda: None,
             on_error=lambda msg: log.warning("zone %s: animation of %s stays still: %s", self.zone.id, slot.item.id, msg),
-            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill)
+            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill,
+            last_frame=slot.animation_last_frame)
 
     def _video_frame(self, slot: Slot, generation: int, tex: Texture) -> None:
         if generation != self._generation:
