@@ -1,25 +1,39 @@
-"""Serves manifests from small caches, rebuilt when content changes.
+"""Serves manifests from small caches; one worker builds what is missing, in batches.
 
-A long-polling board asks again on every change anywhere, and most answers
-are 304. So the version of every board's manifest is cached (a few dozen
-bytes a board, enough for every board of a province and more), while whole
-bodies are cached only for the boards asked most recently. Both hold for
-the current change generation and a minute at most, so alerts that end drop
-out.
+A change wakes only the boards it may affect (`manager.notify`), but an alert
+for a province still wakes thousands at once. They are not built one thread
+hop each: forty pool threads building one board each fight the event loop
+for the GIL, and the first board waits as long as the last. Instead the
+woken requests queue for one builder thread, which takes all that are
+waiting as one batch, reads in one read transaction, builds from shared parts
+(`manager.manifest_batch`) and hands finished bodies back to the event loop
+every few milliseconds, so answers stream out while the rest are built.
+
+Every board's version is cached (a few dozen bytes a board, enough for every
+board of a province and more); whole bodies only for the boards asked most
+recently. Both hold while the board's own change generation stands, and a
+minute at most, so alerts and schedules that end drop out.
 """
+import asyncio
+import logging
+import queue
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 from manager.clock import Clock
 from manager.db import Store
-from manager.manifest import build
+from manager.errors import NotFound
+from manager.manifest_batch import Batch, BoardParts, Built
 from manager.notify import ChangeFeed
+
+log = logging.getLogger("bangtin.manifests")
 
 CACHE_SECONDS = 60
 CACHE_VERSIONS = 200_000
-CACHE_BODIES = 2_000
+CACHE_BODIES = 20_000
+HAND_OVER_EVERY_S = 0.005  # how long finished bodies may wait for the event loop
 
 
 @dataclass(frozen=True)
@@ -57,33 +71,122 @@ class _Lru:
             self.items.popitem(last=False)
 
 
+def _hand_over(results: list[tuple[asyncio.Future, Served | Exception]]) -> None:
+    for future, result in results:
+        if future.done():
+            continue  # the board hung up
+        if isinstance(result, Exception):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+
 class ManifestService:
     def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int):
         self.store, self.clock, self.changes, self.days = store, clock, changes, days
         self._versions = _Lru(CACHE_VERSIONS)
         self._bodies = _Lru(CACHE_BODIES)
-        self._lock = Lock()
+        self._lock = threading.Lock()
+        self._board_parts = BoardParts()
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._builder: threading.Thread | None = None
+        self.batches = 0  # batches built so far, for the bench
 
     def cached_version(self, board_id: str) -> str | None:
         """The version the board should have now, if known without building; never blocks on the database."""
+        generation = self.changes.generation_of(board_id)
         with self._lock:
-            return self._versions.get(board_id, self.changes.generation)
+            return self._versions.get(board_id, generation)
 
     def version(self, board_id: str) -> str:
         return self.cached_version(board_id) or self.current(board_id).version
 
-    def current(self, board_id: str) -> Served:
-        """The board's manifest, body and all."""
-        generation = self.changes.generation
+    def _cached_body(self, board_id: str) -> Served | None:
+        generation = self.changes.generation_of(board_id)
         with self._lock:
-            hit = self._bodies.get(board_id, generation)
+            return self._bodies.get(board_id, generation)
+
+    def current(self, board_id: str) -> Served:
+        """The board's manifest, built in the calling thread if need be (the console's pages)."""
+        hit = self._cached_body(board_id)
         if hit is not None:
             return hit
+        result = self._build_batch([board_id])[board_id]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def served(self, board_id: str) -> Served:
+        """The board's manifest, from the cache or the builder thread; the event loop never builds."""
+        hit = self._cached_body(board_id)
+        if hit is not None:
+            return hit
+        future = asyncio.get_running_loop().create_future()
+        self._requests.put((board_id, asyncio.get_running_loop(), future))
+        if self._builder is None:
+            with self._lock:
+                if self._builder is None:
+                    self._builder = threading.Thread(target=self._build_forever, name="manifest-builder", daemon=True)
+                    self._builder.start()
+        return await future
+
+    def _build_forever(self) -> None:
+        while True:
+            waiting: dict[str, list] = {}
+            request = self._requests.get()
+            while request is not None:
+                board_id, loop, future = request
+                waiting.setdefault(board_id, []).append((loop, future))
+                try:
+                    request = self._requests.get_nowait()
+                except queue.Empty:
+                    request = None
+            try:
+                self._build_batch(list(waiting), waiting)
+            except Exception as exc:  # a broken read fails this batch's requests, never the builder
+                log.exception("manifest batch of %d boards failed", len(waiting))
+                for pending in waiting.values():
+                    for loop, future in pending:
+                        loop.call_soon_threadsafe(_hand_over, [(future, exc)])
+
+    def _build_batch(self, board_ids: list[str], waiting: dict[str, list] | None = None) -> dict[str, Served | Exception]:
+        """Builds the boards in one read transaction; hands each to its waiters as soon as a few are done."""
+        generations = {b: self.changes.generation_of(b) for b in board_ids}
+        results: dict[str, Served | Exception] = {}
+        ready: dict[asyncio.AbstractEventLoop, list] = {}
+        last_hand_over = time.monotonic()
         with self.store.read() as db:
-            manifest = build(db, board_id, self.clock.now(), self.days)
-        built = time.monotonic()
-        served = Served(manifest.version, manifest.model_dump_json().encode(), generation, built)
-        with self._lock:
-            self._bodies.put(board_id, generation, built, served)
-            self._versions.put(board_id, generation, built, served.version)
-        return served
+            own_transaction = not db.conn.in_transaction  # the console may ask from inside its own
+            if own_transaction:
+                db.execute("BEGIN")  # one snapshot for the whole batch
+            try:
+                batch = Batch(db, self.clock.now(), self.days, self._board_parts)
+                for built in batch.build(board_ids):
+                    now = time.monotonic()
+                    if isinstance(built, Built):
+                        board_id = built.board_id
+                        result = Served(built.version, built.body, generations[board_id], now)
+                        with self._lock:
+                            self._bodies.put(board_id, result.generation, now, result)
+                            self._versions.put(board_id, result.generation, now, result.version)
+                    else:
+                        board_id, error = built
+                        result = NotFound(f"Không có bảng tin {board_id}", str(error)) if isinstance(error, LookupError) else error
+                    results[board_id] = result
+                    for loop, future in (waiting or {}).get(board_id, ()):
+                        ready.setdefault(loop, []).append((future, result))
+                    if ready and now - last_hand_over >= HAND_OVER_EVERY_S:
+                        self._hand_over(ready)
+                        last_hand_over = now
+            finally:
+                if own_transaction:
+                    db.execute("COMMIT")
+        self._hand_over(ready)
+        self.batches += 1
+        return results
+
+    @staticmethod
+    def _hand_over(ready: dict) -> None:
+        for loop, results in ready.items():
+            loop.call_soon_threadsafe(_hand_over, results)
+        ready.clear()
