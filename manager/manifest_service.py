@@ -71,7 +71,7 @@ class _Lru:
             self.items.popitem(last=False)
 
 
-def _hand_over(results: list[tuple[asyncio.Future, Served | Exception]]) -> None:
+def _resolve_all(results: list[tuple[asyncio.Future, Served | Exception]]) -> None:
     for future, result in results:
         if future.done():
             continue  # the board hung up
@@ -91,6 +91,7 @@ class ManifestService:
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._builder: threading.Thread | None = None
         self.batches = 0  # batches built so far, for the bench
+        changes.prepare = self._prepare
 
     def cached_version(self, board_id: str) -> str | None:
         """The version the board should have now, if known without building; never blocks on the database."""
@@ -122,39 +123,57 @@ class ManifestService:
         if hit is not None:
             return hit
         future = asyncio.get_running_loop().create_future()
-        self._requests.put((board_id, asyncio.get_running_loop(), future))
+        self._submit((board_id, asyncio.get_running_loop(), future))
+        return await future
+
+    def _prepare(self, board_ids: list[str]) -> None:
+        """A change reached these waiting boards: build their answers, then wake them (ChangeFeed.prepare)."""
+        self._submit((board_ids, None, None))
+
+    def _submit(self, request: tuple) -> None:
+        self._requests.put(request)
         if self._builder is None:
             with self._lock:
                 if self._builder is None:
                     self._builder = threading.Thread(target=self._build_forever, name="manifest-builder", daemon=True)
                     self._builder.start()
-        return await future
 
     def _build_forever(self) -> None:
         while True:
             waiting: dict[str, list] = {}
+            prepared: set[str] = set()
             request = self._requests.get()
             while request is not None:
-                board_id, loop, future = request
-                waiting.setdefault(board_id, []).append((loop, future))
+                key, loop, future = request
+                if future is None:
+                    prepared.update(key)
+                    waiting.update((b, waiting.get(b, [])) for b in key)
+                else:
+                    waiting.setdefault(key, []).append((loop, future))
                 try:
                     request = self._requests.get_nowait()
                 except queue.Empty:
                     request = None
             try:
-                self._build_batch(list(waiting), waiting)
+                self._build_batch(list(waiting), waiting, prepared)
             except Exception as exc:  # a broken read fails this batch's requests, never the builder
                 log.exception("manifest batch of %d boards failed", len(waiting))
                 for pending in waiting.values():
                     for loop, future in pending:
-                        loop.call_soon_threadsafe(_hand_over, [(future, exc)])
+                        loop.call_soon_threadsafe(_resolve_all, [(future, exc)])
+                self.changes.wake(prepared)  # they ask again, and get the error or their answer
 
-    def _build_batch(self, board_ids: list[str], waiting: dict[str, list] | None = None) -> dict[str, Served | Exception]:
-        """Builds the boards in one read transaction; hands each to its waiters as soon as a few are done."""
+    def _build_batch(self, board_ids: list[str], waiting: dict[str, list] | None = None,
+                     prepared: set[str] = frozenset()) -> dict[str, Served | Exception]:
+        """Builds the boards in one read transaction; hands answers over as soon as a few are done.
+
+        `waiting`: futures to resolve with each board's answer; `prepared`: boards whose long-polls
+        a change reached, woken once their answer is in the cache."""
         generations = {b: self.changes.generation_of(b) for b in board_ids}
         results: dict[str, Served | Exception] = {}
         ready: dict[asyncio.AbstractEventLoop, list] = {}
-        last_hand_over = time.monotonic()
+        to_wake: list[str] = []
+        last_hand_over = 0.0  # the first answer goes out at once
         with self.store.read() as db:
             own_transaction = not db.conn.in_transaction  # the console may ask from inside its own
             if own_transaction:
@@ -175,18 +194,22 @@ class ManifestService:
                     results[board_id] = result
                     for loop, future in (waiting or {}).get(board_id, ()):
                         ready.setdefault(loop, []).append((future, result))
-                    if ready and now - last_hand_over >= HAND_OVER_EVERY_S:
-                        self._hand_over(ready)
+                    if board_id in prepared:
+                        to_wake.append(board_id)
+                    if now - last_hand_over >= HAND_OVER_EVERY_S:
+                        self._hand_over(ready, to_wake)
                         last_hand_over = now
             finally:
                 if own_transaction:
                     db.execute("COMMIT")
-        self._hand_over(ready)
+        self._hand_over(ready, to_wake)
         self.batches += 1
         return results
 
-    @staticmethod
-    def _hand_over(ready: dict) -> None:
+    def _hand_over(self, ready: dict, to_wake: list[str]) -> None:
         for loop, results in ready.items():
-            loop.call_soon_threadsafe(_hand_over, results)
+            loop.call_soon_threadsafe(_resolve_all, results)
         ready.clear()
+        if to_wake:
+            self.changes.wake(to_wake)
+            to_wake.clear()

@@ -10,10 +10,13 @@ each bump.
 Writers run in worker threads and waiters on the event loop: a bump takes the
 lock once, then hands each loop one callback that resolves all its woken
 waiters, instead of one thread-safe call (one self-pipe write) per board.
+With `prepare` set (the manifest service sets it), the boards a change reaches
+are not woken at once: their answers are built first, and each board is woken
+when its answer is ready, so that the event loop only writes answers.
 """
 import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 ANY = None  # the waiter key of those who follow every change
 
@@ -32,6 +35,9 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._waiters: dict[str | None, set[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
         self.woken = 0  # waiters woken so far: what tests and the bench read to see a change's reach
+        # Called with the waiting boards a change reaches, instead of waking them: the manifest
+        # service builds their answers first and wakes them (`wake`) as the answers are ready.
+        self.prepare: Callable[[list[str]], None] | None = None
 
     def bump(self, board_ids: Iterable[str] | None = None) -> int:
         """Records a committed change to `board_ids` (None: maybe every board) and wakes their waiters."""
@@ -40,20 +46,35 @@ class ChangeFeed:
             if board_ids is None:
                 self._every_board_since = self.generation
                 self._board_since.clear()  # every board is now at least this generation
-                woken = [w for waiters in self._waiters.values() for w in waiters]
+                reached = [b for b in self._waiters if b is not ANY]
             else:
-                woken = list(self._waiters.get(ANY, ()))
+                reached = []
                 for board_id in board_ids:
                     self._board_since[board_id] = self.generation
-                    woken.extend(self._waiters.get(board_id, ()))
+                    if board_id in self._waiters:
+                        reached.append(board_id)
             generation = self.generation
-            self.woken += len(woken)
+        self._wake([ANY])
+        if reached:
+            if self.prepare is None:
+                self._wake(reached)
+            else:
+                self.prepare(reached)
+        return generation
+
+    def wake(self, board_ids: Iterable[str]) -> None:
+        """Wakes these boards' waiters now (the manifest service, once their answers are built)."""
+        self._wake(board_ids)
+
+    def _wake(self, keys: Iterable[str | None]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
-        for loop, future in woken:
-            by_loop.setdefault(loop, []).append(future)
+        with self._lock:
+            for key in keys:
+                for loop, future in self._waiters.get(key, ()):
+                    by_loop.setdefault(loop, []).append(future)
+            self.woken += sum(len(f) for f in by_loop.values())
         for loop, futures in by_loop.items():
             loop.call_soon_threadsafe(_resolve, futures)
-        return generation
 
     def generation_of(self, board_id: str | None) -> int:
         """The last change that may have changed this board (None: the last change of all)."""
