@@ -78,8 +78,10 @@ class BoardParts:
         return part
 
 
-def _chunks(values: list, size: int = 500) -> Iterator[list]:
-    for start in range(0, len(values), size):
+def _chunks(values: list, first: int = 20, size: int = 500) -> Iterator[list]:
+    """A small first chunk, so that the first answers leave at once; then larger ones."""
+    yield values[:first]
+    for start in range(first, len(values), size):
         yield values[start:start + size]
 
 
@@ -106,23 +108,22 @@ class Batch:
 
     def build(self, board_ids: Iterable[str]) -> Iterator[Built | tuple[str, Exception]]:
         """Each board's manifest in turn, or (board id, error) for a board that cannot have one."""
-        wanted = list(dict.fromkeys(board_ids))
-        rows, groups = {}, {}
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(list(dict.fromkeys(board_ids))):  # read a chunk, build it, then read the next
             marks = ",".join("?" * len(chunk))
-            rows.update((r["id"], r) for r in self.db.query(f"SELECT * FROM boards WHERE id IN ({marks})", chunk))
+            rows = {r["id"]: r for r in self.db.query(f"SELECT * FROM boards WHERE id IN ({marks})", chunk)}
+            groups: dict[str, list[str]] = {}
             for board_id, group_id in self.db.execute(
                     f"SELECT board_id, group_id FROM board_group_members WHERE board_id IN ({marks})", chunk).fetchall():
                 groups.setdefault(board_id, []).append(str(group_id))
-        for board_id in wanted:
-            board = rows.get(board_id)
-            if board is None:
-                yield board_id, LookupError(f"no board {board_id}")
-                continue
-            try:
-                yield self._build_one(board, groups.get(board_id, []))
-            except Exception as exc:  # one board's bad data must not fail the boards batched with it
-                yield board_id, exc
+            for board_id in chunk:
+                board = rows.get(board_id)
+                if board is None:
+                    yield board_id, LookupError(f"no board {board_id}")
+                    continue
+                try:
+                    yield self._build_one(board, groups.get(board_id, []))
+                except Exception as exc:  # one board's bad data must not fail the boards batched with it
+                    yield board_id, exc
 
     def _build_one(self, board: dict, group_ids: list[str]) -> Built:
         ancestry, unit_name = self._unit(board["unit_catalogue"], board["unit_code"])
