@@ -16,7 +16,7 @@ from manager.db import connect
 from manager.manifest_batch import Batch, BoardParts
 from manager.notify import ChangeFeed
 from protocol.manifest import Manifest
-from protocol.timebase import utcnow
+from protocol.timebase import iso, utcnow
 from tests.live_manager import LiveManager
 
 FLEET = 300  # boards in commune A, all of which the alert must reach
@@ -101,7 +101,8 @@ def test_batch_builds_what_one_board_at_a_time_builds(fleet):
     live.publish([{"zone": "ticker", "kind": "ticker", "text": "Tin của nhóm"}], target={"kind": "group", "id": str(group)})
     live.publish([{"zone": "ticker", "kind": "ticker", "text": "Tin riêng"}], target={"kind": "board", "id": own_board},
                  is_default=True)
-    alert = live.emergency(3, "Mưa lớn", boards=[own_board, made["b"][0][0]])
+    # It ends within the manifest's horizon, so any rule tied to alert ends must hold in both builds.
+    alert = live.emergency(3, "Mưa lớn", boards=[own_board, made["b"][0][0]], ends_at=iso(utcnow() + timedelta(hours=3)))
     db = connect(live.db_path)
     try:
         now = utcnow()
