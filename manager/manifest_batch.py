@@ -58,7 +58,6 @@ class _ActiveAlert:
     area: dict
     test: bool
     part: Part
-    ends_at: str | None
 
 
 @dataclass
@@ -95,7 +94,7 @@ class Batch:
         self.schedules_by_target: dict[tuple[str, str], list[dict]] = {}
         for row in db.query(f"SELECT * FROM schedules WHERE {manifest.LIVE_SCHEDULES}", manifest.live_schedule_args(now, days)):
             self.schedules_by_target.setdefault((row["target_kind"], row["target_id"]), []).append(row)
-        self.alerts = [_ActiveAlert(json.loads(row["area"]), bool(row["test"]), Part.of(alert.model_dump_json().encode()), row["ends_at"])
+        self.alerts = [_ActiveAlert(json.loads(row["area"]), bool(row["test"]), Part.of(alert.model_dump_json().encode()))
                        for row, alert in alerts.active(db, now)]
         self._units: dict[tuple[str, str], tuple[list[str], str]] = {}
         self._schedule_parts: dict[tuple, Part] = {}

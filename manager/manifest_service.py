@@ -90,7 +90,6 @@ class ManifestService:
         self._board_parts = BoardParts()
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._builder: threading.Thread | None = None
-        self.batches = 0  # batches built so far, for the bench
         changes.prepare = self._prepare
 
     def cached_version(self, board_id: str) -> str | None:
@@ -101,6 +100,17 @@ class ManifestService:
 
     def version(self, board_id: str) -> str:
         return self.cached_version(board_id) or self.current(board_id).version
+
+    def versions(self, board_ids: list[str]) -> dict[str, str]:
+        """Many boards' versions (the boards wall): those not cached are built in one batch, in the calling thread."""
+        found = {b: self.cached_version(b) for b in board_ids}
+        missing = [b for b, version in found.items() if version is None]
+        if missing:
+            for board_id, result in self._build_batch(missing).items():
+                if isinstance(result, Exception):
+                    raise result
+                found[board_id] = result.version
+        return found
 
     def _cached_body(self, board_id: str) -> Served | None:
         generation = self.changes.generation_of(board_id)
@@ -203,7 +213,6 @@ class ManifestService:
                 if own_transaction:
                     db.execute("COMMIT")
         self._hand_over(ready, to_wake)
-        self.batches += 1
         return results
 
     def _hand_over(self, ready: dict, to_wake: list[str]) -> None:
