@@ -101,17 +101,6 @@ class ManifestService:
     def version(self, board_id: str) -> str:
         return self.cached_version(board_id) or self.current(board_id).version
 
-    def versions(self, board_ids: list[str]) -> dict[str, str]:
-        """Many boards' versions (the boards wall): those not cached are built in one batch, in the calling thread."""
-        found = {b: self.cached_version(b) for b in board_ids}
-        missing = [b for b, version in found.items() if version is None]
-        if missing:
-            for board_id, result in self._build_batch(missing).items():
-                if isinstance(result, Exception):
-                    raise result
-                found[board_id] = result.version
-        return found
-
     def _cached_body(self, board_id: str) -> Served | None:
         generation = self.changes.generation_of(board_id)
         with self._lock:

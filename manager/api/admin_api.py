@@ -7,7 +7,7 @@ their long-polls after its transaction has committed.
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, audit, boards, content, geo, pairing, targets, units, uptime_store
+from manager import alerts, assets, audit, boards, content, geo, pairing, units, uptime_store
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Forbidden
 from protocol.pairing import PairingClaim
@@ -16,9 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["editors"])
 Who = Depends(current_principal)
 
 
-def _changed(request: Request, board_ids: set[str] | None = None) -> None:
-    """After the commit: wakes `board_ids` (manager.targets finds them), or every board."""
-    request.app.state.changes.bump(board_ids)
+def _changed(request: Request) -> None:
+    request.app.state.changes.bump()
 
 
 @router.get("/units")
@@ -207,8 +206,7 @@ def create_playlist(body: content.PlaylistIn, request: Request, principal: Princ
 def update_playlist(playlist_id: str, body: content.PlaylistIn, request: Request, principal: Principal = Who):
     with request.app.state.store.write() as db:
         playlist = content.update_playlist(db, principal, playlist_id, body)
-        reached = targets.for_playlist(db, playlist_id)
-    _changed(request, reached)
+    _changed(request)
     return playlist
 
 
@@ -241,8 +239,7 @@ def schedule_action(schedule_id: str, action: str, request: Request, principal: 
     """submit, approve, reject or withdraw."""
     with request.app.state.store.write() as db:
         schedule = content.transition(db, principal, schedule_id, action)
-        reached = targets.for_schedule(db, schedule_id)
-    _changed(request, reached)
+    _changed(request)
     return schedule
 
 
@@ -250,8 +247,7 @@ def schedule_action(schedule_id: str, action: str, request: Request, principal: 
 def broadcast_alert(body: alerts.AlertIn, request: Request, principal: Principal = Who):
     with request.app.state.store.write() as db:
         alert = alerts.broadcast(db, principal, body)
-        reached = targets.for_alert(db, alert["id"])
-    _changed(request, reached)
+    _changed(request)
     return alert
 
 
@@ -287,8 +283,7 @@ def withdraw_alert(alert_id: str, request: Request, principal: Principal = Who):
     with request.app.state.store.write() as db:
         _alert_for(db, principal, alert_id)
         alert = alerts.withdraw(db, alert_id, principal)
-        reached = targets.for_alert(db, alert_id)
-    _changed(request, reached)
+    _changed(request)
     return alert
 
 

@@ -93,8 +93,7 @@ def wall(app_state, principal: Principal, unit_code: str | None, page: int = 1, 
     with app_state.store.read() as db:
         rows = boards_in_scope(db, principal, unit_code)
         online = sum(1 for b in rows if is_online(b, now))
-        current = app_state.manifests.versions([b["id"] for b in rows])  # one batch for those not cached
-        applied = sum(1 for b in rows if b["applied_version"] == current[b["id"]])
+        applied = sum(1 for b in rows if b["applied_version"] == app_state.manifests.version(b["id"]))
         size = len(rows) if per_page is None else per_page
         pages = max(1, -(-len(rows) // size)) if size else 1
         page = min(max(1, page), pages)
