@@ -13,10 +13,14 @@ from sqlite_utils import Database
 from layouts import builtin_layouts
 from manager import alerts, boards, units
 from protocol import api
+from protocol.documents import reading_time_s
 from protocol.layout import Layout
-from protocol.manifest import (Alert, AssetRef, BoardInfo, Item, Manifest, OperatingWindow, Playlist, Priority,
-                               ScheduleRule, TimeWindow)
+from protocol.legibility import min_line_height_px
+from protocol.manifest import (Alert, AssetRef, BoardInfo, DocumentPart, Item, ItemKind, Manifest, OperatingWindow,
+                               Playlist, Priority, ScheduleRule, TimeWindow)
+from protocol.notice import Notice
 from protocol.timebase import VN_TZ, iso
+from protocol.zonefill import fill_empty
 
 
 @dataclass
@@ -31,12 +35,38 @@ class ManifestInputs:
     assets: dict[str, dict]
     alerts: list[Alert]
     layouts: dict[str, Layout] = field(default_factory=builtin_layouts)
+    # Item id -> the document's parts rendered for this board (see manager.documents).
+    documents: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def board_layout_id(board: dict) -> str:
     if board.get("layout"):
         return board["layout"]
     return "portrait-9x16" if board["orientation"] == "portrait" else "landscape-16x9"
+
+
+def zone_box(layout: Layout | None, zone_id: str, board: dict) -> tuple[int, int]:
+    """A zone's size in pixels on this board (the whole screen if the layout or zone is unknown)."""
+    zone = layout.zone(zone_id) if layout else None
+    if zone is None:
+        return board["width"], board["height"]
+    return round(zone.w * board["width"]), round(zone.h * board["height"])
+
+
+def document_parts(board: dict, playlists: dict, items: dict, layouts: dict, documents) -> dict[str, list[dict]]:
+    if documents is None:  # the week view needs the schedule, not the pictures
+        return {}
+    floor = min_line_height_px(board["height"], board.get("min_line_px"))  # a board's own floor, where it has one
+    found = {}
+    for pid, rows in items.items():
+        layout = layouts.get(playlists[pid]["layout"])
+        if layout is not None:
+            # Cut for the zone the board will give it: an empty neighbour's space included (protocol.zonefill).
+            layout = fill_empty(layout, {row["zone"] for row in rows})
+        for row in rows:
+            if row["kind"] == ItemKind.document.value and row["asset_sha256"]:
+                found[row["id"]] = documents.parts(row["asset_sha256"], zone_box(layout, row["zone"], board), floor)
+    return found
 
 
 # Approved schedules that may play between now and the manifest's horizon.
@@ -49,7 +79,8 @@ def live_schedule_args(now: datetime, days: int) -> list[str]:
     return [iso(now), iso(horizon), now.astimezone(VN_TZ).date().isoformat(), horizon.astimezone(VN_TZ).date().isoformat()]
 
 
-def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInputs:
+def gather(db: Database, board_id: str, now: datetime, days: int, documents=None) -> ManifestInputs:
+    """`documents`: a `manager.documents.DocumentRenderer`, which renders PDF pages for this board's zones."""
     board = boards.get(db, board_id)
     ancestry = units.ancestors(db, board["unit_catalogue"], board["unit_code"])
     unit = units.get(db, board["unit_catalogue"], board["unit_code"])
@@ -62,8 +93,10 @@ def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInp
               OR (target_kind = 'group' AND target_id IN ({_marks(group_ids)})))""",
         [*live_schedule_args(now, days), board_id, *unit_targets, *group_ids]))
     playlists, items, asset_rows = content(db, {s["playlist_id"] for s in schedules})
+    layouts = builtin_layouts()
     return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,
-                          playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now))
+                          playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now),
+                          layouts=layouts, documents=document_parts(board, playlists, items, layouts, documents))
 
 
 def _marks(values: list) -> str:
@@ -97,7 +130,12 @@ def board_info(board: dict, unit_name: str) -> BoardInfo:
         unit_name=unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
         orientation=board["orientation"], layout=board_layout_id(board),
         operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
-        heartbeat_interval_s=board["heartbeat_interval_s"])
+        heartbeat_interval_s=board["heartbeat_interval_s"], min_line_px=board.get("min_line_px"))
+
+
+def valid_until(now: datetime, days: int, carried: list[Alert]) -> datetime:
+    """An answer never outlives an alert it carries: whoever keeps it (a cache, the board) must ask again by then."""
+    return min([now + timedelta(days=days)] + [a.ends_at for a in carried if a.ends_at])
 
 
 def _rule(schedule: dict) -> ScheduleRule:
@@ -110,7 +148,8 @@ def _rule(schedule: dict) -> ScheduleRule:
 
 def assemble(inputs: ManifestInputs, now: datetime, days: int, versioned: bool = True) -> Manifest:
     board = inputs.board
-    ranked = sorted(inputs.schedules, key=lambda s: (Priority(s["priority"]).rank, specificity(s, inputs.ancestry), s["created_at"]), reverse=True)
+    ranked = sorted(inputs.schedules, key=lambda s: (Priority(s["priority"]).rank, specificity(s, inputs.ancestry), s["created_at"]),
+                    reverse=True)
     defaults = [s for s in ranked if s["is_default"]]
     rules = [_rule(s) for s in ranked if not s["is_default"]]
     default_playlist = defaults[0]["playlist_id"] if defaults else None
@@ -120,21 +159,34 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int, versioned: bool =
         row = inputs.playlists[pid]
         playlists[pid] = Playlist(id=pid, name=row["name"], layout=row["layout"], items=[
             Item(id=i["id"], zone=i["zone"], kind=i["kind"], asset=i["asset_sha256"], title=i["title"], body=i["body"],
-                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]))
+                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]),
+                 notice=Notice.model_validate_json(i["notice"]) if i.get("notice") else None,
+                 parts=_parts(inputs.documents.get(i["id"], []), i["duration_s"]))
             for i in inputs.items.get(pid, [])])
-    shas = {i.asset for p in playlists.values() for i in p.items if i.asset}
+    # A document's PDF stays on the manager: boards fetch only its rendered parts.
+    shas = {i.asset for p in playlists.values() for i in p.items if i.asset and i.kind != ItemKind.document}
     assets = {sha: AssetRef(sha256=sha, size=a["size"], mime=a["mime"], kind=a["kind"], url=api.ASSET.format(sha256=sha),
                             width=a["width"], height=a["height"], duration_s=a["duration_s"])
               for sha, a in sorted(inputs.assets.items()) if sha in shas}
+    for item in (i for p in playlists.values() for i in p.items):
+        for part in inputs.documents.get(item.id, []):
+            assets[part["asset"]] = AssetRef(sha256=part["asset"], size=part["size"], mime="image/png", kind=ItemKind.image,
+                                             url=api.ASSET.format(sha256=part["asset"]), width=part["width"], height=part["height"])
+    assets = dict(sorted(assets.items()))
     layout_id = board_layout_id(board)
     layout_ids = {p.layout for p in playlists.values()} | {layout_id}
-    info = board_info(board, inputs.unit_name)
-    manifest = Manifest(generated_at=now, valid_until=now + timedelta(days=days), board=info,
+    manifest = Manifest(generated_at=now, valid_until=valid_until(now, days, inputs.alerts), board=board_info(board, inputs.unit_name),
                         layouts={i: inputs.layouts[i] for i in sorted(layout_ids) if i in inputs.layouts},
                         assets=assets, playlists=playlists, schedule=rules, default_playlist=default_playlist,
                         alerts=inputs.alerts)
     return manifest.with_version() if versioned else manifest
 
 
-def build(db: Database, board_id: str, now: datetime, days: int) -> Manifest:
-    return assemble(gather(db, board_id, now, days), now, days)
+def _parts(rendered: list[dict], item_s: float) -> list[DocumentPart]:
+    """Each part for as long as its text takes to read, never less than the item's own duration."""
+    return [DocumentPart(asset=p["asset"], page=p["page"], pages=p["pages"], part=p["part"], parts=p["parts"],
+                         duration_s=reading_time_s(p["chars"], minimum_s=item_s)) for p in rendered]
+
+
+def build(db: Database, board_id: str, now: datetime, days: int, documents=None) -> Manifest:
+    return assemble(gather(db, board_id, now, days, documents), now, days)

@@ -9,7 +9,8 @@ kinds of part, each built once and reused:
 - the board's own part (`board`), kept between batches keyed by the row
   values it is made of;
 - the schedule part (layouts, assets, playlists, rules, default), one per
-  distinct set of schedules (with their ranks) and board layout;
+  distinct set of schedules (with their ranks), board layout and screen (a
+  PDF document's pages are cut for the board's zones and legibility floor);
 - one part per alert.
 
 The body is the parts joined in the manifest's field order, the same JSON
@@ -25,14 +26,15 @@ from datetime import datetime, timedelta
 from pydantic import TypeAdapter
 from sqlite_utils import Database
 
+from layouts import builtin_layouts
 from manager import alerts, manifest, units
-from protocol.manifest import MANIFEST_SCHEMA
+from protocol.manifest import MANIFEST_SCHEMA, Alert
 from protocol.timebase import UTCDateTime
 
 _TIME = TypeAdapter(UTCDateTime)
 _SCHEDULE_FIELDS = {"layouts", "assets", "playlists", "schedule", "default_playlist"}
 _BOARD_FIELDS = ("id", "name", "unit_catalogue", "unit_code", "board_class", "width", "height", "orientation", "layout",
-                 "operating_hours", "heartbeat_interval_s")
+                 "operating_hours", "heartbeat_interval_s", "min_line_px")
 BOARD_PARTS_KEPT = 200_000  # a few hundred bytes each
 
 
@@ -51,12 +53,14 @@ class Built:
     board_id: str
     version: str
     body: bytes
+    valid_until: datetime
 
 
 @dataclass
 class _ActiveAlert:
     area: dict
     test: bool
+    alert: Alert
     part: Part
 
 
@@ -87,14 +91,17 @@ def _chunks(values: list, first: int = 20, size: int = 500) -> Iterator[list]:
 class Batch:
     """One read of what every board shares; `build` then costs little per board."""
 
-    def __init__(self, db: Database, now: datetime, days: int, board_parts: BoardParts):
-        self.db, self.now, self.days, self.board_parts = db, now, days, board_parts
-        self.head_times = (b'"generated_at":' + _TIME.dump_json(now) + b',"valid_until":' +
-                           _TIME.dump_json(now + timedelta(days=days)))
+    def __init__(self, db: Database, now: datetime, days: int, board_parts: BoardParts, documents=None):
+        """`documents`: the `manager.documents.DocumentRenderer` (None: documents' pages are left out)."""
+        self.db, self.now, self.days, self.board_parts, self.documents = db, now, days, board_parts, documents
+        self.generated_at = b'"generated_at":' + _TIME.dump_json(now)
+        self.horizon = now + timedelta(days=days)
+        self.horizon_json = _TIME.dump_json(self.horizon)
+        self.layouts = builtin_layouts()
         self.schedules_by_target: dict[tuple[str, str], list[dict]] = {}
         for row in db.query(f"SELECT * FROM schedules WHERE {manifest.LIVE_SCHEDULES}", manifest.live_schedule_args(now, days)):
             self.schedules_by_target.setdefault((row["target_kind"], row["target_id"]), []).append(row)
-        self.alerts = [_ActiveAlert(json.loads(row["area"]), bool(row["test"]), Part.of(alert.model_dump_json().encode()))
+        self.alerts = [_ActiveAlert(json.loads(row["area"]), bool(row["test"]), alert, Part.of(alert.model_dump_json().encode()))
                        for row, alert in alerts.active(db, now)]
         self._units: dict[tuple[str, str], tuple[list[str], str]] = {}
         self._schedule_parts: dict[tuple, Part] = {}
@@ -131,20 +138,26 @@ class Batch:
         schedules = [s for t in targets for s in self.schedules_by_target.get(t, ())]
         board_part = self.board_parts.get(board, unit_name)
         schedule_part = self._schedule_part(board, schedules, ancestry, unit_name, group_ids)
-        covering = [a.part for a in self.alerts if alerts.targets_board(a.area, a.test, board, ancestry)]
-        version = hashlib.sha256(b"".join([board_part.digest, schedule_part.digest, *(p.digest for p in covering)])).hexdigest()[:32]
+        covering = [a for a in self.alerts if alerts.targets_board(a.area, a.test, board, ancestry)]
+        version = hashlib.sha256(b"".join([board_part.digest, schedule_part.digest, *(a.part.digest for a in covering)])).hexdigest()[:32]
+        until = manifest.valid_until(self.now, self.days, [a.alert for a in covering])
         body = b"".join([b'{"schema_version":', str(MANIFEST_SCHEMA).encode(), b',"version":"', version.encode(), b'",',
-                         self.head_times, b",", board_part.json, b",", schedule_part.json, b',"alerts":[',
-                         b",".join(p.json for p in covering), b"]}"])
-        return Built(board["id"], version, body)
+                         self.generated_at, b',"valid_until":', self.horizon_json if until == self.horizon else _TIME.dump_json(until),
+                         b",", board_part.json, b",", schedule_part.json, b',"alerts":[', b",".join(a.part.json for a in covering), b"]}"])
+        return Built(board["id"], version, body, until)
 
     def _schedule_part(self, board: dict, schedules: list[dict], ancestry: list[str], unit_name: str, group_ids: list[str]) -> Part:
-        key = (manifest.board_layout_id(board), tuple(sorted((s["id"], manifest.specificity(s, ancestry)) for s in schedules)))
+        # The screen is in the key: a document's pages are cut for it. Boards of one model share.
+        key = (manifest.board_layout_id(board), board["width"], board["height"], board.get("min_line_px"),
+               tuple(sorted((s["id"], manifest.specificity(s, ancestry)) for s in schedules)))
         part = self._schedule_parts.get(key)
         if part is None:
             playlists, items, assets = manifest.content(self.db, {s["playlist_id"] for s in schedules})
-            inputs = manifest.ManifestInputs(board=board, unit_name=unit_name, ancestry=ancestry, group_ids=group_ids,
-                                             schedules=schedules, playlists=playlists, items=items, assets=assets, alerts=[])
+            layouts = self.layouts
+            inputs = manifest.ManifestInputs(
+                board=board, unit_name=unit_name, ancestry=ancestry, group_ids=group_ids, schedules=schedules, playlists=playlists,
+                items=items, assets=assets, alerts=[], layouts=layouts,
+                documents=manifest.document_parts(board, playlists, items, layouts, self.documents))
             shared = manifest.assemble(inputs, self.now, self.days, versioned=False)
             part = self._schedule_parts[key] = Part.of(shared.model_dump_json(include=_SCHEDULE_FIELDS).encode()[1:-1])
         return part

@@ -11,8 +11,9 @@ every few milliseconds, so answers stream out while the rest are built.
 
 Every board's version is cached (a few dozen bytes a board, enough for every
 board of a province and more); whole bodies only for the boards asked most
-recently. Both hold while the board's own change generation stands, and a
-minute at most, so alerts and schedules that end drop out.
+recently. Both hold while the board's own change generation stands, a
+minute at most, and never past the manifest's `valid_until` (the earliest
+end of an alert it lists), so alerts that end drop out at once.
 """
 import asyncio
 import logging
@@ -21,6 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from manager.clock import Clock
 from manager.db import Store
@@ -57,15 +59,15 @@ class _Lru:
         self.size = size
         self.items: OrderedDict = OrderedDict()
 
-    def get(self, key, generation: int):
+    def get(self, key, generation: int, now: datetime):
         hit = self.items.get(key)
-        if hit is None or hit[0] != generation or time.monotonic() - hit[1] >= CACHE_SECONDS:
+        if hit is None or hit[0] != generation or time.monotonic() - hit[1] >= CACHE_SECONDS or now >= hit[3]:
             return None
         self.items.move_to_end(key)
         return hit[2]
 
-    def put(self, key, generation: int, built: float, value) -> None:
-        self.items[key] = (generation, built, value)
+    def put(self, key, generation: int, built: float, value, until: datetime) -> None:
+        self.items[key] = (generation, built, value, until)
         self.items.move_to_end(key)
         while len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -82,8 +84,9 @@ def _resolve_all(results: list[tuple[asyncio.Future, Served | Exception]]) -> No
 
 
 class ManifestService:
-    def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int):
+    def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int, documents=None):
         self.store, self.clock, self.changes, self.days = store, clock, changes, days
+        self.documents = documents  # renders PDF documents' pages for each board (manager.documents)
         self._versions = _Lru(CACHE_VERSIONS)
         self._bodies = _Lru(CACHE_BODIES)
         self._lock = threading.Lock()
@@ -94,17 +97,17 @@ class ManifestService:
 
     def cached_version(self, board_id: str) -> str | None:
         """The version the board should have now, if known without building; never blocks on the database."""
-        generation = self.changes.generation_of(board_id)
+        generation, now = self.changes.generation_of(board_id), self.clock.now()
         with self._lock:
-            return self._versions.get(board_id, generation)
+            return self._versions.get(board_id, generation, now)
 
     def version(self, board_id: str) -> str:
         return self.cached_version(board_id) or self.current(board_id).version
 
     def _cached_body(self, board_id: str) -> Served | None:
-        generation = self.changes.generation_of(board_id)
+        generation, now = self.changes.generation_of(board_id), self.clock.now()
         with self._lock:
-            return self._bodies.get(board_id, generation)
+            return self._bodies.get(board_id, generation, now)
 
     def current(self, board_id: str) -> Served:
         """The board's manifest, built in the calling thread if need be (the console's pages)."""
@@ -178,15 +181,15 @@ class ManifestService:
             if own_transaction:
                 db.execute("BEGIN")  # one snapshot for the whole batch
             try:
-                batch = Batch(db, self.clock.now(), self.days, self._board_parts)
+                batch = Batch(db, self.clock.now(), self.days, self._board_parts, self.documents)
                 for built in batch.build(board_ids):
                     now = time.monotonic()
                     if isinstance(built, Built):
                         board_id = built.board_id
                         result = Served(built.version, built.body, generations[board_id], now)
                         with self._lock:
-                            self._bodies.put(board_id, result.generation, now, result)
-                            self._versions.put(board_id, result.generation, now, result.version)
+                            self._bodies.put(board_id, result.generation, now, result, built.valid_until)
+                            self._versions.put(board_id, result.generation, now, result.version, built.valid_until)
                     else:
                         board_id, error = built
                         result = NotFound(f"Không có bảng tin {board_id}", str(error)) if isinstance(error, LookupError) else error

@@ -7,7 +7,7 @@ their long-polls after its transaction has committed.
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, audit, boards, content, geo, pairing, units, uptime_store
+from manager import alerts, assets, audit, board_facts, boards, content, geo, pairing, units, uptime_store
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Forbidden
 from protocol.pairing import PairingClaim
@@ -89,6 +89,7 @@ def update_board(board_id: str, changes: dict, request: Request, principal: Prin
         db["boards"].update(board_id, changes)
         if "operating_hours" in changes and changes["operating_hours"] != before["operating_hours"]:
             uptime_store.record_hours(db, board_id, request.app.state.clock.time(), changes["operating_hours"])
+        board_facts.record(db, board_id, request.app.state.clock.time())  # class, test flag, unit, hours: kept with their date
         audit.record(db, principal, "update", "board", board_id, fields=sorted(changes))
         board = boards.get(db, board_id)
     _changed(request)
@@ -172,16 +173,18 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
         async for chunk in request.stream():
             sink.write(chunk)
         sha256 = sink.finish()
-        found = await run_in_threadpool(assets.probe, sink.path, filename, state.settings.max_image_pixels)
+        got = await run_in_threadpool(assets.accept, state.assets, sink.path, sha256, sink.size, filename,
+                                      state.settings.max_image_pixels)
     except BaseException:
         sink.discard()
         raise
 
     def keep():
         with state.store.write() as db:
-            row = assets.record(db, sha256, sink.size, found, filename, principal.user_id, principal.unit_catalogue, principal.unit_code)
-            state.assets.keep(sink.path, sha256)
-            audit.record(db, principal, "upload", "asset", sha256, name=row["original_name"])
+            row = assets.record(db, got.sha256, got.size, got.probe, filename, principal.user_id, principal.unit_catalogue,
+                                principal.unit_code, note=got.note_vi)
+            state.assets.keep(got.path, got.sha256)
+            audit.record(db, principal, "upload", "asset", got.sha256, name=row["original_name"])
             return row
 
     return await run_in_threadpool(keep)

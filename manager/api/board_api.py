@@ -116,7 +116,7 @@ def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
     with request.app.state.store.read() as db:
-        mime = assets.get(db, sha256)["mime"]
+        mime = assets.mime_of(db, request.app.state.assets, sha256)
     if not path.is_file():
         raise NotFound("Không có tệp này", "no such asset")
     etag = f'"{sha256}"'

@@ -13,12 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from manager import cap, outbound
 from manager.auth import Principal, _bearer, current_principal, require_role
 from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
-from manager.sources import inbox, store
+from manager.sources import inbox, push, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
 
 router = APIRouter(prefix="/api/v1", tags=["source link"])
 Who = Depends(current_principal)
-CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
+CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml", "application/atom+xml")
+JSON_TYPES = ("application/json",)
 
 
 def _changed(request: Request) -> None:
@@ -87,44 +88,71 @@ def source_events(request: Request, source_id: int | None = None, limit: int = Q
 
 @router.post("/sources/{source_id}/cap")
 async def push_cap(source_id: int, request: Request):
-    """The provincial system pushes one CAP 1.2 message (body: the XML) with the source's push token."""
+    """The provincial system pushes CAP with the source's push token: one message (the XML), or several
+    in one request (an Atom feed embedding them, or a JSON list of XML texts), answered per message."""
     token = _bearer(request)
     if not token:
         raise Unauthorized("Thiếu mã truy cập của nguồn", "source push token required")
+    source = await run_in_threadpool(_pushing_source, request, source_id, token)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in CAP_TYPES:
-        raise UnsupportedMedia(f"Cần gửi XML CAP ({', '.join(CAP_TYPES)})", f"send CAP XML ({', '.join(CAP_TYPES)})")
+    if media not in CAP_TYPES + JSON_TYPES:
+        raise UnsupportedMedia(f"Cần gửi XML CAP ({', '.join(CAP_TYPES)}) hoặc danh sách JSON", f"send CAP XML ({', '.join(CAP_TYPES)}) or a JSON list")
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > cap.MAX_DOCUMENT_BYTES:
-        raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap.MAX_DOCUMENT_BYTES:
-            raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
-        chunks.append(chunk)
-    data = b"".join(chunks)
-    return await run_in_threadpool(_receive_push, request, source_id, token, data)
+    size = int(declared) if declared and declared.isdigit() else 0
+    chunks = []
+    if size <= cap.MAX_DOCUMENT_BYTES:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap.MAX_DOCUMENT_BYTES:
+                break
+            chunks.append(chunk)
+    if size > cap.MAX_DOCUMENT_BYTES:
+        await run_in_threadpool(_record_too_large, request, source, size)
+        raise TooLarge("Bản tin CAP quá lớn", "CAP message too large", code="cap_too_large")
+    return await run_in_threadpool(_receive_push, request, source, media, b"".join(chunks))
 
 
-def _receive_push(request: Request, source_id: int, token: str, data: bytes):
-    state = request.app.state
-    with state.store.read() as db:
+def _pushing_source(request: Request, source_id: int, token: str) -> dict:
+    with request.app.state.store.read() as db:
         source = store.by_push_token(db, source_id, token)
     if source is None:
         raise Unauthorized("Mã truy cập của nguồn không đúng", "invalid source push token")
     if not source["enabled"]:
         raise Forbidden("Nguồn đang bị tắt", "this source is disabled")
-    item = item_from_xml(data, certificate_of(source))
-    with state.store.write() as db:
-        row, changed = inbox.receive(db, source, item, state.clock.now())
+    return source
+
+
+def _record_too_large(request: Request, source: dict, size: int) -> None:
+    """A refused push is seen on /sources like any other: the sender may not know its message never arrived."""
+    with request.app.state.store.write() as db:
+        store.record_event(db, source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
+                           f"pushed message too large ({size} bytes, at most {cap.MAX_DOCUMENT_BYTES}): refused", code="cap_too_large")
+
+
+def _receive_push(request: Request, source: dict, media: str, data: bytes):
+    state = request.app.state
+    items = push.items_of(data, media, certificate_of(source))
+    results, changed = [], False
+    for item in items if items is not None else [item_from_xml(data, certificate_of(source), media)]:
+        with state.store.write() as db:
+            row, item_changed = inbox.receive(db, source, item, state.clock.now())
+        changed = changed or item_changed
+        results.append(row)
     if changed:
         _changed(request)
-    if row["status"] == "refused":
-        code = row["payload"].get("error", "cap_invalid")
-        body = {"error": code, "message": row["reason"], "message_en": row["payload"].get("reason_en", ""), "inbox": row}
-        return JSONResponse(body, status_code=422)
-    return row
+    if items is None:  # one message: the item itself, or 422 with the refusal
+        row = results[0]
+        if row["status"] == "refused":
+            return JSONResponse({**_refusal(row), "inbox": row}, status_code=422)
+        return row
+    return {"results": [{"index": n, "status": row["status"], "inbox_id": row["id"], "external_id": row["external_id"],
+                         **(_refusal(row) if row["status"] == "refused" else {})} for n, row in enumerate(results)]}
+
+
+def _refusal(row: dict) -> dict:
+    return {"error": row["payload"].get("error", "cap_invalid"), "message": row["reason"], "message_en": row["payload"].get("reason_en", ""),
+            **({"element": row["payload"]["element"]} if row["payload"].get("element") else {})}
 
 
 @router.get("/inbox")

@@ -9,12 +9,12 @@ from PIL import Image, ImageOps
 from starlette.concurrency import run_in_threadpool
 
 from layouts import builtin_layouts
-from manager import assets, content
+from manager import assets, content, documents
 from manager.api import admin_api
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
 from manager.errors import BadInput, NotFound
-from protocol.imaging import to_display
+from protocol.imaging import flattened, to_display
 from protocol.layout import ZoneKind
 
 router = APIRouter(include_in_schema=False)
@@ -72,17 +72,20 @@ def _first_frame(path: Path, timeout_s: float = 5.0) -> Image.Image:
 
 def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
     """A small JPEG beside the store, made once per file (the name is the content's hash)."""
-    out = store.root / "thumbs" / f"{sha256}.jpg"
+    # "-2": thumbnails made before transparency was kept showed some pictures all black; made again.
+    out = store.root / "thumbs" / f"{sha256}-2.jpg"
     if not out.exists():
         out.parent.mkdir(exist_ok=True)
         if kind == "video":
             small = _first_frame(store.path(sha256))
+        elif kind == "document":
+            small = documents.first_page(store.path(sha256), max(THUMB_SIZE))
         else:
             with Image.open(store.path(sha256)) as img:
                 small = to_display(ImageOps.exif_transpose(img))
         small.thumbnail(THUMB_SIZE)
         tmp = out.with_suffix(".tmp")
-        small.convert("RGB").save(tmp, "JPEG", quality=80)
+        flattened(small).save(tmp, "JPEG", quality=80)  # transparent parts as a checkerboard, not their hidden colour
         tmp.replace(out)
     return out
 
@@ -161,7 +164,7 @@ def item_json(item: dict) -> str:
 def playlist_page(request: Request, playlist_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
     playlist = admin_api.get_playlist(playlist_id, request, principal)
-    media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video")]
+    media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video", "document")]
     names = {a["sha256"]: a["original_name"] for a in media}
     return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names,
                   layout=builtin_layouts().get(playlist["layout"]))

@@ -16,20 +16,23 @@ from manager.sources import inbox, registry, store
 router = APIRouter(include_in_schema=False)
 READERS = ("editor", "approver")  # admin always; auditors keep to reports and the audit log
 STATUSES = ("pending", "published", "accepted", "rejected", "superseded", "refused", "skipped")
-PROBLEMS = 50
+PROBLEMS = 50  # refused and skipped documents shown
+PER_SOURCE = 10  # events shown per source
 
 
 def _problems(db) -> list[dict]:
     """The sources' events and the documents they sent that were refused or skipped, newest first."""
     names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM sources")}
+    # Each source's own newest events: a noisy source cannot push a quiet one's failure off the page.
+    events = [e for source_id in names for e in store.events(db, source_id, PER_SOURCE)]
     found = [{"at": e["at"], "source": names.get(e["source_id"], "—"), "level": e["level"], "message": e["message"],
-              "message_en": e["message_en"], "item": None} for e in store.events(db, None, PROBLEMS)]
+              "message_en": e["message_en"], "item": None, "code": e.get("code")} for e in events]
     for row in inbox.list_items(db, "refused", None, PROBLEMS) + inbox.list_items(db, "skipped", None, PROBLEMS):
         found.append({"at": row["received_at"], "source": names.get(row["source_id"], "—"), "level": row["status"],
                       "message": row["reason"] or "", "message_en": row["payload"].get("reason_en", ""), "item": row["id"],
                       "code": row["payload"].get("error")})
     found.sort(key=lambda p: p["at"], reverse=True)
-    return found[:PROBLEMS]
+    return found
 
 
 def _sources_page(request: Request, principal, new_token: dict | None = None):
@@ -136,7 +139,9 @@ def inbox_item_page(request: Request, inbox_id: int):
 async def inbox_accept(request: Request, inbox_id: int):
     principal = page_principal(request, "editor", "approver")
     form = await form_of(request)
-    body = inbox.AcceptIn(playlist_id=form.get("playlist_id") or None)
+    # Units an approver chose for a warning that only names its area: ticked candidates ("catalogue:code").
+    chosen = [dict(zip(("catalogue", "code"), v.split(":", 1))) for v in form.list_of("unit") if ":" in v]
+    body = inbox.AcceptIn(playlist_id=form.get("playlist_id") or None, units=chosen)
     row = await run_in_threadpool(source_api.accept_inbox_item, inbox_id, request, body, principal)  # wakes the boards
     if row["status"] == "refused":  # e.g. expired while it waited
         raise BadInput(f"Không phát được: {row['reason']}", f"not published: {row['payload'].get('reason_en', '')}")
