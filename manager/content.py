@@ -16,6 +16,7 @@ from manager.auth import Principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Conflict, NotFound
 from protocol.layout import Fit, ZoneKind
 from protocol.manifest import ItemKind, Priority, TimeWindow
+from protocol.notice import Notice
 from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime, iso, utcnow
 
@@ -39,6 +40,7 @@ class ItemIn(BaseModel):
     duration_s: float = Field(default=10, gt=0, le=86400)
     fit: Fit | None = None
     muted: bool = True
+    notice: Notice | None = None  # a bulletin set as an official notice
 
 
 class PlaylistIn(BaseModel):
@@ -104,7 +106,9 @@ def _check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
             found = assets.get(db, item.asset)
             if found["kind"] != item.kind.value:
                 raise BadInput(f"Mục {n}: tệp là {found['kind']}, không phải {item.kind.value}", f"item {n}: asset is a {found['kind']}")
-        if item.kind == ItemKind.bulletin and not (item.title or item.body):
+        if item.notice is not None and item.kind != ItemKind.bulletin:
+            raise BadInput(f"Mục {n}: chỉ bản tin mới có dạng thông báo", f"item {n}: only a bulletin can be a notice")
+        if item.kind == ItemKind.bulletin and not (item.title or item.body or (item.notice and not item.notice.is_empty)):
             raise BadInput(f"Mục {n}: bản tin cần tiêu đề hoặc nội dung", f"item {n}: bulletin needs a title or body")
         if item.kind == ItemKind.ticker and not item.text:
             raise BadInput(f"Mục {n}: dòng chữ chạy đang trống", f"item {n}: ticker text is empty")
@@ -123,7 +127,8 @@ def _write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
     db["items"].insert_all([dict(
         id=_new_id("i"), playlist_id=playlist_id, position=n, zone=item.zone, kind=item.kind.value, asset_sha256=item.asset,
         title=item.title, body=item.body, text=item.text, duration_s=item.duration_s,
-        fit=item.fit.value if item.fit else None, muted=int(item.muted)) for n, item in enumerate(items)])
+        fit=item.fit.value if item.fit else None, muted=int(item.muted),
+        notice=item.notice.model_dump_json() if item.notice else None) for n, item in enumerate(items)])
 
 
 def create_playlist(db: Database, principal: Principal, data: PlaylistIn) -> dict:
@@ -159,6 +164,8 @@ def get_playlist(db: Database, principal: Principal, playlist_id: str) -> dict:
         raise NotFound(f"Không có danh sách phát {playlist_id}", f"no playlist {playlist_id}")
     playlist = rows[0]
     playlist["items"] = list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist_id]))
+    for item in playlist["items"]:
+        item["notice"] = json.loads(item["notice"]) if item.get("notice") else None
     return playlist
 
 
