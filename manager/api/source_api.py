@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from manager import cap, outbound
 from manager.auth import Principal, _bearer, current_principal, require_role
 from manager.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
-from manager.sources import inbox, push, store
+from manager.sources import inbox, push, sequence, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
+from protocol.timebase import iso
 
 router = APIRouter(prefix="/api/v1", tags=["source link"])
 Who = Depends(current_principal)
@@ -128,17 +129,21 @@ def _record_too_large(request: Request, source: dict, size: int) -> None:
     with request.app.state.store.write() as db:
         store.record_event(db, source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
                            f"pushed message too large ({size} bytes, at most {cap.MAX_DOCUMENT_BYTES}): refused", code="cap_too_large")
+        store.mark_pushed(db, source["id"], iso(request.app.state.clock.now()), (
+            f"Bản tin đẩy lên quá lớn ({size} byte): bị từ chối", f"pushed message too large ({size} bytes): refused"))
 
 
 def _receive_push(request: Request, source: dict, media: str, data: bytes):
     state = request.app.state
     items = push.items_of(data, media, certificate_of(source))
-    results, changed = [], False
-    for item in items if items is not None else [item_from_xml(data, certificate_of(source), media)]:
+    received = items if items is not None else [item_from_xml(data, certificate_of(source), media)]
+    results, changed = [None] * len(received), False
+    for n in sequence.in_sent_order(received):  # oldest first; answered in the request's order
         with state.store.write() as db:
-            row, item_changed = inbox.receive(db, source, item, state.clock.now())
+            results[n], item_changed = inbox.receive(db, source, received[n], state.clock.now())
         changed = changed or item_changed
-        results.append(row)
+    with state.store.write() as db:
+        push.record_outcome(db, source, results, iso(state.clock.now()))
     if changed:
         _changed(request)
     if items is None:  # one message: the item itself, or 422 with the refusal
