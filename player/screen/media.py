@@ -63,6 +63,7 @@ class Slot(Widget):
         self.texture: Texture | None = None
         self.video: VideoStream | None = None
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
+        self.box: tuple[int, int] | None = None  # the size a picture was decoded for
         self.animation: Path | None = None  # an animated GIF, played from its first frame once on screen
         self.flipped = False  # video frames arrive upside down
         self.caption: Label | None = None
@@ -138,6 +139,7 @@ class MediaZone(Widget):
         with self.canvas.before:
             Color(*hex_rgba(zone.background))
             self._bg = Rectangle()
+        self._sharpen_soon = Clock.create_trigger(self._sharpen, 0.25)
         self.bind(pos=self._layout, size=self._layout)
 
     def _layout(self, *args) -> None:
@@ -145,6 +147,31 @@ class MediaZone(Widget):
         for slot in (self.current, self.incoming):
             if slot is not None:
                 slot.pos, slot.size = self.pos, self.size
+        self._sharpen_soon()
+
+    def _sharpen(self, *args) -> None:
+        """A picture decoded before the layout settled (the first after a start or after the dark
+        screen) was scaled for the wrong size: decode it again for the zone's final size."""
+        slot, box = self.current, (max(1, int(self.width)), max(1, int(self.height)))
+        if slot is None or slot.box is None or slot.box == box or slot.video is not None:
+            return
+        path, _ = self.ctx.resolve(slot.item.asset)
+        if path is None:
+            return
+        slot.box = box
+        future = self.ctx.decoder.submit(decode, path, box, slot.fit)
+
+        def done(fut):
+            if fut.exception() is None and fut.result() is not None:
+                Clock.schedule_once(lambda dt: self._sharpened(slot, box, fut.result()))
+
+        future.add_done_callback(done)
+
+    def _sharpened(self, slot: Slot, box: tuple[int, int], img: Decoded) -> None:
+        if slot is self.current and slot.box == box:
+            tex = Texture.create(size=(img.width, img.height), colorfmt=img.mode)
+            tex.blit_buffer(img.pixels, colorfmt=img.mode, bufferfmt="ubyte")
+            slot.show_texture(tex)
 
     @property
     def current_id(self) -> str | None:
@@ -215,6 +242,7 @@ class MediaZone(Widget):
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
             return
         box = (max(1, int(self.width)), max(1, int(self.height)))
+        slot.box = box
         future = self.ctx.decoder.submit(decode, path, box, fit)
 
         def done(fut):
@@ -284,6 +312,7 @@ class MediaZone(Widget):
             self.remove_widget(slot)
             self.add_widget(slot)  # on top
         self.current = slot
+        self._sharpen_soon()  # decoded while the zone had another size? decode again
         self.showing = Showing(slot.item, self.ctx.now())
         if slot.animation is not None and slot.video is None:
             self._animate(slot)
