@@ -61,13 +61,13 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        generation = state.changes.generation
-        version = state.manifests.cached_version(board_id) or (await run_in_threadpool(state.manifests.current, board_id)).version
+        generation = state.changes.generation_of(board_id)
+        version = state.manifests.cached_version(board_id) or (await state.manifests.served(board_id)).version
         if not _matches(if_none_match, etag_of(version)):
-            served = await run_in_threadpool(state.manifests.current, board_id)
+            served = await state.manifests.served(board_id)
             return Response(served.body, media_type="application/json", headers={"ETag": served.etag, "Cache-Control": "no-cache"})
         remaining = deadline - loop.time()
-        if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining):
+        if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining, board_id):
             return Response(status_code=304, headers={"ETag": etag_of(version), "Cache-Control": "no-cache"})
 
 
