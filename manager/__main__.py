@@ -199,8 +199,11 @@ def _serve(args) -> int:
     app = create_app(settings)
     # Boards hold long-polls open for up to a minute; without a bound, a restart would wait for
     # every one of them. Cut off after a few seconds: the boards simply poll again.
+    # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (or $FORWARDED_ALLOW_IPS), letting any
+    # local client pose as other addresses and slip past the login limit: only the configured proxies count.
+    trusted = settings.forwarded_allow_ips.strip()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
     return 0
 
 

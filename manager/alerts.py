@@ -124,6 +124,11 @@ def targets_board(area: dict, test: bool, board: dict, ancestry: list[str]) -> b
 
 def for_board(db: Database, board: dict, ancestry: list[str], now: datetime) -> list[Alert]:
     """Alerts that have not ended or been withdrawn and that cover this board."""
+    return [alert for row, alert in active(db, now) if targets_board(json.loads(row["area"]), bool(row["test"]), board, ancestry)]
+
+
+def active(db: Database, now: datetime) -> list[tuple[dict, Alert]]:
+    """Alerts that have not ended or been withdrawn, whatever they cover: (row, as boards get it)."""
     rows = db.query("SELECT * FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at",
                     [iso(now)])
-    return [_row_to_alert(r) for r in rows if targets_board(json.loads(r["area"]), bool(r["test"]), board, ancestry)]
+    return [(r, _row_to_alert(r)) for r in rows]

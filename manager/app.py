@@ -4,8 +4,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from manager import console
-from manager.api import admin_api, board_api, report_api, source_api
+from manager import console, pairing, storage
+from manager.api import admin_api, asset_api, board_api, edge_errors, report_api, source_api
+from manager.api.responses import ERROR_RESPONSES
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -13,6 +14,7 @@ from manager.documents import DocumentRenderer
 from manager.errors import install_handlers
 from manager.manifest_service import ManifestService
 from manager.migrations import migrate
+from manager.request_limits import RequestLimits
 from manager.notify import ChangeFeed
 from manager.reports import pages as report_pages
 from manager.sealing import Sealer
@@ -49,14 +51,20 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.clock = Clock(settings.fake_clock_file)
     app.state.changes = ChangeFeed()
     app.state.assets = AssetStore(settings.assets_path)
+    storage.sweep_temporaries(app.state.assets.tmp)  # uploads cut short by a crash: never finished, never served
+    app.state.pairing_throttle = pairing.Throttle(settings.pairing_requests_per_address)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
                                           DocumentRenderer(app.state.assets))
     install_handlers(app, console.render_error)
+    edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.
-    app.include_router(board_api.router)
+    app.include_router(board_api.router, responses=ERROR_RESPONSES)
+    app.include_router(asset_api.router, responses=ERROR_RESPONSES)
     console.install(app)  # the editors' console: pages, sessions, CSRF (issue 4)
-    app.include_router(admin_api.router)
-    app.include_router(report_api.router)
-    app.include_router(source_api.router)
+    app.include_router(admin_api.router, responses=ERROR_RESPONSES)
+    app.include_router(report_api.router, responses=ERROR_RESPONSES)
+    app.include_router(source_api.router, responses=ERROR_RESPONSES)
     app.include_router(report_pages.router)
+    # Outermost: sizes and credentials are checked before the console reads a form or a route parses JSON.
+    app.add_middleware(RequestLimits, max_upload_bytes=settings.max_upload_mb * 1024 * 1024)
     return app

@@ -67,6 +67,20 @@ class TooManyRequests(AppError):
     code = "too_many_requests"
 
 
+class StorageFull(AppError):
+    """The disk (or the database file's filesystem) has no room left; nothing of the request was kept."""
+
+    status = 507
+    code = "storage_full"
+
+    def __init__(self, message_vi: str = "", message_en: str = "", *, code: str | None = None):
+        super().__init__(message_vi or "Máy chủ đã hết dung lượng lưu trữ nên chưa lưu được gì của yêu cầu này. "
+                                       "Hãy báo quản trị viên giải phóng ổ đĩa; máy chủ tự hoạt động lại khi có chỗ trống.",
+                         message_en or "The server's disk is full, so nothing of this request was stored. Ask the "
+                                       "administrator to free space; the server recovers by itself once there is room.",
+                         code=code)
+
+
 def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
     parts = []
     for err in exc.errors()[:5]:

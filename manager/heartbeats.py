@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from manager import uptime_store
+from manager.backfill_bounds import Bounds
 from protocol.heartbeat import ClockState, Heartbeat, HeartbeatAck
 
 _VOUCHED = (ClockState.synced, ClockState.held)
@@ -32,11 +33,14 @@ def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[fl
     return corrected, False
 
 
-def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float) -> tuple[HeartbeatAck, list[dict]]:
+def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
+           backfill_horizon_s: float = 31 * 86400) -> tuple[HeartbeatAck, list[dict]]:
     """Stores new heartbeats, skips ones already stored; returns the ack and the rows stored."""
     stored, held = [], []
-    for hb in sorted(heartbeats, key=lambda h: h.seq):
-        at, _ = placed_at(hb, received_at, tolerance_s)
+    ordered = sorted(heartbeats, key=lambda h: h.seq)
+    bounds = Bounds(db, board["id"], ordered[0].seq, received_at, backfill_horizon_s)
+    for hb in ordered:
+        at = bounds.place(placed_at(hb, received_at, tolerance_s)[0])
         row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
                    received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
                    recorded_offline=int(hb.recorded_offline), interval_s=hb.interval_s,
@@ -57,8 +61,9 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
         stored = uptime_store.on_stored(db, board["id"], stored)
-    newest = max(heartbeats, key=lambda h: h.seq)
-    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"]):
+    newest = ordered[-1]
+    # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
+    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest.recorded_offline):
         # The skew the manager itself sees on a live report beats the board's own estimate.
         skew = newest.clock_skew_s if newest.recorded_offline else newest.board_time.timestamp() - received_at
         db.execute(

@@ -429,6 +429,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.unit_best": ("Bảng tin tốt nhất của đơn vị", "The unit's best board"),
     "reports.on_screen": ("Hiển thị", "On screen"),
     "reports.connected": ("Kết nối", "Connected"),
+    "reports.late": ("Thời gian trình chiếu gửi muộn (ghi khi mất kết nối)", "On-screen time reported late (recorded offline)"),
     "reports.on_screen_lc": ("hiển thị", "on screen"),
     "reports.connected_lc": ("kết nối", "connected"),
     "reports.operating_h": ("Giờ hoạt động trong kỳ", "Operating hours in the period"),

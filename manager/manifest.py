@@ -53,7 +53,7 @@ def zone_box(layout: Layout | None, zone_id: str, board: dict) -> tuple[int, int
     return round(zone.w * board["width"]), round(zone.h * board["height"])
 
 
-def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, documents) -> dict[str, list[dict]]:
+def document_parts(board: dict, playlists: dict, items: dict, layouts: dict, documents) -> dict[str, list[dict]]:
     if documents is None:  # the week view needs the schedule, not the pictures
         return {}
     floor = min_line_height_px(board["height"], board.get("min_line_px"))  # a board's own floor, where it has one
@@ -69,6 +69,16 @@ def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, do
     return found
 
 
+# Approved schedules that may play between now and the manifest's horizon.
+LIVE_SCHEDULES = """status = 'approved' AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
+    AND (date_to IS NULL OR date_to >= ?) AND (date_from IS NULL OR date_from <= ?)"""
+
+
+def live_schedule_args(now: datetime, days: int) -> list[str]:
+    horizon = now + timedelta(days=days)
+    return [iso(now), iso(horizon), now.astimezone(VN_TZ).date().isoformat(), horizon.astimezone(VN_TZ).date().isoformat()]
+
+
 def gather(db: Database, board_id: str, now: datetime, days: int, documents=None) -> ManifestInputs:
     """`documents`: a `manager.documents.DocumentRenderer`, which renders PDF pages for this board's zones."""
     board = boards.get(db, board_id)
@@ -76,38 +86,56 @@ def gather(db: Database, board_id: str, now: datetime, days: int, documents=None
     unit = units.get(db, board["unit_catalogue"], board["unit_code"])
     group_ids = boards.group_ids(db, board_id)
     unit_targets = [f"{board['unit_catalogue']}:{code}" for code in ancestry]
-    horizon = now + timedelta(days=days)
-    today = now.astimezone(VN_TZ).date().isoformat()
-    last_day = horizon.astimezone(VN_TZ).date().isoformat()
-    marks = lambda xs: ",".join("?" * len(xs)) or "NULL"  # noqa: E731
     schedules = list(db.query(
-        f"""SELECT * FROM schedules WHERE status = 'approved'
+        f"""SELECT * FROM schedules WHERE {LIVE_SCHEDULES}
             AND ((target_kind = 'board' AND target_id = ?)
-              OR (target_kind = 'unit' AND target_id IN ({marks(unit_targets)}))
-              OR (target_kind = 'group' AND target_id IN ({marks(group_ids)})))
-            AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
-            AND (date_to IS NULL OR date_to >= ?) AND (date_from IS NULL OR date_from <= ?)""",
-        [board_id, *unit_targets, *group_ids, iso(now), iso(horizon), today, last_day]))
-    playlist_ids = sorted({s["playlist_id"] for s in schedules})
-    playlists = {r["id"]: r for r in db.query(f"SELECT * FROM playlists WHERE id IN ({marks(playlist_ids)})", playlist_ids)}
-    items: dict[str, list[dict]] = {pid: [] for pid in playlist_ids}
-    for row in db.query(f"SELECT * FROM items WHERE playlist_id IN ({marks(playlist_ids)}) ORDER BY position", playlist_ids):
-        items[row["playlist_id"]].append(row)
-    shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
-    asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({marks(shas)})", shas)}
+              OR (target_kind = 'unit' AND target_id IN ({_marks(unit_targets)}))
+              OR (target_kind = 'group' AND target_id IN ({_marks(group_ids)})))""",
+        [*live_schedule_args(now, days), board_id, *unit_targets, *group_ids]))
+    playlists, items, asset_rows = content(db, {s["playlist_id"] for s in schedules})
     layouts = builtin_layouts()
     return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,
                           playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now),
-                          layouts=layouts, documents=_document_parts(board, playlists, items, layouts, documents))
+                          layouts=layouts, documents=document_parts(board, playlists, items, layouts, documents))
 
 
-def _specificity(schedule: dict, inputs: ManifestInputs) -> int:
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values)) or "NULL"
+
+
+def content(db: Database, playlist_ids: set[str]) -> tuple[dict[str, dict], dict[str, list[dict]], dict[str, dict]]:
+    """The playlists, their items in order, and the assets they use."""
+    ids = sorted(playlist_ids)
+    playlists = {r["id"]: r for r in db.query(f"SELECT * FROM playlists WHERE id IN ({_marks(ids)})", ids)}
+    items: dict[str, list[dict]] = {pid: [] for pid in ids}
+    for row in db.query(f"SELECT * FROM items WHERE playlist_id IN ({_marks(ids)}) ORDER BY position", ids):
+        items[row["playlist_id"]].append(row)
+    shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
+    asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({_marks(shas)})", shas)}
+    return playlists, items, asset_rows
+
+
+def specificity(schedule: dict, ancestry: list[str]) -> int:
     if schedule["target_kind"] == "board":
         return 1000
     if schedule["target_kind"] == "group":
         return 500
     code = schedule["target_id"].split(":", 1)[1]
-    return len(inputs.ancestry) - inputs.ancestry.index(code)  # the board's own unit ranks above its province
+    return len(ancestry) - ancestry.index(code)  # the board's own unit ranks above its province
+
+
+def board_info(board: dict, unit_name: str) -> BoardInfo:
+    return BoardInfo(
+        id=board["id"], name=board["name"], unit_catalogue=board["unit_catalogue"], unit_code=board["unit_code"],
+        unit_name=unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
+        orientation=board["orientation"], layout=board_layout_id(board),
+        operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
+        heartbeat_interval_s=board["heartbeat_interval_s"], min_line_px=board.get("min_line_px"))
+
+
+def valid_until(now: datetime, days: int, carried: list[Alert]) -> datetime:
+    """An answer never outlives an alert it carries: whoever keeps it (a cache, the board) must ask again by then."""
+    return min([now + timedelta(days=days)] + [a.ends_at for a in carried if a.ends_at])
 
 
 def _rule(schedule: dict) -> ScheduleRule:
@@ -118,9 +146,10 @@ def _rule(schedule: dict) -> ScheduleRule:
         starts_at=schedule["starts_at"], ends_at=schedule["ends_at"])
 
 
-def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
+def assemble(inputs: ManifestInputs, now: datetime, days: int, versioned: bool = True) -> Manifest:
     board = inputs.board
-    ranked = sorted(inputs.schedules, key=lambda s: (Priority(s["priority"]).rank, _specificity(s, inputs), s["created_at"]), reverse=True)
+    ranked = sorted(inputs.schedules, key=lambda s: (Priority(s["priority"]).rank, specificity(s, inputs.ancestry), s["created_at"]),
+                    reverse=True)
     defaults = [s for s in ranked if s["is_default"]]
     rules = [_rule(s) for s in ranked if not s["is_default"]]
     default_playlist = defaults[0]["playlist_id"] if defaults else None
@@ -146,19 +175,11 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
     assets = dict(sorted(assets.items()))
     layout_id = board_layout_id(board)
     layout_ids = {p.layout for p in playlists.values()} | {layout_id}
-    info = BoardInfo(
-        id=board["id"], name=board["name"], unit_catalogue=board["unit_catalogue"], unit_code=board["unit_code"],
-        unit_name=inputs.unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
-        orientation=board["orientation"], layout=layout_id,
-        operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
-        heartbeat_interval_s=board["heartbeat_interval_s"], min_line_px=board.get("min_line_px"))
-    # An answer never outlives an alert it carries: whoever keeps it (a cache, the board) must ask again by then.
-    valid_until = min([now + timedelta(days=days)] + [a.ends_at for a in inputs.alerts if a.ends_at])
-    manifest = Manifest(generated_at=now, valid_until=valid_until, board=info,
+    manifest = Manifest(generated_at=now, valid_until=valid_until(now, days, inputs.alerts), board=board_info(board, inputs.unit_name),
                         layouts={i: inputs.layouts[i] for i in sorted(layout_ids) if i in inputs.layouts},
                         assets=assets, playlists=playlists, schedule=rules, default_playlist=default_playlist,
                         alerts=inputs.alerts)
-    return manifest.with_version()
+    return manifest.with_version() if versioned else manifest
 
 
 def _parts(rendered: list[dict], item_s: float) -> list[DocumentPart]:

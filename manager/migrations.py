@@ -334,9 +334,21 @@ def m016_notices_and_legibility(db: Database) -> None:
     )
 
 
+def m014_hardening_lookups(db: Database) -> None:
+    # Issue 11: every heartbeat batch looks up when its board was paired (no heartbeat may stand earlier),
+    # and every asset download asks whether an approved schedule uses the asset.
+    _run(
+        db,
+        """
+        CREATE INDEX pairings_board ON pairings(board_id);
+        CREATE INDEX items_asset ON items(asset_sha256)
+        """
+    )
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
-              m017_document_pages, m010_evidence, m016_notices_and_legibility]
+              m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups]
 
 
 def applied(db: Database) -> set[str]:

@@ -3,6 +3,12 @@
 The code is short enough to type, so it alone proves nothing: the board also
 holds a long secret from the same answer, and only the holder of that secret
 receives the board's token, once.
+
+Pairing is the one thing a stranger may do, so it is bounded: requests per
+address, the number of codes waiting at once, and a short life for each code
+(deleted as soon as it expires). Claims are throttled per person and per code,
+and a code that is wrong, expired, already claimed or never existed gets the
+same answer, so guessing tells nothing.
 """
 import secrets
 from datetime import datetime, timezone
@@ -11,14 +17,55 @@ from sqlite_utils import Database
 
 from manager import boards
 from manager.auth import hash_token
-from manager.errors import Conflict, Forbidden, NotFound
+from manager.errors import Conflict, NotFound, TooManyRequests
+from manager.rate_limits import SlidingWindow
 from protocol.pairing import PairingClaim, PairingCode, PairingRequest, PairingState, PairingStatus
 
 CODE_DIGITS = 6
+MAX_PENDING = 200  # codes waiting to be claimed at once, across the whole manager
+REQUEST_WINDOW_S = 600
+CLAIM_FAILURES_PER_USER = 10  # wrong codes per person per window: 10^6 codes would take decades
+CLAIMS_PER_CODE = 5  # attempts on one code per window, whoever makes them
+CLAIM_WINDOW_S = 900
+
+
+def _no_such_code(code: str) -> NotFound:
+    return NotFound(f"Không có mã ghép nối {code} đang chờ: mã sai, đã hết hạn hoặc đã được ghép. Hãy xem lại mã trên bảng tin.",
+                    f"no pairing code {code} is waiting: wrong, expired or already claimed; check the code on the board",
+                    code="no_such_pairing")
+
+
+class Throttle:
+    """The manager's pairing limits (one per app): requests per address, claims per person and per code."""
+
+    def __init__(self, requests_per_address: int):
+        self.requests_by_address = SlidingWindow(requests_per_address, REQUEST_WINDOW_S)
+        self.claim_failures_by_user = SlidingWindow(CLAIM_FAILURES_PER_USER, CLAIM_WINDOW_S)
+        self.claims_by_code = SlidingWindow(CLAIMS_PER_CODE, CLAIM_WINDOW_S)
+
+    def admit_request(self, address: str, now: float) -> None:
+        """Before anything is stored for an unauthenticated pairing request."""
+        if not self.requests_by_address.hit(address, now):
+            raise TooManyRequests("Địa chỉ này đã xin quá nhiều mã ghép nối; hãy thử lại sau vài phút",
+                                  "too many pairing codes requested from this address; try again in a few minutes")
+
+    def admit_claim(self, user_id: int, code: str, now: float) -> None:
+        """Before the code is looked up: the person's wrong guesses and the code's attempts so far."""
+        if self.claim_failures_by_user.exceeded(str(user_id), now) or not self.claims_by_code.hit(code, now):
+            raise TooManyRequests(f"Đã thử ghép nối quá nhiều lần; hãy đợi {CLAIM_WINDOW_S // 60} phút rồi thử lại",
+                                  f"too many pairing attempts; wait {CLAIM_WINDOW_S // 60} minutes and try again")
+
+    def claim_failed(self, user_id: int, now: float) -> None:
+        self.claim_failures_by_user.hit(str(user_id), now)
 
 
 def start(db: Database, request: PairingRequest, now: float, ttl_s: int) -> PairingCode:
-    db.execute("DELETE FROM pairings WHERE expires_at < ? AND board_id IS NULL", [now - 86400])
+    # An unclaimed code is useless once expired: nothing to keep it for.
+    db.execute("DELETE FROM pairings WHERE expires_at < ? AND board_id IS NULL", [now])
+    pending = db.execute("SELECT count(*) FROM pairings WHERE board_id IS NULL").fetchone()[0]
+    if pending >= MAX_PENDING:
+        raise TooManyRequests("Đang có quá nhiều bảng tin chờ ghép nối; hãy thử lại sau vài phút",
+                              "too many boards are waiting to be paired; try again in a few minutes")
     for _ in range(20):
         code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
         if not db.execute("SELECT 1 FROM pairings WHERE code = ? AND expires_at > ?", [code, now]).fetchone():
@@ -32,17 +79,16 @@ def start(db: Database, request: PairingRequest, now: float, ttl_s: int) -> Pair
     return PairingCode(code=code, secret=secret, expires_at=datetime.fromtimestamp(now + ttl_s, timezone.utc))
 
 
-def _pairing(db: Database, code: str) -> dict:
+def _pairing(db: Database, code: str) -> dict | None:
     rows = list(db.query("SELECT * FROM pairings WHERE code = ?", [code]))
-    if not rows:
-        raise NotFound(f"Không có mã ghép nối {code}", f"no pairing code {code}")
-    return rows[0]
+    return rows[0] if rows else None
 
 
 def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     pairing = _pairing(db, code)
-    if not secrets.compare_digest(pairing["secret_hash"], hash_token(secret)):
-        raise Forbidden("Mã bí mật ghép nối không đúng", "wrong pairing secret")
+    # A wrong secret answers like a missing code: the status route must not tell strangers which codes are live.
+    if pairing is None or not secrets.compare_digest(pairing["secret_hash"], hash_token(secret)):
+        raise _no_such_code(code)
     if pairing["board_id"] is None:
         state = PairingState.expired if pairing["expires_at"] < now else PairingState.pending
         return PairingStatus(state=state)
@@ -54,12 +100,15 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     return PairingStatus(state=PairingState.claimed, board_id=pairing["board_id"], token=token)
 
 
-def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = 30) -> dict:
+def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = 30,
+          throttle: Throttle | None = None, user_id: int = 0) -> dict:
+    if throttle:
+        throttle.admit_claim(user_id, code, now)
     pairing = _pairing(db, code)
-    if pairing["board_id"] is not None:
-        raise Conflict("Mã này đã được ghép với một bảng tin", "this code is already claimed")
-    if pairing["expires_at"] < now:
-        raise Conflict("Mã ghép nối đã hết hạn; hãy khởi động lại bảng tin để lấy mã mới", "pairing code expired")
+    if pairing is None or pairing["board_id"] is not None or pairing["expires_at"] < now:
+        if throttle:
+            throttle.claim_failed(user_id, now)
+        raise _no_such_code(code)
     width = claim.width or pairing["width"] or 1920
     height = claim.height or pairing["height"] or 1080
     board = boards.create(db, name=claim.name, unit_code=claim.unit_code, unit_catalogue=claim.unit_catalogue,

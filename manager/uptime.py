@@ -70,6 +70,12 @@ class Availability:
     on_screen_s: float
     connected_s: float
     outages: list[Outage]
+    late_s: float = 0.0  # on screen, known only from heartbeats recorded offline and sent later
+
+    @property
+    def late_pct(self) -> float | None:
+        """How much of the on-screen time arrived late (recorded offline): believed, but not seen live."""
+        return None if self.on_screen_s <= 0 else 100.0 * self.late_s / self.on_screen_s
 
     @property
     def on_screen_pct(self) -> float | None:
@@ -263,6 +269,7 @@ def availability(intervals: Sequence[Interval], operating: Sequence[Segment], wi
     start, end = window
     ops = [(max(s, start), min(e, end)) for s, e in operating if e > start and s < end]
     on: list = []
+    late: list = []
     connected: list = []
     bad: list = []  # [start, end, state] runs not on screen: gaps (offline), error, scheduled_off
     cursor = start
@@ -282,6 +289,11 @@ def availability(intervals: Sequence[Interval], operating: Sequence[Segment], wi
                 on[-1][1] = e
             else:
                 on.append([s, e])
+            if not is_connected:
+                if late and late[-1][1] == s:
+                    late[-1][1] = e
+                else:
+                    late.append([s, e])
         elif bad and bad[-1][1] == s and bad[-1][2] == state:
             bad[-1][1] = e
         else:
@@ -305,6 +317,7 @@ def availability(intervals: Sequence[Interval], operating: Sequence[Segment], wi
         on_screen_s=_overlap(on, ops),
         connected_s=_overlap(connected, ops),
         outages=outages,
+        late_s=_overlap(late, ops),
     )
 
 
@@ -330,4 +343,5 @@ def combine(parts: Sequence[Availability | None]) -> Availability | None:
         on_screen_s=sum(p.on_screen_s for p in present),
         connected_s=sum(p.connected_s for p in present),
         outages=outages,
+        late_s=sum(p.late_s for p in present),
     )

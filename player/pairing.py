@@ -23,7 +23,8 @@ def request_code(session: requests.Session, manager: str, size: tuple[int, int] 
 def poll(session: requests.Session, manager: str, code: PairingCode, wait_s: int) -> PairingStatus:
     url = manager + api.PAIR_STATUS.format(code=code.code)
     with net.deadline(wait_s + 20):
-        resp = session.get(url, params={"secret": code.secret, "wait": wait_s}, timeout=(net.CONNECT_S, wait_s + 15))
+        resp = session.get(url, params={"wait": wait_s}, headers={api.PAIRING_SECRET_HEADER: code.secret},
+                           timeout=(net.CONNECT_S, wait_s + 15))
     if resp.status_code == 404:
         return PairingStatus(state="expired")
     if resp.status_code != 200:

@@ -239,6 +239,10 @@ class SyncWorker(threading.Thread):
             return
         total = sum(r.size for r in missing) or 1
         done = 0
+        ident = self.identity
+        if ident is not None:
+            # The manager serves assets only to boards whose manifest lists them (or approved ones): say who we are.
+            session.headers["Authorization"] = f"Bearer {ident.token}"
         for ref in missing:
             url = ref.url if ref.url.startswith("http") else self.manager + "/" + ref.url.lstrip("/")
             base = done

@@ -6,9 +6,11 @@ edited or thinned after the fact no longer verifies (see `chain_ok`).
 import hashlib
 import json
 from enum import Enum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.bounds import SEQ_MAX, SQLITE_INT_MAX, Id
 from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
 
@@ -37,17 +39,17 @@ _LATER_FIELDS = ("clock", "disk_low")
 class Heartbeat(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=SEQ_MAX)
     # The board's own clock when it recorded this, and its estimate of how far
-    # that clock is ahead of the manager's (seconds; negative when behind).
+    # that clock is ahead of the manager's (seconds; negative when behind; at most ~30 years).
     board_time: UTCDateTime
-    clock_skew_s: float = 0.0
-    manifest_version: str | None = None
+    clock_skew_s: float = Field(default=0.0, ge=-1e9, le=1e9, allow_inf_nan=False)
+    manifest_version: Id | None = None
     display_state: DisplayState
-    on_screen: dict[str, NFCStr] = Field(default_factory=dict)  # zone id -> item id
-    alert: str | None = None  # the emergency alert on screen, if any
-    disk_free_bytes: int | None = Field(default=None, ge=0)
-    software_version: str = ""
+    on_screen: dict[Id, Annotated[NFCStr, Field(max_length=128)]] = Field(default_factory=dict, max_length=64)  # zone id -> item id
+    alert: Id | None = None  # the emergency alert on screen, if any
+    disk_free_bytes: int | None = Field(default=None, ge=0, le=SQLITE_INT_MAX)
+    software_version: str = Field(default="", max_length=64)
     # True when recorded while the manager could not be reached (sent later).
     recorded_offline: bool = False
     interval_s: int = Field(default=30, ge=1, le=3600)
@@ -83,7 +85,8 @@ def chain_ok(heartbeats: list[Heartbeat]) -> tuple[bool, int | None]:
 class HeartbeatBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    heartbeats: list[Heartbeat] = Field(min_length=1, max_length=2000)
+    # A player sends 500 a batch; 1000 of them stay well under the route's 1 MB body limit.
+    heartbeats: list[Heartbeat] = Field(min_length=1, max_length=1000)
 
 
 class HeartbeatAck(BaseModel):

@@ -9,7 +9,7 @@ from protocol.timebase import UTCDateTime
 class PairingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    software_version: str = ""
+    software_version: str = Field(default="", max_length=64)
     width: int | None = Field(default=None, gt=0, le=16384)
     height: int | None = Field(default=None, gt=0, le=16384)
 
@@ -39,8 +39,8 @@ class PairingClaim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    unit_code: str
-    unit_catalogue: str | None = None  # default: the current catalogue
+    unit_code: str = Field(min_length=1, max_length=64)
+    unit_catalogue: str | None = Field(default=None, max_length=64)  # default: the current catalogue
     board_class: str = Field(default="commune", pattern=r"^(commune|large)$")
     width: int | None = Field(default=None, gt=0, le=16384)
     height: int | None = Field(default=None, gt=0, le=16384)

@@ -3,6 +3,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.bounds import SEQ_MAX, Id
 from protocol.manifest import ItemKind
 from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
@@ -16,17 +17,17 @@ class PlayOutcome(str, Enum):
 class PlayRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seq: int = Field(ge=0)
-    item: str
-    playlist: str | None = None
-    alert: str | None = None
-    zone: str
+    seq: int = Field(ge=0, le=SEQ_MAX)
+    item: Id
+    playlist: Id | None = None
+    alert: Id | None = None
+    zone: Id
     kind: ItemKind
-    asset: str | None = None
+    asset: str | None = Field(default=None, max_length=200)
     started_at: UTCDateTime  # corrected for the board's clock skew
-    duration_s: float = Field(ge=0)
+    duration_s: float = Field(ge=0, le=1e7, allow_inf_nan=False)
     outcome: PlayOutcome = PlayOutcome.played
-    error: NFCStr | None = None
+    error: NFCStr | None = Field(default=None, max_length=2000)
 
 
 class PlayLogBatch(BaseModel):

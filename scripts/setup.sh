@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything the system and its tests need on a fresh Debian machine:
 # apt packages (Xvfb for the player, Chromium for console tests, libmtdev for
-# Kivy's input provider) and a virtualenv with the project and its test extras.
+# Kivy's input provider, nginx to test deploy/nginx.conf) and a virtualenv with
+# the project and its test extras.
 # Safe to run again: every step is idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tesseract-ocr(-vie): the notice test reads the page number back from the board's and the preview's pixels.
-APT_PACKAGES=(python3-venv xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core tesseract-ocr tesseract-ocr-vie)
+APT_PACKAGES=(python3-venv xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core tesseract-ocr tesseract-ocr-vie nginx)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -68,7 +68,7 @@ class LiveManager:
 
     def start(self) -> "LiveManager":
         cmd = [sys.executable, "-m", "manager", "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-               "--log-level", "warning", *self.extra_args]
+               "--log-level", "warning", "--pairing-requests-per-address", "10000", *self.extra_args]
         if self.clock_file:
             cmd += ["--fake-clock-file", str(self.clock_file)]
         self._log = self.log_path.open("ab")
@@ -97,7 +97,7 @@ class LiveManager:
         code = requests.post(self.base_url + "/api/v1/pair", json={"software_version": "test"}, timeout=10).json()
         r = self.admin.post(f"/api/v1/pairings/{code['code']}/claim", json={"name": name, "unit_code": unit_code, **claim})
         r.raise_for_status()
-        status = requests.get(f"{self.base_url}/api/v1/pair/{code['code']}", params={"secret": code["secret"]}, timeout=10).json()
+        status = requests.get(f"{self.base_url}/api/v1/pair/{code['code']}", headers={"X-Pairing-Secret": code["secret"]}, timeout=10).json()
         return status["board_id"], status["token"]
 
     def board_client(self, token: str) -> Client:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from manager import alerts, assets, audit, board_facts, boards, content, geo, pairing, units, uptime_store
+from manager.api.responses import AssetOut, BoardOut, GroupOut, PlaylistSummary
 from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
 from manager.errors import BadInput, Forbidden
 from protocol.pairing import PairingClaim
@@ -50,18 +51,19 @@ async def import_units_csv(request: Request, catalogue: str = Query(pattern=r"^[
     return await run_in_threadpool(run)
 
 
-@router.post("/pairings/{code}/claim", status_code=201)
+@router.post("/pairings/{code}/claim", status_code=201, response_model=BoardOut)
 def claim_board(code: str, body: PairingClaim, request: Request, principal: Principal = Who):
     require_role(principal, "editor", "approver")
     with request.app.state.store.write() as db:
         require_scope(db, principal, body.unit_catalogue or units.current_catalogue(db), body.unit_code)
-        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s)
+        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s,
+                              throttle=request.app.state.pairing_throttle, user_id=principal.user_id)
         audit.record(db, principal, "pair", "board", board["id"], code=code, unit=body.unit_code)
     _changed(request)
     return boards.public(board)
 
 
-@router.get("/boards")
+@router.get("/boards", response_model=list[BoardOut])
 def list_boards(request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
         rows = db.query("SELECT * FROM boards ORDER BY unit_code, name")
@@ -74,7 +76,7 @@ def _board_in_scope(db, principal: Principal, board_id: str) -> dict:
     return board
 
 
-@router.get("/boards/{board_id}")
+@router.get("/boards/{board_id}", response_model=BoardOut)
 def get_board(board_id: str, request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
         return boards.public(_board_in_scope(db, principal, board_id))
@@ -115,7 +117,7 @@ def _group_body(body: dict) -> tuple[str, list[str]]:
     return name.strip(), board_ids
 
 
-@router.get("/groups")
+@router.get("/groups", response_model=list[GroupOut])
 def list_groups(request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
         return [boards.group_public(db, g) for g in boards.groups_in_scope(db, principal)]
@@ -159,7 +161,7 @@ def delete_group(group_id: int, request: Request, principal: Principal = Who):
     return Response(status_code=204)
 
 
-@router.post("/assets", status_code=201)
+@router.post("/assets", status_code=201, response_model=AssetOut)
 async def upload_asset(request: Request, filename: str = Query(min_length=1, max_length=1000), principal: Principal = Who):
     """The request body is the file itself, streamed; nothing is kept unless every check passes."""
     require_role(principal, "editor", "approver")
@@ -187,10 +189,13 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
             audit.record(db, principal, "upload", "asset", got.sha256, name=row["original_name"])
             return row
 
-    return await run_in_threadpool(keep)
+    try:
+        return await run_in_threadpool(keep)
+    finally:
+        sink.discard()  # gone already once kept; a write that failed (a full disk) must not leave it behind
 
 
-@router.get("/assets")
+@router.get("/assets", response_model=list[AssetOut])
 def list_assets(request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
         rows = db.query("SELECT * FROM assets ORDER BY created_at DESC")
@@ -213,7 +218,7 @@ def update_playlist(playlist_id: str, body: content.PlaylistIn, request: Request
     return playlist
 
 
-@router.get("/playlists")
+@router.get("/playlists", response_model=list[PlaylistSummary])
 def list_playlists(request: Request, principal: Principal = Who):
     with request.app.state.store.read() as db:
         return content.list_playlists(db, principal)

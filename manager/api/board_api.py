@@ -1,16 +1,16 @@
-"""The board API: pairing, manifest long-poll, reports, and immutable assets."""
+"""The board API: pairing, manifest long-poll and reports (assets: asset_api)."""
 import asyncio
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from manager import assets, heartbeats, pairing, playlog
+from manager import heartbeats, pairing, playlog
 from manager.auth import board_for_request
-from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
+from manager.errors import BadInput, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
 from protocol.heartbeat import HeartbeatAck, HeartbeatBatch
+from protocol.manifest import Manifest
 from protocol.pairing import PairingCode, PairingRequest, PairingStatus
 from protocol.playlog import PlayLogAck, PlayLogBatch
 
@@ -26,12 +26,14 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 @router.post(api.PAIR, response_model=PairingCode, status_code=201)
 def start_pairing(body: PairingRequest, request: Request):
     state = request.app.state
+    state.pairing_throttle.admit_request(request.client.host if request.client else "?", state.clock.time())
     with state.store.write() as db:
         return pairing.start(db, body, state.clock.time(), state.settings.pairing_ttl_s)
 
 
 @router.get(api.PAIR_STATUS, response_model=PairingStatus)
-async def pairing_status(code: str, request: Request, secret: str = Query(min_length=8, max_length=200),
+async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
+                         secret: str = Header(alias=api.PAIRING_SECRET_HEADER, min_length=8, max_length=200),
                          wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """Long-polls until an editor claims the code (or `wait` runs out)."""
     state = request.app.state
@@ -50,7 +52,7 @@ async def pairing_status(code: str, request: Request, secret: str = Query(min_le
         await state.changes.wait_beyond(generation, remaining)
 
 
-@router.get(api.MANIFEST, responses={304: {"description": "unchanged"}})
+@router.get(api.MANIFEST, responses={200: {"model": Manifest, "description": "the manifest"}, 304: {"description": "unchanged"}})
 async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state
@@ -59,25 +61,34 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        generation = state.changes.generation
-        version = state.manifests.cached_version(board_id) or (await run_in_threadpool(state.manifests.current, board_id)).version
+        generation = state.changes.generation_of(board_id)
+        version = state.manifests.cached_version(board_id) or (await state.manifests.served(board_id)).version
         if not _matches(if_none_match, etag_of(version)):
-            served = await run_in_threadpool(state.manifests.current, board_id)
+            served = await state.manifests.served(board_id)
             return Response(served.body, media_type="application/json", headers={"ETag": served.etag, "Cache-Control": "no-cache"})
         remaining = deadline - loop.time()
-        if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining):
+        if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining, board_id):
             return Response(status_code=304, headers={"ETag": etag_of(version), "Cache-Control": "no-cache"})
 
 
 @router.post(api.HEARTBEATS, response_model=HeartbeatAck)
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
-    # The hottest route (every board, every 30 s): its SQLite work takes well under a
-    # millisecond, less than a hop to the thread pool, so it runs on the event loop.
     state = request.app.state
     board = board_for_request(request, board_id)
-    with state.store.write() as db:
-        ack, _ = heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s)
-    return ack
+
+    def ingest(db):
+        return heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s,
+                                 state.settings.backfill_max_days * 86400)[0]
+
+    def store():
+        with state.store.write() as db:
+            return ingest(db)
+
+    # The hottest route (every board, every 30 s): its SQLite work takes well under a millisecond, less than
+    # a hop to the thread pool, so it runs on the event loop when the write lock is free. When another
+    # writer holds it (a CSV import, a long transaction), it waits in the thread pool, never on the loop.
+    done, ack = state.store.write_if_free(ingest)
+    return ack if done else await run_in_threadpool(store)
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
@@ -109,18 +120,3 @@ async def put_screenshot(board_id: str, request: Request):
 
     await run_in_threadpool(save)
     return Response(status_code=204)
-
-
-@router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"}})
-def get_asset(sha256: str, request: Request):
-    """Content-addressed, so immutable: cache forever, resume with Range."""
-    path = request.app.state.assets.path(sha256)
-    with request.app.state.store.read() as db:
-        mime = assets.mime_of(db, request.app.state.assets, sha256)
-    if not path.is_file():
-        raise NotFound("Không có tệp này", "no such asset")
-    etag = f'"{sha256}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return FileResponse(path, headers=headers, media_type=mime)

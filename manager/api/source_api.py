@@ -205,7 +205,7 @@ def source_link_status(request: Request, principal: Principal = Who):
 
 
 @router.get("/source-link/playlog")
-def source_link_playlog(request: Request, since: float = Query(0, ge=0), limit: int = Query(outbound.PLAYLOG_PAGE, ge=1, le=50000),
+def source_link_playlog(request: Request, since: float = Query(0, ge=0, le=253402300799), limit: int = Query(outbound.PLAYLOG_PAGE, ge=1, le=50000),
                         principal: Principal = Who):
     _source_system(principal)
     with request.app.state.store.read() as db:

@@ -19,13 +19,17 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
 
 
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.app.state.settings.https_public
+
+
 def _login_form(request: Request, status: int = 200, **context):
     """The login page with a fresh double-submit token: the same random value in a
     SameSite=Strict cookie and in the form, so another site cannot log a browser in."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", status=status, login_token=token, **context)
     response.set_cookie(sessions.LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/login")
+                        secure=_secure(request), path="/login")
     return response
 
 
@@ -68,7 +72,7 @@ async def login(request: Request):
     response = redirect(next_path)
     response.delete_cookie(sessions.LOGIN_COOKIE, path="/login")
     response.set_cookie(sessions.COOKIE, session_id, max_age=sessions.SESSION_S, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+                        secure=_secure(request), path="/")
     return response
 
 

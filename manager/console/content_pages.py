@@ -118,15 +118,19 @@ def _zone(layout_id: str, kind: ZoneKind) -> str:
     return zones[0].id
 
 
+def _duration(form, default: float) -> float:
+    try:
+        return float(form.get("duration_s") or default)
+    except ValueError as exc:
+        raise BadInput("Thời lượng phải là một số giây", "duration must be a number of seconds") from exc
+
+
 @router.post("/bulletins/new")
 async def bulletin_save(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
     layout = form.get("layout") or "landscape-16x9"
-    try:
-        duration = float(form.get("duration_s") or 20)
-    except ValueError as exc:
-        raise BadInput("Thời lượng phải là một số giây", "duration must be a number of seconds") from exc
+    duration = _duration(form, 20)
     items = []
     if form.get("asset"):
         items.append(content.ItemIn(zone=_zone(layout, ZoneKind.media), kind="image", asset=form["asset"], duration_s=duration))
@@ -180,7 +184,7 @@ async def playlist_add(request: Request, playlist_id: str):
             kind = assets.get(db, sha)["kind"]
         items = [content.ItemIn(**json.loads(item_json(i))) for i in playlist["items"]]
         items.append(content.ItemIn(zone=_zone(playlist["layout"], ZoneKind.media), kind=kind, asset=sha,
-                                    duration_s=float(form.get("duration_s") or 10)))
+                                    duration_s=_duration(form, 10)))
         body = content.PlaylistIn(name=playlist["name"], layout=playlist["layout"], items=items)
         return admin_api.update_playlist(playlist_id, body, request, principal)
 

@@ -49,7 +49,7 @@ def test_backup_while_running_then_restore(manager_factory, tmp_path):
     shutil.copytree(copy.with_name(copy.name + ".assets"), home / "manager.db.assets")
     restored = LiveManager(home).start()
     try:
-        served = requests.get(f"{restored.base_url}/assets/{asset['sha256']}", timeout=10)
+        served = restored.admin.get(f"/assets/{asset['sha256']}")
         assert served.status_code == 200 and served.content == jpeg_bytes((320, 180))
         board.http.base_url, board.etag = restored.base_url, None  # the same board, its same token
         assert board.fetch() and board.manifest["board"]["name"] == "Bảng sao lưu"

@@ -36,11 +36,14 @@ def test_ack_names_the_seqs_held_and_the_chain_head(manager):
     assert ack.seqs == [] and ack.head_hash == beats[5].hash
 
 
-def test_late_heartbeat_of_a_board_that_vouches_for_its_clock_stands_where_recorded(manager):
+def test_late_heartbeat_of_a_board_that_vouches_for_its_clock_stands_where_recorded(manager_factory):
     """Sent 10 minutes late though not flagged offline: its corrected time is trusted (`clock: held`)."""
+    paired = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
+    manager = manager_factory(fake_clock=paired.timestamp())
     board, token = manager.pair_board(name="Bảng gửi muộn")
+    manager.set_clock((paired + timedelta(minutes=20)).timestamp())  # recorded after pairing, sent 10 minutes late
     me = manager.board_client(token)
-    recorded = datetime.now(timezone.utc) - timedelta(minutes=10)
+    recorded = paired + timedelta(minutes=10)
     vouched = _chain(recorded, 1, clock=ClockState.held)
     _post(me, board, vouched)
     with sqlite3.connect(manager.db_path) as db:

@@ -7,27 +7,27 @@ def test_pairing_end_to_end(manager):
     assert len(code["code"]) == 6 and code["code"].isdigit()
     status_url = f"{manager.base_url}/api/v1/pair/{code['code']}"
 
-    pending = requests.get(status_url, params={"secret": code["secret"]}).json()
+    pending = requests.get(status_url, headers={"X-Pairing-Secret": code["secret"]}).json()
     assert pending == {"state": "pending", "board_id": None, "token": None}
 
-    wrong = requests.get(status_url, params={"secret": "not-the-secret"})
-    assert wrong.status_code == 403
+    wrong = requests.get(status_url, headers={"X-Pairing-Secret": "not-the-secret"})
+    assert wrong.status_code == 404, "a wrong secret answers like a missing code"
 
     claimed = manager.admin.post(f"/api/v1/pairings/{code['code']}/claim", json={"name": "Bảng tin xã thử", "unit_code": "00070"})
     assert claimed.status_code == 201, claimed.text
     board = claimed.json()
     assert board["width"] == 1280 and board["unit_catalogue"] == "vn-2025" and "token_hash" not in board
 
-    first = requests.get(status_url, params={"secret": code["secret"]}).json()
+    first = requests.get(status_url, headers={"X-Pairing-Secret": code["secret"]}).json()
     assert first["state"] == "claimed" and first["board_id"] == board["id"] and first["token"].startswith("bd_")
-    again = requests.get(status_url, params={"secret": code["secret"]}).json()
+    again = requests.get(status_url, headers={"X-Pairing-Secret": code["secret"]}).json()
     assert again["token"] is None, "the token is delivered once only"
 
     me = manager.board_client(first["token"])
     assert me.get(f"/api/v1/boards/{board['id']}/manifest").status_code == 200
 
     twice = manager.admin.post(f"/api/v1/pairings/{code['code']}/claim", json={"name": "x", "unit_code": "00070"})
-    assert twice.status_code == 409
+    assert twice.status_code == 404, "a claimed code answers like a wrong one"
 
 
 def test_long_poll_for_claim_wakes(manager):
@@ -39,7 +39,7 @@ def test_long_poll_for_claim_wakes(manager):
 
     def poll():
         t0 = time.monotonic()
-        result["status"] = requests.get(f"{manager.base_url}/api/v1/pair/{code['code']}", params={"secret": code["secret"], "wait": 20}).json()
+        result["status"] = requests.get(f"{manager.base_url}/api/v1/pair/{code['code']}", params={"wait": 20}, headers={"X-Pairing-Secret": code["secret"]}).json()
         result["seconds"] = time.monotonic() - t0
 
     thread = threading.Thread(target=poll)

@@ -15,10 +15,13 @@ def _chain(start: datetime, count: int, offline: bool):
     return out
 
 
-def test_backfilled_batch_sent_twice_is_stored_once(manager):
+def test_backfilled_batch_sent_twice_is_stored_once(manager_factory):
+    paired = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    manager = manager_factory(fake_clock=paired.timestamp())
     board, token = manager.pair_board(name="Bảng mất mạng")
+    manager.set_clock((paired + timedelta(hours=3)).timestamp())  # offline since an hour after pairing
     me = manager.board_client(token)
-    batch = {"heartbeats": _chain(datetime.now(timezone.utc) - timedelta(hours=2), 20, offline=True)}
+    batch = {"heartbeats": _chain(paired + timedelta(hours=1), 20, offline=True)}
     first = me.post(f"/api/v1/boards/{board}/heartbeats", json=batch).json()
     second = me.post(f"/api/v1/boards/{board}/heartbeats", json=batch).json()
     assert (first["accepted"], first["duplicates"]) == (20, 0)

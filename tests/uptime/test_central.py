@@ -26,10 +26,11 @@ def auditor_token(live, province: str, catalogue: str = sc.CATALOGUE, name: str 
 
 def test_national_roll_up_by_province(province, manager_factory, tmp_path):
     big, _ = province
-    small = manager_factory(fake_clock=sc.END + 3600)
+    small = manager_factory(fake_clock=sc.T0 - 600)  # paired before the period: its heartbeats cannot predate pairing
     small.admin.post("/api/v1/units/import-csv", params={"catalogue": sc.CATALOGUE, "name": "Thử", "version": "1"},
                      data=SMALL_CSV.encode()).raise_for_status()
     board, token = small.pair_board(unit_code="91101", name="Bảng nhỏ", unit_catalogue=sc.CATALOGUE)
+    small.set_clock(sc.END + 3600)
     chain = Chain(600)
     backlog = [chain.beat(t, offline=True) for t in sc.every(sc.T0, sc.END - 600, 600)]
     small.board_client(token).post(f"/api/v1/boards/{board}/heartbeats", json=payloads(backlog)).raise_for_status()
@@ -71,10 +72,11 @@ def test_central_fetches_and_keeps_each_province_bundle_of_a_closed_period(provi
     from manager import central
 
     big, ids = province
-    small = manager_factory(fake_clock=sc.END + 3600)
+    small = manager_factory(fake_clock=sc.T0 - 600)  # paired before the period: its heartbeats cannot predate pairing
     small.admin.post("/api/v1/units/import-csv", params={"catalogue": sc.CATALOGUE, "name": "Thử", "version": "1"},
                      data=SMALL_CSV.encode()).raise_for_status()
     board, token = small.pair_board(unit_code="91101", name="Bảng nhỏ", unit_catalogue=sc.CATALOGUE)
+    small.set_clock(sc.END + 3600)
     beats = [Chain(600).beat(t, offline=True) for t in sc.every(sc.T0, sc.T0 + 3000, 600)]
     small.board_client(token).post(f"/api/v1/boards/{board}/heartbeats", json=payloads(beats)).raise_for_status()
     sources = tmp_path / "sources.json"

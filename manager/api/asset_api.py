@@ -1,0 +1,55 @@
+"""Downloading assets: immutable URLs, access by the caller's credential (see manager.asset_access)."""
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+
+from manager import asset_access, assets
+from manager.auth import _bearer, user_from_token
+from manager.errors import NotFound
+from protocol import api
+
+router = APIRouter(tags=["board"])
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    return if_none_match.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+
+
+def _cache_control(request: Request, sha256: str) -> str:
+    state = request.app.state
+    token = _bearer(request)
+    board, principal = None, None
+    with state.store.read() as db:
+        if token:
+            board = asset_access.board_by_token(db, token)
+            principal = None if board else user_from_token(db, token)
+        else:
+            principal = getattr(request.state, "principal", None)  # the console session, if any
+        return asset_access.decide(db, sha256, principal, board, lambda board_id: state.manifests.current(board_id).body)
+
+
+@router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"},
+                                  401: {"description": "no credential"}, 403: {"description": "not this caller's"}})
+def get_asset(sha256: str, request: Request):
+    """Content-addressed, so immutable: cache forever, resume with Range."""
+    path = request.app.state.assets.path(sha256)
+    with request.app.state.store.read() as db:
+        mime = assets.mime_of(db, request.app.state.assets, sha256)
+    cache = _cache_control(request, sha256)
+    if not path.is_file():
+        raise NotFound("Không có tệp này", "no such asset")
+    etag = f'"{sha256}"'
+    headers = {"ETag": etag, "Cache-Control": cache}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, headers=headers, media_type=mime)
+
+
+@router.get("/api/v1/asset-access/{sha256}", status_code=204, responses={401: {"description": "no credential"},
+                                                                      403: {"description": "not this caller's"}})
+def asset_access_check(sha256: str, request: Request):
+    """For a caching reverse proxy (nginx auth_request): may this caller have the asset? No body either way."""
+    request.app.state.assets.path(sha256)  # a malformed hash is 404 here too
+    _cache_control(request, sha256)
+    return Response(status_code=204)
