@@ -2,7 +2,9 @@
 
 What a board gets: approved schedules that target it directly, through its
 unit or any unit above it, or through a group it belongs to, for the next
-days; the playlists, layouts and assets they use; alerts that cover it.
+days; the approved revision of each schedule's playlist (never the working
+copy an editor may be changing), the layouts and assets they use; alerts
+that cover it.
 """
 import json
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from layouts import builtin_layouts
-from manager import alerts, boards, units
+from manager import alerts, boards, revisions, units
 from protocol import api
 from protocol.layout import Layout
 from protocol.manifest import (Alert, AssetRef, BoardInfo, Item, Manifest, OperatingWindow, Playlist, Priority,
@@ -50,18 +52,25 @@ def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInp
     last_day = horizon.astimezone(VN_TZ).date().isoformat()
     marks = lambda xs: ",".join("?" * len(xs)) or "NULL"  # noqa: E731
     schedules = list(db.query(
-        f"""SELECT * FROM schedules WHERE status = 'approved'
+        f"""SELECT * FROM schedules WHERE status != 'withdrawn' AND live_revision_id IS NOT NULL
             AND ((target_kind = 'board' AND target_id = ?)
               OR (target_kind = 'unit' AND target_id IN ({marks(unit_targets)}))
               OR (target_kind = 'group' AND target_id IN ({marks(group_ids)})))
             AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
             AND (date_to IS NULL OR date_to >= ?) AND (date_from IS NULL OR date_from <= ?)""",
         [board_id, *unit_targets, *group_ids, iso(now), iso(horizon), today, last_day]))
-    playlist_ids = sorted({s["playlist_id"] for s in schedules})
-    playlists = {r["id"]: r for r in db.query(f"SELECT * FROM playlists WHERE id IN ({marks(playlist_ids)})", playlist_ids)}
-    items: dict[str, list[dict]] = {pid: [] for pid in playlist_ids}
-    for row in db.query(f"SELECT * FROM items WHERE playlist_id IN ({marks(playlist_ids)}) ORDER BY position", playlist_ids):
-        items[row["playlist_id"]].append(row)
+    # Each schedule plays the revision it approved, keyed by playlist id (two revisions of one playlist on the
+    # same board, while one schedule waits for re-approval, are told apart by the revision number).
+    approved = revisions.many(db, sorted({s["live_revision_id"] for s in schedules}))
+    by_playlist: dict[str, set[str]] = {}
+    for rev in approved.values():
+        by_playlist.setdefault(rev["playlist_id"], set()).add(rev["id"])
+    keys = {rid: (rev["playlist_id"] if len(by_playlist[rev["playlist_id"]]) == 1 else f"{rev['playlist_id']}@r{rev['number']}")
+            for rid, rev in approved.items()}
+    for s in schedules:
+        s["playlist_id"] = keys[s["live_revision_id"]]
+    playlists = {keys[rid]: {"id": keys[rid], "name": rev["name"], "layout": rev["layout"]} for rid, rev in approved.items()}
+    items: dict[str, list[dict]] = {keys[rid]: rev["items"] for rid, rev in approved.items()}
     shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
     asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({marks(shas)})", shas)}
     return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,

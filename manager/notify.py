@@ -15,7 +15,9 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
-    def bump(self) -> int:
+    def bump(self, board_ids=None) -> int:
+        """`board_ids`: the boards the change may affect (None: maybe every board). Every waiter
+        is woken for now; waking only those boards is the change feed's own business."""
         with self._lock:
             self.generation += 1
             waiters = list(self._waiters)

@@ -41,6 +41,11 @@ def status(db: Database, now: datetime) -> dict:
     return {"generated_at": iso(now), "boards": out}
 
 
+def pushes(db: Database, limit: int) -> list[dict]:
+    """The scheduled pushes to the source system, newest first."""
+    return list(db.query("SELECT * FROM source_link_pushes ORDER BY id DESC LIMIT ?", [limit]))
+
+
 def playlog(db: Database, since: float = 0.0, limit: int = PLAYLOG_PAGE) -> dict:
     """Play records the manager received after `since` (epoch seconds of receipt), oldest first.
 

@@ -6,7 +6,8 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from manager import assets, heartbeats, pairing, playlog
-from manager.auth import board_for_request
+from manager.api.access import access
+from manager.api.identity import board_for_request
 from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
@@ -24,6 +25,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 
 @router.post(api.PAIR, response_model=PairingCode, status_code=201)
+@access(who="public")
 def start_pairing(body: PairingRequest, request: Request):
     state = request.app.state
     with state.store.write() as db:
@@ -31,6 +33,7 @@ def start_pairing(body: PairingRequest, request: Request):
 
 
 @router.get(api.PAIR_STATUS, response_model=PairingStatus)
+@access(who="public")
 async def pairing_status(code: str, request: Request, secret: str = Query(min_length=8, max_length=200),
                          wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """Long-polls until an editor claims the code (or `wait` runs out)."""
@@ -51,6 +54,7 @@ async def pairing_status(code: str, request: Request, secret: str = Query(min_le
 
 
 @router.get(api.MANIFEST, responses={304: {"description": "unchanged"}})
+@access(who="board")
 async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state
@@ -70,6 +74,7 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
 
 
 @router.post(api.HEARTBEATS, response_model=HeartbeatAck)
+@access(who="board")
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
     # The hottest route (every board, every 30 s): its SQLite work takes well under a
     # millisecond, less than a hop to the thread pool, so it runs on the event loop.
@@ -81,6 +86,7 @@ async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
+@access(who="board")
 def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
     state = request.app.state
     board_for_request(request, board_id)
@@ -89,6 +95,7 @@ def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
 
 
 @router.put(api.SCREENSHOT, status_code=204)
+@access(who="board")
 async def put_screenshot(board_id: str, request: Request):
     state = request.app.state
     await run_in_threadpool(board_for_request, request, board_id)
@@ -112,6 +119,7 @@ async def put_screenshot(board_id: str, request: Request):
 
 
 @router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"}})
+@access(who="public")  # content-addressed: boards fetch files by hash
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)

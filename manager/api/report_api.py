@@ -6,15 +6,19 @@ central manager pulls /api/v1/reports/indicators from each province.
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from manager import auth, boards, central
-from manager.auth import Principal, current_principal
+from manager import auth, central
+from manager.domain.policy import board_for
+from manager.api.identity import current_principal
+from manager.auth import Principal
 from manager.reports import chain, groupings, service
+from manager.api.access import access
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Who = Depends(current_principal)
 
 
 @router.get("/indicators")
+@access(roles=("auditor",), scope="object")
 def indicators(request: Request, catalogue: str, province: str, period: str | None = None,
                grouping: str | None = None, principal: Principal = Who):
     """Every indicator that applies to the catalogue, for one province and period, with its tables."""
@@ -23,25 +27,27 @@ def indicators(request: Request, catalogue: str, province: str, period: str | No
 
 
 @router.get("/units/{unit_code}")
+@access(roles=("auditor",), scope="object")
 def unit(unit_code: str, request: Request, catalogue: str, province: str, period: str | None = None,
          principal: Principal = Who):
     """One unit (and the units below it): its boards' figures and the best of them."""
-    view = service.province_view(request.app.state, principal, catalogue, province, period, with_charts=False)
+    view = service.province_view(request.app.state, principal, catalogue, province, period, with_charts=False, scope_unit=unit_code)
     return service.unit_json(view, unit_code)
 
 
 @router.get("/boards/{board_id}")
+@access(roles=("auditor",), scope="object")
 def board(board_id: str, request: Request, period: str | None = None, principal: Principal = Who):
     return service.board_json(service.board_view(request.app.state, principal, board_id, period))
 
 
 @router.get("/boards/{board_id}/chain")
+@access(roles=("auditor",), scope="object")
 def board_chain(board_id: str, request: Request, principal: Principal = Who):
     state = request.app.state
     with state.store.read() as db:
-        row = boards.get(db, board_id)
         auth.require_role(principal, "auditor")
-        auth.require_scope(db, principal, row["unit_catalogue"], row["unit_code"])
+        board_for(db, principal, board_id)
         status = chain.verify(db, board_id)
     return {"board_id": board_id, "ok": status.ok, "heartbeats": status.heartbeats,
             "first_bad_seq": status.first_bad_seq, "reason": status.reason}
@@ -64,6 +70,7 @@ class GroupingIn(BaseModel):
 
 
 @router.put("/groupings/{grouping}")
+@access(roles=())
 def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: Principal = Who):
     """Define (or replace) a province's grouping of units, e.g. its former districts, for indicator 2.2."""
     auth.require_role(principal, "admin")
@@ -74,6 +81,7 @@ def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: P
 
 
 @router.get("/national")
+@access(roles=("auditor",))
 def national(request: Request, period: str | None = None, principal: Principal = Who):
     """Central mode: each provincial manager's indicators, and the national figures."""
     auth.require_role(principal, "auditor")

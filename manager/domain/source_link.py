@@ -1,0 +1,51 @@
+"""The provincial source system's side: CAP pushed in with a source's token, and what it may read back.
+
+Reading back (every board's position and state, the play log, the
+indicators, the pushes made) is for the source system's own account and
+auditors at province level; admins always.
+"""
+from manager import outbound
+from manager.auth import Principal
+from manager.domain import db_of, wake
+from manager.domain.policy import require_province_level
+from manager.errors import NotAllowed, Unauthorized
+from manager.sources import inbox, store
+from manager.sources.cap_adapter import certificate_of, item_from_xml
+
+PLAYLOG_PAGE = outbound.PLAYLOG_PAGE
+READERS = ("source", "auditor")
+
+
+def receive_push(x, source_id: int, token: str, data: bytes) -> dict:
+    """One CAP document from the source whose push token this is; refusals are kept in the inbox with the reason."""
+    db = db_of(x)
+    source = store.by_push_token(db, source_id, token)
+    if source is None:
+        raise Unauthorized("Mã truy cập của nguồn không đúng", "invalid source push token")
+    if not source["enabled"]:
+        raise NotAllowed("Nguồn đang bị tắt", "this source is disabled")
+    row, changed = inbox.receive(db, source, item_from_xml(data, certificate_of(source)), x.clock.now())
+    if changed:
+        wake(x, None)  # a new, updated or cancelled warning: its area decides, and an Update may move it
+    return row
+
+
+def status(x, principal: Principal) -> dict:
+    require_province_level(db_of(x), principal, *READERS)
+    return outbound.status(db_of(x), x.clock.now())
+
+
+def playlog(x, principal: Principal, since: float, limit: int) -> dict:
+    require_province_level(db_of(x), principal, *READERS)
+    return outbound.playlog(db_of(x), since, limit)
+
+
+def indicators(x, principal: Principal, period: str | None, province: str | None) -> dict:
+    require_province_level(db_of(x), principal, *READERS)
+    return outbound.indicators(db_of(x), x.clock.now(), period, province)
+
+
+def pushes(x, principal: Principal, limit: int) -> list[dict]:
+    db = db_of(x)
+    require_province_level(db, principal, "auditor")
+    return outbound.pushes(db, limit)
