@@ -46,3 +46,23 @@ def access(who: str = "people", roles: tuple[str, ...] = (), scope: str = "none"
 
 def declared(endpoint) -> Access | None:
     return getattr(endpoint, "__access__", None)
+
+
+def route_table(app) -> list[tuple[str, str, object]]:
+    """(method, path, endpoint) of every route of the app, through included routers; mounts and FastAPI's own docs pages left out."""
+    out = []
+
+    def walk(routes):
+        for route in routes:
+            contexts = getattr(route, "effective_route_contexts", None)
+            if contexts is not None:
+                for ctx in (contexts() if callable(contexts) else contexts):
+                    out.extend((m, ctx.path, ctx.endpoint) for m in sorted(ctx.methods or ()))
+            elif hasattr(route, "endpoint") and getattr(route, "methods", None) and route.path not in DOC_PATHS:
+                out.extend((m, route.path, route.endpoint) for m in sorted(route.methods))
+
+    walk(app.routes)
+    return [(m, p, e) for m, p, e in out if m != "HEAD"]
+
+
+DOC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}

@@ -21,6 +21,7 @@ def list_assets(x, principal: Principal) -> list[dict]:
 def asset_for(x, principal: Principal, sha256: str) -> dict:
     """A file the person may see and use; another unit's file reads as missing, even by its hash."""
     db = db_of(x)
+    require_role(principal, *CONTENT)
     rows = list(db.query("SELECT * FROM assets WHERE sha256 = ?", [sha256]))
     if not rows:
         raise NotFound(*_NO_FILE)

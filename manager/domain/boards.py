@@ -12,10 +12,12 @@ __all__ = ["board_for", "boards_in_scope", "list_boards", "get_board", "claim", 
 
 def list_boards(x, principal: Principal) -> list[dict]:
     """Every board in scope, revoked ones included (their page says when they were revoked)."""
+    require_role(principal, *CONTENT)
     return [boards.public(r) for r in boards_in_scope(db_of(x), principal, revoked=True)]
 
 
 def get_board(x, principal: Principal, board_id: str) -> dict:
+    require_role(principal, *CONTENT)
     return boards.public(board_for(db_of(x), principal, board_id))
 
 
@@ -58,6 +60,7 @@ def revoke_board(x, principal: Principal, board_id: str) -> dict:
 
 def screenshot(x, principal: Principal, board_id: str) -> tuple[str, bytes]:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     board_for(db, principal, board_id)
     found = boards.screenshot(db, board_id)
     if found is None:
@@ -67,6 +70,7 @@ def screenshot(x, principal: Principal, board_id: str) -> tuple[str, bytes]:
 
 def recent_changes(x, principal: Principal, board_id: str, limit: int = 20) -> list[dict]:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     board_for(db, principal, board_id)
     return audit.for_object(db, "board", board_id, limit)
 
@@ -94,11 +98,13 @@ def group_for(x, principal: Principal, group_id: int | str) -> dict:
 
 def list_groups(x, principal: Principal) -> list[dict]:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     return [boards.group_public(db, g) for g in boards.group_rows(db) if _group_visible(db, principal, g)]
 
 
 def get_group(x, principal: Principal, group_id: int | str) -> dict:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     return boards.group_public(db, group_for(db, principal, group_id))
 
 

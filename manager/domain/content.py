@@ -88,8 +88,8 @@ def create_playlist(x, principal: Principal, data: content.PlaylistIn) -> dict:
 def update_playlist(x, principal: Principal, playlist_id: str, data: content.PlaylistIn) -> dict:
     """A new draft revision. Nothing on screen changes: schedules keep playing the revision they approved."""
     db = db_of(x)
-    before = _playlist_row(db, principal, playlist_id)
     require_role(principal, *CONTENT)
+    before = _playlist_row(db, principal, playlist_id)
     old_items = content.playlist_items(db, playlist_id)
     _check_assets(db, principal, data.items, {i["asset_sha256"] for i in old_items if i["asset_sha256"]})
     content.check_items(db, data.layout, data.items)
@@ -124,6 +124,7 @@ def add_media(x, principal: Principal, playlist_id: str, sha256: str, duration_s
 
 def get_playlist(x, principal: Principal, playlist_id: str) -> dict:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     playlist = dict(_playlist_row(db, principal, playlist_id))
     playlist["items"] = content.playlist_items(db, playlist_id)
     return playlist
@@ -131,6 +132,7 @@ def get_playlist(x, principal: Principal, playlist_id: str) -> dict:
 
 def list_playlists(x, principal: Principal) -> list[dict]:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     return [r for r in content.playlist_rows(db) if _playlist_visible(db, principal, r)]
 
 
@@ -237,11 +239,13 @@ def _shown(db, principal: Principal, row: dict) -> dict:
 
 def get_schedule(x, principal: Principal, schedule_id: str) -> dict:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     return _shown(db, principal, _schedule_row(db, principal, schedule_id))
 
 
 def list_schedules(x, principal: Principal, status: str | None = None) -> list[dict]:
     db = db_of(x)
+    require_role(principal, *CONTENT)
     out = []
     for schedule_id in content.schedule_ids(db, status):
         row = content.schedule_row(db, schedule_id)
@@ -252,7 +256,7 @@ def list_schedules(x, principal: Principal, status: str | None = None) -> list[d
 
 # (from, roles allowed besides admin)
 TRANSITIONS = {
-    "submit": (("draft", "withdrawn", "approved"), ("editor", "approver")),
+    "submit": (("draft", "withdrawn", "approved", "submitted"), ("editor", "approver")),  # again: pins a newer revision
     "approve": (("submitted",), ("approver",)),
     "reject": (("submitted",), ("approver",)),
     "withdraw": (("submitted", "approved"), ("editor", "approver")),
@@ -282,8 +286,8 @@ def transition(x, principal: Principal, schedule_id: str, action: str, reason: s
     if action not in TRANSITIONS:
         raise NotFound(f"Không có thao tác {action}", f"unknown action: {action}")
     sources, roles = TRANSITIONS[action]
-    row = _schedule_row(db, principal, schedule_id)
     require_role(principal, *roles)
+    row = _schedule_row(db, principal, schedule_id)
     if not target_in_scope(db, principal, row["target_kind"], row["target_id"]):
         raise OutOfScope(*_no_schedule(schedule_id))  # may see it (its playlist is theirs), may not act on its target
     if row["status"] not in sources:
@@ -296,6 +300,8 @@ def transition(x, principal: Principal, schedule_id: str, action: str, reason: s
         if row["status"] == "approved" and head["id"] == row["live_revision_id"]:
             raise StateConflict("Lịch đã được duyệt và nội dung chưa thay đổi: không có gì để gửi duyệt",
                                 "the schedule is approved and its content has not changed: nothing to submit")
+        if row["status"] == "submitted" and head["id"] == row["revision_id"]:
+            raise StateConflict("Lịch đang chờ duyệt đúng phiên bản này", "this revision is already waiting for approval")
         content.set_schedule(db, schedule_id, status="submitted", revision_id=head["id"], submitted_by=principal.user_id,
                              submitted_at=now, updated_at=now)
         detail = {"revision": head["number"]}

@@ -36,8 +36,10 @@ def _visible(db, principal: Principal, item: dict) -> bool:
     if principal.is_admin:
         return True
     area = area_of(item)
-    if area is None:
-        return True  # news carries no area: any editor may put it in a playlist of their own
+    if area is None or (not area and item["status"] == "refused"):
+        # News carries no area: any editor may put it in a playlist of their own. A document nobody could read
+        # names no unit either, and every reader needs to know the link lost something.
+        return True
     if item["alert_id"]:
         try:
             if alert_in_scope(db, principal, alerts.get(db, item["alert_id"])["area"]):
@@ -46,18 +48,21 @@ def _visible(db, principal: Principal, item: dict) -> bool:
             pass
     if any(unit_overlaps(db, principal, u["catalogue"], u["code"]) for u in area.get("units", [])):
         return True
-    return bool(area.get("polygons") or area.get("circles")) and (province_level(db, principal)
-                                                                  or alert_in_scope(db, principal, area))
+    return bool(area.get("polygons") or area.get("circles")) and alert_in_scope(db, principal, area)  # a shape over a board of theirs
 
 
 def _may_decide(db, principal: Principal, item: dict) -> bool:
+    """Publishing or turning down a warning decides for every unit it targets: each must be the person's;
+    a shape may cross any border, so it also needs province level."""
     area = area_of(item)
     if principal.is_admin or area is None:
         return True
+    targeted = area.get("units", [])
+    if not all(in_scope(db, principal, u["catalogue"], u["code"]) for u in targeted):
+        return False
     if area.get("polygons") or area.get("circles"):
         return province_level(db, principal)
-    targeted = area.get("units", [])
-    return bool(targeted) and all(in_scope(db, principal, u["catalogue"], u["code"]) for u in targeted)
+    return bool(targeted)
 
 
 def item_for(x, principal: Principal, inbox_id: int) -> dict:
@@ -96,8 +101,11 @@ def get_item(x, principal: Principal, inbox_id: int) -> dict:
 
 
 def _decidable(db, principal: Principal, inbox_id: int) -> dict:
-    item = item_for(db, principal, inbox_id)
+    """The role first (warnings: approvers only), then the scope of every targeted unit."""
     require_role(principal, *DECIDERS)
+    if inbox.get(db, inbox_id)["kind"] == "cap":
+        require_role(principal, "approver")
+    item = item_for(db, principal, inbox_id)
     if not _may_decide(db, principal, item):
         raise OutOfScope(*_no_item(inbox_id))
     return item

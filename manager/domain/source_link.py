@@ -7,7 +7,7 @@ auditors at province level; admins always.
 from manager import outbound
 from manager.auth import Principal
 from manager.domain import db_of, wake
-from manager.domain.policy import require_province_level
+from manager.domain.policy import board_visible, require_province_level
 from manager.errors import NotAllowed, Unauthorized
 from manager.sources import inbox, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
@@ -31,8 +31,12 @@ def receive_push(x, source_id: int, token: str, data: bytes) -> dict:
 
 
 def status(x, principal: Principal) -> dict:
-    require_province_level(db_of(x), principal, *READERS)
-    return outbound.status(db_of(x), x.clock.now())
+    """Every board of the person's province (admins: every board)."""
+    db = db_of(x)
+    require_province_level(db, principal, *READERS)
+    found = outbound.status(db, x.clock.now())
+    found["boards"] = [b for b in found["boards"] if board_visible(db, principal, b)]
+    return found
 
 
 def playlog(x, principal: Principal, since: float, limit: int) -> dict:
