@@ -95,6 +95,7 @@ def page_principal(request: Request, *roles: str) -> Principal:
     principal = current_principal(request)
     if roles and not principal.is_admin and principal.role not in roles:
         raise Forbidden("Bạn không có quyền xem trang này", "you may not see this page")
+    request.state.principal = principal  # the pages read it, also when the caller came with an API token
     return principal
 
 

@@ -81,7 +81,10 @@ def list_items(x, principal: Principal, status: str | None = None, source_id: in
     offset = 0
     while len(found) < limit:
         batch = inbox.list_items(db, status, source_id, limit, offset)
-        found += [i for i in batch if _visible(db, principal, i)]
+        for item in batch:
+            if _visible(db, principal, item):
+                item["may_decide"] = item["status"] == "pending" and _may_decide(db, principal, item)
+                found.append(item)
         if len(batch) < limit:
             break
         offset += limit

@@ -66,6 +66,7 @@ class World:
         source = m.admin.post("/api/v1/sources", json={"name": "Nguồn ma trận", "adapter": "cap", "mode": "approval", "poll_interval_s": 0}).json()
         self.source, self.push_token = source["id"], source["push_token"]
         self.inbox = self.new_warning()
+        self.other_source = m.admin.post("/api/v1/sources", json={"name": "Nguồn xoay mã", "adapter": "cap", "poll_interval_s": 0}).json()["id"]
 
     def new_group(self) -> int:
         r = self.as_["in_editor"].post("/api/v1/groups", json={"name": f"Nhóm {next(_n)}", "boards": [self.board]})
@@ -141,6 +142,8 @@ def samples(w: World) -> dict:
         ("POST", "/sources"): lambda: ({}, {"data": {"name": f"Nguồn {next(_n)}", "adapter": "cap", "poll_interval_s": "0"}}, None),
         ("POST", "/sources/{source_id}"): lambda: ({"source_id": w.source}, {"data": {"poll_interval_s": "0", "mode": "approval",
                                                                                       "enabled": "1"}}, None),
+        ("POST", "/sources/{source_id}/token"): lambda: ({"source_id": w.other_source}, {}, None),
+        ("POST", "/api/v1/sources/{source_id}/token"): lambda: ({"source_id": w.other_source}, {}, None),
         ("POST", "/inbox/{inbox_id}/accept"): lambda: ({"inbox_id": w.new_warning()}, {}, HOME),
         ("POST", "/inbox/{inbox_id}/reject"): lambda: ({"inbox_id": w.new_warning()}, {"data": {"reason": "thử"}}, HOME),
         ("POST", "/api/v1/inbox/{inbox_id}/accept"): lambda: ({"inbox_id": w.new_warning()}, {}, HOME),
