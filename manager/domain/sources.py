@@ -42,8 +42,39 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def _secret_values(source: dict) -> set[str]:
+    """Every secret a source holds, to scrub also from texts that quote it (an error message with the URL)."""
+    found: set[str] = set()
+
+    def walk(key: str, value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(k, v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(key, v)
+        elif isinstance(value, str) and value and _SECRET.search(key) and key != "signing_certificate":
+            found.add(value)
+
+    walk("", source["config"])
+    parts = urlsplit(source["url"] or "")
+    if parts.password:
+        found.add(parts.password)
+    found.update(v for k, v in parse_qsl(parts.query) if _SECRET.search(k) and v)
+    return {v for v in found if len(v) >= 4}
+
+
+def scrub(text, secrets: set[str]):
+    if not isinstance(text, str):
+        return text
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
 def masked(source: dict) -> dict:
-    return {**source, "config": _mask_value("", source["config"]), "url": mask_url(source["url"])}
+    secrets = _secret_values(source)
+    return {**{k: scrub(v, secrets) for k, v in source.items()}, "config": _mask_value("", source["config"]), "url": mask_url(source["url"])}
 
 
 def _keep_secrets(new, old):
@@ -62,15 +93,24 @@ def list_sources(x, principal: Principal) -> list[dict]:
     return [masked(s) for s in store.list_all(db_of(x))]
 
 
+def _all_secrets(db) -> set[str]:
+    return set().union(*[_secret_values(s) for s in store.list_all(db)])
+
+
+def _scrubbed_events(db, source_id: int | None, limit: int) -> list[dict]:
+    secrets = _all_secrets(db)
+    return [{k: scrub(v, secrets) for k, v in e.items()} for e in store.events(db, source_id, limit)]
+
+
 def get_source(x, principal: Principal, source_id: int, events: int = 50) -> dict:
     db = db_of(x)
     require_role(principal, *READERS)
-    return {**masked(store.get(db, source_id)), "events": store.events(db, source_id, events)}
+    return {**masked(store.get(db, source_id)), "events": _scrubbed_events(db, source_id, events)}
 
 
 def events(x, principal: Principal, source_id: int | None, limit: int) -> list[dict]:
     require_role(principal, *READERS)
-    return store.events(db_of(x), source_id, limit)
+    return _scrubbed_events(db_of(x), source_id, limit)
 
 
 def create_source(x, principal: Principal, body: store.SourceIn) -> dict:
@@ -119,7 +159,7 @@ def problems(x, principal: Principal) -> list[dict]:
     require_role(principal, *READERS)
     names = {s["id"]: s["name"] for s in store.list_all(db)}
     found = [{"at": e["at"], "source": names.get(e["source_id"], "—"), "level": e["level"], "message": e["message"],
-              "message_en": e["message_en"], "item": None} for e in store.events(db, None, PROBLEMS)]
+              "message_en": e["message_en"], "item": None} for e in _scrubbed_events(db, None, PROBLEMS)]
     for row in dinbox.list_items(db, principal, "refused", None, PROBLEMS) + dinbox.list_items(db, principal, "skipped", None, PROBLEMS):
         found.append({"at": row["received_at"], "source": names.get(row["source_id"], "—"), "level": row["status"],
                       "message": row["reason"] or "", "message_en": row["payload"].get("reason_en", ""), "item": row["id"],
