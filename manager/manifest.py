@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from layouts import builtin_layouts
+from layouts import DEFAULT_LAYOUT_ID, PORTRAIT_LAYOUT_ID, builtin_layouts
 from manager import alerts, boards, revisions, units
 from protocol import api
 from protocol.layout import Layout
@@ -38,7 +38,7 @@ class ManifestInputs:
 def board_layout_id(board: dict) -> str:
     if board.get("layout"):
         return board["layout"]
-    return "portrait-9x16" if board["orientation"] == "portrait" else "landscape-16x9"
+    return PORTRAIT_LAYOUT_ID if board["orientation"] == "portrait" else DEFAULT_LAYOUT_ID
 
 
 def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInputs:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from manager import cap
-from manager.api.access import CONTENT, EVERYONE, access
+from manager.api.access import EVERYONE, access
 from manager.api.deps import domain_of
 from manager.api.identity import Who, bearer
 from manager.auth import Principal

@@ -8,7 +8,7 @@ province level). The single-item view names only the caller's boards.
 from manager import alerts, cap
 from manager.auth import Principal
 from manager.domain import db_of, wake
-from manager.domain.policy import (alert_board_ids, alert_in_scope, board_visible, in_scope, province_level, require_role,
+from manager.domain.policy import (alert_in_scope, board_visible, in_scope, province_level, require_role,
                                    unit_overlaps)
 from manager.errors import NotFound, OutOfScope
 from manager.sources import inbox
