@@ -1,13 +1,11 @@
-"""Starts and stops the source link's two background threads with the application."""
+"""Starts and stops the source link's two background threads with the application (anything with a `.state`)."""
 from contextlib import asynccontextmanager
-
-from fastapi import FastAPI
 
 from manager.outbound import Pusher
 from manager.sources.poller import Poller
 
 
-def start(app: FastAPI) -> None:
+def start(app) -> None:
     state, settings = app.state, app.state.settings
     state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days)
     state.poller.start()
@@ -18,7 +16,7 @@ def start(app: FastAPI) -> None:
         state.pusher.start()
 
 
-def stop(app: FastAPI) -> None:
+def stop(app) -> None:
     for name in ("poller", "pusher"):
         worker = getattr(app.state, name, None)
         if worker is not None:
@@ -26,7 +24,7 @@ def stop(app: FastAPI) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app):
     start(app)
     try:
         yield
