@@ -40,6 +40,7 @@ class Settings:
     source_link_push_url: str = field(default="", metadata={"help": "address of the provincial source system to push boards' status, play log and indicators to (empty: no push)"})
     source_link_push_token: str = field(default="", metadata={"help": "bearer token sent with each push to the source system"})
     source_link_push_interval_s: int = field(default=300, metadata={"help": "seconds between pushes to the source system"})
+    source_allow_hosts: str = field(default="", metadata={"help": "hosts (name or address, optionally :port) on the local network that sources and the documents they link to may be fetched from, comma-separated; without this, loopback, private, link-local and multicast addresses and the manager itself are refused (docs/sources.md)"})
     central_sources: Path | None = field(default=None, metadata={"help": "central mode: JSON file listing the provincial managers to roll up (name, url, token, catalogue, province)"})
 
     @property
