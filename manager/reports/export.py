@@ -34,6 +34,10 @@ def to_csv(table: Table) -> bytes:
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(row.get(k), table.lang) for k, _ in table.columns])
+    if table.note:  # the page's verification status and what each check covers travel with the figures
+        writer.writerow([])
+        for line in table.note:
+            writer.writerow([_csv_cell(line, table.lang)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -52,6 +56,10 @@ def to_xlsx(table: Table) -> bytes:
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    if table.note:  # the page's verification status and what each check covers travel with the figures
+        ws.append([])
+        for line in table.note:
+            ws.append([line])
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

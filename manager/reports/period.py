@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from manager import i18n
-from manager.errors import BadInput
 from protocol.timebase import VN_TZ
 
 
@@ -61,6 +60,9 @@ def month(year: int, m: int) -> Period:
 
 
 def parse(text: str) -> Period:
+    # Imported here: the rest of this module is pure, and `verify-evidence` uses it without the web stack.
+    from manager.errors import BadInput
+
     text = (text or "").strip()
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
