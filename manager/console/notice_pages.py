@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from manager import bulletin_preview, notice_import
+from manager.api.access import access
 from manager.console.views import CONTENT_ROLES, page_principal
 from manager.errors import BadInput
 from protocol.notice import Notice, parse
@@ -43,6 +44,7 @@ async def _json(request: Request) -> dict:
 
 
 @router.post("/bulletins/preview")
+@access(roles=CONTENT_ROLES)
 async def preview(request: Request):
     page_principal(request, *CONTENT_ROLES)
     form = await _json(request)
@@ -59,6 +61,7 @@ async def preview(request: Request):
 
 
 @router.post("/bulletins/recognise")
+@access(roles=CONTENT_ROLES)
 async def recognise(request: Request):
     """A whole notice pasted as text, split into the format's fields."""
     page_principal(request, *CONTENT_ROLES)
@@ -75,6 +78,7 @@ def _recognised(read, source) -> Notice:
 
 
 @router.post("/bulletins/docx")
+@access(roles=CONTENT_ROLES)
 async def from_docx(request: Request):
     """A Word file's text in the notice format (the body is the file, as the library's upload sends it)."""
     page_principal(request, *CONTENT_ROLES)
