@@ -95,16 +95,24 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+MAX_NAME = 200
+
+
 def safe_name(filename: str) -> str:
     """A display name only: never used as a path. Drops folders, control characters and excess length."""
     name = nfc(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
-    return (name or "tep-khong-ten")[:200]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".") or "tep-khong-ten"
+    if len(name) <= MAX_NAME:
+        return name
+    stem, ext = os.path.splitext(name)
+    ext = ext if len(ext) <= 10 else ""  # shortened, a name still says what type of file it is
+    return stem[:MAX_NAME - len(ext)].rstrip() + ext
 
 
 def image_too_large(max_pixels: int, size: tuple[int, int] | None = None) -> TooLarge:
     shown = f" ({size[0]}x{size[1]} điểm ảnh)" if size else ""
-    return TooLarge(f"Ảnh quá lớn{shown}; tối đa {max_pixels:,} điểm ảnh",
+    most_vi = f"{max_pixels:,}".replace(",", ".")  # Vietnamese groups thousands with dots (a comma is its decimal mark)
+    return TooLarge(f"Ảnh quá lớn{shown}; tối đa {most_vi} điểm ảnh",
                     f"image too large{' (%dx%d)' % size if size else ''}; at most {max_pixels:,} pixels")
 
 

@@ -128,8 +128,9 @@ class CapAlert:
 
 # ---------------------------------------------------------------- parsing
 
-def parse_xml(data: bytes) -> Element:
-    """The document's root, parsed safely (size limit, no DTD, no entities)."""
+def parse_xml(data: bytes | str) -> Element:
+    """The document's root, parsed safely (size limit, no DTD, no entities); text (a message kept
+    as `document_text`) is read as it is, whatever encoding its declaration names."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise CapError("too_large", f"Tài liệu quá lớn ({len(data)} byte)", f"document too large ({len(data)} bytes)")
     try:
@@ -217,6 +218,19 @@ def _info(el: Element, ns: str) -> CapInfo:
     )
 
 
+def _name(value: str, element: str) -> str:
+    """An identifier or sender as CAP 1.2 §3.2.1 allows: no spaces, commas, < or &. Accepted, a
+    message named "QN 12" could never be referenced (`<references>` entries are separated by
+    spaces, their parts by commas): its sender could not update, cancel or clear it."""
+    bad = next((c for c in value if c.isspace() or c in ",<&"), None)
+    if bad is not None:
+        shown = "dấu cách" if bad.isspace() else bad
+        raise CapError("invalid", f"<{element}> không được chứa dấu cách, dấu phẩy, < hoặc & (có {shown!r}): {value!r}",
+                       f"<{element}> may not contain spaces, commas, < or & (found {'a space' if bad.isspace() else repr(bad)}): {value!r}",
+                       element=element)
+    return value
+
+
 def _references(text: str) -> list[Reference]:
     refs = []
     for triple in text.split():
@@ -234,8 +248,8 @@ def alert_from_element(root: Element) -> CapAlert:
         shown = f"{{{ns}}}{local}" if ns else local
         raise CapError("namespace", f"Không phải bản tin CAP 1.2: phần tử gốc {shown}", f"not a CAP 1.2 message: root element {shown}")
     # Required elements first, in the specification's order, so a refusal names the first one missing.
-    identifier = child_text(root, ns, "identifier", required=True)
-    sender = child_text(root, ns, "sender", required=True)
+    identifier = _name(child_text(root, ns, "identifier", required=True), "identifier")
+    sender = _name(child_text(root, ns, "sender", required=True), "sender")
     sent = _time(child_text(root, ns, "sent", required=True), "sent")
     status = _enum(child_text(root, ns, "status"), "status", STATUS)
     msg_type = _enum(child_text(root, ns, "msgType"), "msgType", MSG_TYPES)
@@ -252,7 +266,7 @@ def alert_from_element(root: Element) -> CapAlert:
     )
 
 
-def parse_cap(data: bytes) -> CapAlert:
+def parse_cap(data: bytes | str) -> CapAlert:
     """One CAP message; raises CapError for anything we cannot read."""
     return alert_from_element(parse_xml(data))
 
@@ -288,15 +302,25 @@ def choose_info(alert: CapAlert) -> CapInfo | None:
     return alert.infos[0] if alert.infos else None
 
 
-def target_area(info: CapInfo) -> dict:
-    """The manager's area JSON from every <area> of the chosen info; foreign geocodes are ignored."""
+def _unit_codes(area: CapArea) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in area.geocodes if name.startswith(UNIT_GEOCODE_PREFIX) and value]
+
+
+def same_language(alert: CapAlert, info: CapInfo) -> list[CapInfo]:
+    """`info` and every other block in its language: CAP 1.2 lets later blocks of one language expand
+    (not override) the first, e.g. a second <info> in Vietnamese for another province's area."""
+    primary = info.language.lower().split("-")[0]
+    return [info] + [i for i in alert.infos if i is not info and i.language.lower().split("-")[0] == primary]
+
+
+def target_area(areas: list[CapArea]) -> dict:
+    """The manager's area JSON from the chosen <area>s; foreign geocodes are ignored."""
     units, polygons, circles = [], [], []
-    for area in info.areas:
-        for name, value in area.geocodes:
-            if name.startswith(UNIT_GEOCODE_PREFIX) and value:
-                unit = {"catalogue": name[len(UNIT_GEOCODE_PREFIX):], "code": value}
-                if unit["catalogue"] and unit not in units:
-                    units.append(unit)
+    for area in areas:
+        for name, value in _unit_codes(area):
+            unit = {"catalogue": name[len(UNIT_GEOCODE_PREFIX):], "code": value}
+            if unit["catalogue"] and unit not in units:
+                units.append(unit)
         polygons += [[list(p) for p in ring] for ring in area.polygons]
         circles += area.circles
     return {"units": units, "boards": [], "polygons": polygons, "circles": circles}
@@ -350,10 +374,14 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
     info = choose_info(alert)
     if info is None:
         raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block", element="info")
-    area, holds = geo.unswapped(target_area(info))
-    problems = [p for a in info.areas for p in a.problems]
-    # Names stand in for an area only where the sender gave no shape at all (a bad shape is the reason given instead).
-    names = [a.description for a in info.areas if not (a.polygons or a.circles or a.problems)] if area_is_empty(area) else []
+    blocks = same_language(alert, info)
+    areas = [a for i in blocks for a in i.areas]
+    area, holds = geo.unswapped(target_area(areas))
+    problems = [p for a in areas for p in a.problems]
+    # An <area> with nothing to target by (no shape, no unit code) is targeted by its name, whatever the other
+    # <area>s have: "the coast (a polygon) and Phường Hoàn Kiếm" must not lose Hoàn Kiếm. A bad shape is the
+    # reason given instead.
+    names = [a.description for a in areas if not (a.polygons or a.circles or a.problems or _unit_codes(a))]
     if area_is_empty(area) and alert.msg_type == "Alert" and not names and problems:
         raise CapError("invalid", "; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems), element="area")
     if area_is_empty(area) and alert.msg_type == "Alert" and not names:
@@ -367,7 +395,7 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
         raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}", element="expires")
     body = "\n\n".join(part for part in (info.description, info.instruction) if part)
     fields = {
-        "level": _declared_level(info) or risk_level(info.severity, info.urgency, info.certainty),
+        "level": max(_declared_level(i) or risk_level(i.severity, i.urgency, i.certainty) for i in blocks),
         "headline": info.headline or info.event or alert.identifier,
         "body": body,
         "starts_at": starts,

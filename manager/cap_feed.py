@@ -2,12 +2,14 @@
 
 Pure, like `manager.cap`: bytes or an element in, entries out.
 """
+import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, tostring
 
 from manager.cap import CapAlert, CapError, alert_from_element, child_text, parse_xml, split_tag
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+_ALERT_START = re.compile(r"^(<\?xml[^>]*\?>\s*)?<([A-Za-z_][\w.-]*:)?alert[\s>]")
 
 
 @dataclass
@@ -38,10 +40,12 @@ def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
     for entry in root.findall(f"{{{ATOM_NS}}}entry"):
         item = FeedEntry(id=child_text(entry, ATOM_NS, "id"), title=child_text(entry, ATOM_NS, "title"), updated=child_text(entry, ATOM_NS, "updated"))
         embedded = [el for el in entry.iter() if split_tag(el.tag)[1] == "alert" and split_tag(el.tag)[0] != ATOM_NS]
-        if embedded:
+        escaped = _escaped_message(entry)
+        if embedded or escaped is not None:
             try:
-                item.alert = alert_from_element(embedded[0])
-                item.xml = tostring(embedded[0], encoding="unicode")
+                root = embedded[0] if embedded else parse_xml(escaped)
+                item.alert = alert_from_element(root)
+                item.xml = tostring(root, encoding="unicode") if embedded else escaped
             except CapError as exc:
                 item.error = exc
         else:
@@ -52,6 +56,13 @@ def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
                 item.error = _no_alert("Atom")
         entries.append(item)
     return entries
+
+
+def _escaped_message(entry: Element) -> str | None:
+    """A message some feeds put in <content> as text (escaped, or in CDATA) rather than as XML."""
+    content = entry.find(f"{{{ATOM_NS}}}content")
+    text = (content.text or "").strip() if content is not None else ""
+    return text if _ALERT_START.match(text) else None  # an HTML summary ("<p>Flood alert ...") is not one
 
 
 def _rss_entry(item: Element) -> FeedEntry:

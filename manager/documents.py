@@ -2,16 +2,18 @@
 
 A commune office uploads its signed PDF; boards never see the PDF itself. For
 each zone size a board shows it in, every page is rendered with pdfium
-(pypdfium2) and cut by `protocol.documents.cut` into a whole page, halves or
-thirds, so that body text reaches the board's legibility floor. The images go
+(pypdfium2), its blank margins left out (`protocol.documents.inked`), and cut
+by `protocol.documents.cut` into a whole page, halves or thirds, so that body text reaches the board's legibility floor. The images go
 into the asset store like uploads (content-addressed, immutable); an index
 file per (document, size, floor) remembers them, so a size is rendered once.
 Rendering is deterministic, which is also why the index is a file and not a
 table: a missing index or image is simply rendered again.
 """
+import ctypes
 import hashlib
 import json
 import logging
+import math
 import os
 import statistics
 import threading
@@ -20,14 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from manager.errors import BadInput, TooLarge
-from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, part_bounds
+from protocol.documents import SCANNED_LINE_PT, SCANNED_PAGE_CHARS, cut, cuts_between_lines, inked, picture_box
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 50
-RENDER_VERSION = 1  # bump when rendering changes, so boards get new images
+RENDER_VERSION = 5  # bump when rendering changes, so boards get new images
 # pdfium is not thread-safe: uploads and manifest builds run on several threads.
 _PDFIUM = threading.Lock()
 
@@ -68,8 +71,23 @@ def probe(path: Path) -> int:
     return pages
 
 
+def _as_shown(page, width: float, height: float):
+    """Maps a point of the page's own space to (x, y) in points from the top-left of the page as
+    readers show it: turned by its /Rotate flag (a sideways scan made upright), its crop box's origin."""
+    x_out, y_out = ctypes.c_int(), ctypes.c_int()
+    # pdfium maps to whole device pixels: a device 100 times the page's size in points keeps 0.01 pt.
+    size_x, size_y = round(width * 100), round(height * 100)
+
+    def shown(x: float, y: float) -> tuple[float, float]:
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, size_x, size_y, 0, x, y, x_out, y_out)
+        return x_out.value / 100, y_out.value / 100
+
+    return shown
+
+
 def _page_text(page) -> PageText:
-    width, height = page.get_size()
+    width, height = page.get_size()  # as shown, after /Rotate
+    shown = _as_shown(page, width, height)
     textpage = page.get_textpage()
     try:
         heights, tops = [], []
@@ -78,9 +96,10 @@ def _page_text(page) -> PageText:
             if not ch.strip():
                 continue
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            if top - bottom > 0:
-                heights.append(top - bottom)
-                tops.append(height - (top + bottom) / 2)
+            (_, y1), (_, y2) = shown(left, bottom), shown(right, top)
+            if abs(y1 - y2) > 0:
+                heights.append(abs(y1 - y2))
+                tops.append((y1 + y2) / 2)
     finally:
         textpage.close()
     if len(heights) < 20:  # a stamp or a page number is not a text layer
@@ -88,11 +107,36 @@ def _page_text(page) -> PageText:
     return PageText(width, height, statistics.median(heights), False, tuple(tops))
 
 
-def _chars_in(text: PageText, top: float, bottom: float) -> int:
-    """Characters whose centre lies in the band [top, bottom); the last band takes what lies below too."""
+def _chars_in(text: PageText, top: float, bottom: float, parts: int) -> int:
+    """Characters whose centre lies in the band [top, bottom) (the first and last bands reach to the
+    page's edges); a scan's text is spread evenly over its `parts`."""
     if text.scanned:
-        return round(SCANNED_PAGE_CHARS * (min(bottom, text.height_pt) - top) / text.height_pt)
+        return round(SCANNED_PAGE_CHARS / parts)
     return sum(1 for y in text.char_tops if top <= y < bottom)
+
+
+# Darker than this (0-255 grey) is ink; lighter is paper, also a scan's greyish paper.
+INK_GREY = 224
+# The page is looked at this many pixels on its longer side to find its ink (about 1 px per point on A4).
+INK_LOOK_PX = 800
+
+
+def _blank_rows(picture: Image.Image) -> list[bool]:
+    """For each pixel row of a rendered page, whether it holds no ink (a gap between lines)."""
+    ink = picture.convert("L").point(lambda v: 255 if v < INK_GREY else 0)
+    return [v == 0 for v in ink.resize((1, ink.height), Image.Resampling.BOX).get_flattened_data()]
+
+
+def _ink_box(page, width: float, height: float) -> tuple[float, float, float, float] | None:
+    """Left, top, right, bottom (points, as shown) of what is drawn on the page; None if nothing is."""
+    scale = INK_LOOK_PX / max(width, height)
+    grey = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil().convert("L")
+    box = grey.point(lambda v: 255 if v < INK_GREY else 0).getbbox()
+    if box is None:
+        return None
+    # A pixel's edges, widened by one pixel: the look is coarse, ink must not be cut.
+    return (max(0.0, (box[0] - 1) / scale), max(0.0, (box[1] - 1) / scale),
+            min(width, (box[2] + 1) / scale), min(height, (box[3] + 1) / scale))
 
 
 def _open_for_rendering(path: Path):
@@ -130,9 +174,9 @@ class DocumentRenderer:
         return self.index_dir / sha256[:2] / f"{sha256}-{box[0]}x{box[1]}-{floor_px}-v{RENDER_VERSION}.json"
 
     def parts(self, sha256: str, box: tuple[int, int], floor_px: int) -> list[dict]:
-        """The document's parts for this box, in showing order: page, part, parts, chars and the image
+        """The document's parts for this zone box (drawn above the page number's strip), in showing order: page, part, parts, chars and the image
         (asset sha256, size in bytes, width, height). Rendered now if not rendered before."""
-        box = (max(1, int(box[0])), max(1, int(box[1])))
+        box = picture_box(box[0], box[1], floor_px)  # the zone above the page number's strip
         index = self._index_path(sha256, box, floor_px)
         if index.is_file():
             parts = json.loads(index.read_text())
@@ -154,21 +198,27 @@ class DocumentRenderer:
                 for n in range(pages):
                     page = pdf[n]
                     text = _page_text(page)
-                    chosen = cut(text.width_pt, text.height_pt, text.line_pt, box[0], box[1], floor_px)
+                    left, top, right, bottom = inked(text.width_pt, text.height_pt,
+                                                     _ink_box(page, text.width_pt, text.height_pt))
+                    chosen = cut(right - left, bottom - top, text.line_pt, box[0], box[1], floor_px)
                     if not chosen.readable:
                         log.info("document %s page %d: body lines %.0f px at best in %dx%d, under the %d px floor",
                                  sha256[:12], n + 1, chosen.line_px, box[0], box[1], floor_px)
                     # White under the page: a PDF page has no background of its own.
                     picture = page.render(scale=chosen.scale, fill_color=(255, 255, 255, 255)).to_pil().convert("RGB")
+                    picture = picture.crop((round(left * chosen.scale), round(top * chosen.scale),
+                                            min(picture.width, round(right * chosen.scale)),
+                                            min(picture.height, round(bottom * chosen.scale))))
+                    edges = [0, *cuts_between_lines(picture.height, chosen.parts, _blank_rows(picture)), picture.height]
                     for part in range(1, chosen.parts + 1):
-                        top, bottom = part_bounds(text.height_pt, chosen.parts, part)
-                        band = picture.crop((0, round(top * chosen.scale), picture.width,
-                                             min(picture.height, round(bottom * chosen.scale))))
-                        if part == chosen.parts:
-                            bottom = float("inf")
+                        band = picture.crop((0, edges[part - 1], picture.width, edges[part]))
+                        # In points from the page's top; the first and last parts reach to the page's edges.
+                        band_top = -math.inf if part == 1 else top + edges[part - 1] / chosen.scale
+                        band_bottom = math.inf if part == chosen.parts else top + edges[part] / chosen.scale
                         asset, size = self._keep(band)
                         parts.append(dict(asset=asset, size=size, width=band.width, height=band.height, page=n + 1,
-                                          pages=pages, part=part, parts=chosen.parts, chars=_chars_in(text, top, bottom)))
+                                          pages=pages, part=part, parts=chosen.parts,
+                                          chars=_chars_in(text, band_top, band_bottom, chosen.parts)))
             finally:
                 pdf.close()
         log.info("rendered document %s for %dx%d (floor %d px): %d images", sha256[:12], box[0], box[1], floor_px, len(parts))

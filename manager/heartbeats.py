@@ -4,20 +4,28 @@ A board's clock is not trusted blindly. A heartbeat stands at its board time
 corrected by the board's own skew estimate; a live heartbeat whose corrected
 time still disagrees with when it arrived is placed at its arrival instead,
 and the board is flagged. Backfilled heartbeats (recorded offline) keep their
-corrected time but can never be placed after their arrival.
+corrected time but can never be placed after their arrival. So does any
+heartbeat from a board that vouches for its clock (`clock` synced or held):
+its corrected time is within a second, so one that arrives late was late,
+whatever the board believed when it recorded it.
+
+The acknowledgement names the seqs now stored with the hash the board sent
+and the board's chain head: the board deletes from its queue only those.
 """
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
 from manager import uptime_store
-from protocol.heartbeat import Heartbeat, HeartbeatAck
+from protocol.heartbeat import ClockState, Heartbeat, HeartbeatAck
+
+_VOUCHED = (ClockState.synced, ClockState.held)
 
 
 def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[float, bool]:
     """(the instant the heartbeat stands for, whether the board's clock disagreed)."""
     corrected = hb.board_time.timestamp() - hb.clock_skew_s
-    if hb.recorded_offline:
+    if hb.recorded_offline or hb.clock in _VOUCHED:
         return min(corrected, received_at), corrected > received_at + tolerance_s
     if abs(corrected - received_at) > tolerance_s:
         return received_at, True
@@ -26,7 +34,7 @@ def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[fl
 
 def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float) -> tuple[HeartbeatAck, list[dict]]:
     """Stores new heartbeats, skips ones already stored; returns the ack and the rows stored."""
-    stored = []
+    stored, held = [], []
     for hb in sorted(heartbeats, key=lambda h: h.seq):
         at, _ = placed_at(hb, received_at, tolerance_s)
         row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
@@ -39,6 +47,8 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
             "recorded_offline, interval_s, manifest_version, prev_hash, hash, payload) "
             "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
             ":recorded_offline, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
+        if cursor.rowcount or _holds(db, board["id"], hb):
+            held.append(hb.seq)
         if cursor.rowcount:
             stored.append(row)
             if hb.alert:
@@ -58,6 +68,25 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
              newest.software_version, newest.disk_free_bytes, board["id"]])
     else:
         db.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
+    head_seq, head_hash = _head(db, board["id"])
     ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
-                       server_time=datetime.fromtimestamp(received_at, timezone.utc))
+                       server_time=datetime.fromtimestamp(received_at, timezone.utc),
+                       board_id=board["id"], seqs=held, head_seq=head_seq, head_hash=head_hash)
     return ack, stored
+
+
+def _holds(db: Database, board_id: str, hb: Heartbeat) -> bool:
+    """Whether a re-sent heartbeat is already stored as sent (raw, or sealed into a checkpoint)."""
+    row = db.execute("SELECT hash FROM heartbeats WHERE board_id = ? AND seq = ?", [board_id, hb.seq]).fetchone()
+    if row is not None:
+        return row[0] == hb.hash
+    return bool(db.execute("SELECT 1 FROM chain_checkpoints WHERE board_id = ? AND ? BETWEEN first_seq AND last_seq",
+                           [board_id, hb.seq]).fetchone())
+
+
+def _head(db: Database, board_id: str) -> tuple[int | None, str | None]:
+    row = db.execute("SELECT seq, hash FROM heartbeats WHERE board_id = ? ORDER BY seq DESC LIMIT 1", [board_id]).fetchone()
+    if row is None:
+        row = db.execute("SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY last_seq DESC LIMIT 1",
+                         [board_id]).fetchone()
+    return (row[0], row[1]) if row else (None, None)

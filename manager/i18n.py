@@ -159,6 +159,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "preview.prev": ("Trang trước", "Previous page"),
     "preview.next": ("Trang sau", "Next page"),
     "preview.floor": ("Chữ không nhỏ hơn dòng {px} px (1/30 chiều cao màn hình {height} px)", "Text no smaller than a {px} px line (1/30 of the {height} px screen height)"),
+    "preview.floor_board": ("Chữ không nhỏ hơn dòng {px} px (mức tối thiểu riêng của bảng tin này, màn hình {width}x{height})", "Text no smaller than a {px} px line (this board's own minimum, {width}x{height} screen)"),
+    "preview.target": ("Xem trước cho", "Preview for"),
+    "preview.target_layout": ("Độ phân giải thiết kế của bố cục", "The layout's design resolution"),
     # playlists
     "playlists.title": ("Danh sách phát", "Playlists"),
     "playlists.items": ("Các mục", "Items"),

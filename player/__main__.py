@@ -1,6 +1,8 @@
 """`python -m player --manager URL`: run the board player."""
 import ctypes
+import faulthandler
 import logging
+import signal
 import os
 import sys
 import time
@@ -28,6 +30,7 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     limit_malloc_arenas()
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1` writes every thread's stack to the log: a stuck board explains itself
     try:
         config = from_args(argv)
     except ConfigError as exc:

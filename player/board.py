@@ -8,13 +8,17 @@ import logging
 import subprocess
 import time
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Callable
 
 from kivy.clock import Clock
 
 from player import heartbeat as hb
 from player import programme
-from player.clock import SkewClock
+from player.cache import AssetCache
+from player.clock import BoardClock
 from player.config import Config
 from player.reports import ReportQueue
 from player.screen.context import ZoneContext
@@ -22,7 +26,7 @@ from player.screen.overlays import spaced_code
 from player.screen.stage import LayoutView, Stage
 from protocol.heartbeat import DisplayState
 from protocol.layout import Layout
-from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, Item, ItemKind, Manifest
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, AssetRef, Item, ItemKind, Manifest
 from protocol.pairing import PairingCode
 from protocol.playlog import PlayOutcome, PlayRecord
 
@@ -31,22 +35,33 @@ SCREENSHOT_AFTER_CHANGE_S = 5
 RECHECK_S = 300  # re-evaluate at least this often: the skew estimate may have moved
 
 
+@dataclass
+class ManagerLink:
+    """What the board asks of its link to the manager (the defaults: a board without one)."""
+
+    paired: Callable[[], bool] = lambda: False  # has the board a token?
+    delivering: Callable[[float], bool] = lambda interval_s: False  # are reports acknowledged in time?
+    asset_failed: Callable[[str], None] = lambda sha256: None  # a cached file would not decode
+
+
 class Board:
-    def __init__(self, stage: Stage, config: Config, clock: SkewClock, io: Executor,
-                 reports: ReportQueue | None, ctx: ZoneContext):
+    def __init__(self, stage: Stage, config: Config, clock: BoardClock, io: Executor,
+                 reports: ReportQueue | None, ctx: ZoneContext, cache: AssetCache, link: ManagerLink):
         self.stage = stage
         self.config = config
         self.clock = clock
         self.io = io
         self.reports = reports
         self.ctx = ctx
+        self.cache = cache
+        self.link = link
         self.manifest: Manifest | None = None  # from the manager
         self.usb_manifest: Manifest | None = None
         self.layouts: dict[str, Layout] = {}
         self.prog: programme.Programme | None = None
         self.operating = True
         self.pairing_code: PairingCode | None = None
-        self.online = False
+        self._clock_seen = clock.time_s() - time.monotonic()
         self._timer = None
         self._hb_event = None
         self._hb_interval = 0
@@ -115,13 +130,25 @@ class Board:
     def set_progress(self, fraction: float | None) -> None:
         self.stage.download.fraction = -1 if fraction is None else fraction
 
-    def set_online(self, online: bool) -> None:
-        self.online = online
+    def check_clock(self, *args) -> None:
+        """A new measurement of the manager's time may change what should be playing now."""
+        offset = self.clock.time_s() - time.monotonic()
+        if abs(offset - self._clock_seen) > 1.0:
+            log.info("the board's time moved %+.1f s (new measurement); re-evaluating the schedule",
+                     offset - self._clock_seen)
+            self._clock_seen = offset
+            self.refresh()
 
     # The programme.
     @property
     def active(self) -> Manifest | None:
         return self.manifest or self.usb_manifest
+
+    def resolve(self, sha256: str | None) -> tuple[Path | None, AssetRef | None]:
+        """An asset of the programme: where its verified bytes are, and its reference."""
+        active = self.active
+        ref = active.assets.get(sha256) if active is not None and sha256 else None
+        return self.cache.resolve(ref), ref
 
     def title(self) -> str:
         m = self.active
@@ -205,7 +232,7 @@ class Board:
         if showing is not None and (alert is None or showing[0] != alert.id):
             alert_id, started, t0 = showing
             self._alert_showing = None
-            if self.reports is not None and self.is_paired():
+            if self.reports is not None and self.link.paired():
                 duration = round(time.monotonic() - t0, 3)
                 self.io.submit(self.reports.append_play, lambda seq: PlayRecord(
                     seq=seq, item=alert_id, alert=alert_id, zone="emergency", kind=ItemKind.bulletin,
@@ -233,30 +260,28 @@ class Board:
         return hb.Status(state, on_screen, self.stage.emergency.alert_id,
                          self.manifest.version if self.manifest else None)
 
-    def is_paired(self) -> bool:
-        return True  # the app replaces this with a look at the sync thread's identity
-
     def record_heartbeat(self, *args) -> None:
-        if self.reports is None or not self.is_paired():
+        if self.reports is None or not self.link.paired():
             return  # an unpaired board is no board yet: nothing to report
-        status, skew, offline = self.status(), self.clock.skew_s, not self.online
         interval, data_dir = self._hb_interval or 30, self.config.data_dir
-        self.io.submit(self.reports.append_heartbeat,
+        # Recorded offline: the manager has not acknowledged reports within an interval, whatever the
+        # cause (no network, a wrong server, a trickle). The manager re-checks with the board's clock.
+        status, skew, clock = self.status(), self.clock.skew_s, self.clock.state
+        offline = not self.link.delivering(interval)
+        self.io.submit(_append_heartbeat, self.reports,
                        lambda seq, prev: hb.build(seq, prev, status, skew_s=skew, offline=offline,
-                                                  interval_s=interval, data_dir=data_dir))
+                                                  interval_s=interval, data_dir=data_dir, clock=clock))
 
     def report_play(self, item: Item, zone: str, started_at: datetime, duration_s: float,
                     outcome: PlayOutcome, error: str | None, asset_failed: bool = False) -> None:
-        if self.reports is not None and self.is_paired():
+        if self.reports is not None and self.link.paired():
             prog = self.prog
             playlist = prog.playlist if prog else None
             self.io.submit(self.reports.append_play, lambda seq: PlayRecord(
                 seq=seq, item=item.id, playlist=playlist, zone=zone, kind=item.kind, asset=item.asset,
                 started_at=started_at, duration_s=duration_s, outcome=outcome, error=error))
-        if asset_failed and item.asset and self.on_asset_failed is not None:
-            self.on_asset_failed(item.asset)
-
-    on_asset_failed = None
+        if asset_failed and item.asset:
+            self.link.asset_failed(item.asset)
 
     def _schedule_reports(self) -> None:
         board = self.manifest.board if self.manifest else None
@@ -274,7 +299,7 @@ class Board:
             self._shot_event = Clock.schedule_interval(self.take_screenshot, shot)
 
     def take_screenshot(self, *args) -> None:
-        if self.reports is None or not self.is_paired():
+        if self.reports is None or not self.link.paired():
             return
         from kivy.core.window import Window
         from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
@@ -286,6 +311,13 @@ class Board:
     def start_reports(self) -> None:
         self._schedule_reports()
         self.record_heartbeat()
+
+
+def _append_heartbeat(reports: ReportQueue, make) -> None:
+    try:
+        reports.append_heartbeat(make)
+    except Exception:  # on the io thread: nobody else would see it
+        log.exception("heartbeat could not be recorded")
 
 
 def _run_command(command: str) -> None:

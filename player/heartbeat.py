@@ -3,9 +3,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from player import __version__
-from protocol.heartbeat import DisplayState, Heartbeat
-from protocol.timebase import utcnow
+from player import __version__, wallclock
+from protocol.heartbeat import ClockState, DisplayState, Heartbeat
 
 
 @dataclass(frozen=True)
@@ -19,13 +18,13 @@ class Status:
 
 
 def build(seq: int, prev_hash: str, status: Status, *, skew_s: float, offline: bool,
-          interval_s: int, data_dir: Path | None = None) -> Heartbeat:
+          interval_s: int, data_dir: Path | None = None, clock: ClockState | None = None) -> Heartbeat:
     disk_free = None
     if data_dir is not None and data_dir.exists():
         disk_free = shutil.disk_usage(data_dir).free
     return Heartbeat(
         seq=seq,
-        board_time=utcnow(),
+        board_time=wallclock.utcnow(),
         clock_skew_s=skew_s,
         manifest_version=status.manifest_version,
         display_state=status.display_state,
@@ -35,5 +34,6 @@ def build(seq: int, prev_hash: str, status: Status, *, skew_s: float, offline: b
         software_version=__version__,
         recorded_offline=offline,
         interval_s=interval_s,
+        clock=clock,
         prev_hash=prev_hash,
     )

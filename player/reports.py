@@ -2,11 +2,22 @@
 
 Every report is committed to `reports.db` (WAL, synchronous=FULL) before it
 is sent, so a power cut or `kill -9` loses nothing; the uploader sends them
-oldest first and deletes a row only after the manager acknowledged it, and
-the manager de-duplicates by (board, seq), so nothing counts twice.
+oldest first and deletes a row only when the manager's acknowledgement names
+its seq (`delete_acked`), and the manager de-duplicates by (board, seq), so
+nothing counts twice.
+
+A full disk must not cost a heartbeat: the queue keeps a reserve file of
+`RESERVE_BYTES` beside the database. When SQLite finds the disk full, the
+board first drops partial downloads (`on_full`), then gives up the reserve;
+from then on its heartbeats say `disk_low` and play records and screenshots
+wait (heartbeats are the record of the board being on screen). The reserve
+is taken back once there is room again.
 """
+import errno
 import json
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -17,6 +28,7 @@ from protocol.heartbeat import GENESIS_HASH, Heartbeat
 from protocol.playlog import PlayRecord
 
 log = logging.getLogger(__name__)
+RESERVE_BYTES = 4 * 1024 * 1024  # some thousands of heartbeats with their WAL pages
 
 
 def _m001_outbox(db: sqlite3.Connection) -> None:
@@ -57,6 +69,39 @@ class ReportQueue:
             self._db.close()
             raise
         self.changed = threading.Event()  # set when something was queued
+        self.reserve = path.with_name(f"{path.name}.reserve")
+        self.on_full: Callable[[], object] | None = None  # frees other space first (partial downloads)
+        self.disk_low = not self._hold_reserve()  # a board started on a full disk says so at once
+
+    def _hold_reserve(self) -> bool:
+        """(Re)create the reserve; False only when the disk has no room for it."""
+        if self.reserve.exists() and self.reserve.stat().st_size >= RESERVE_BYTES:
+            return True
+        try:
+            if shutil.disk_usage(self.path.parent).free < 3 * RESERVE_BYTES:
+                return False
+            with open(self.reserve, "wb") as fh:
+                os.posix_fallocate(fh.fileno(), 0, RESERVE_BYTES)
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            self.reserve.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                return False
+            log.warning("cannot keep a disk reserve for reports (%s)", exc)  # not a full disk: carry on without
+        return True
+
+    def _on_disk_full(self, attempt: int) -> bool:
+        """Free space after SQLITE_FULL; False when nothing is left to free."""
+        if attempt == 0 and self.on_full is not None:
+            self.on_full()
+            return True
+        if self.reserve.exists():
+            if not self.disk_low:
+                log.error("disk full: the report queue is living on its reserve; heartbeats say so")
+            self.disk_low = True
+            self.reserve.unlink()
+            return True
+        return False
 
     def close(self) -> None:
         with self._lock:
@@ -75,19 +120,39 @@ class ReportQueue:
         The chain's last seq and hash are stored in the same transaction as the
         heartbeat, so the chain survives restarts without gaps or forks.
         """
+        attempt = 0
+        while True:
+            try:
+                hb = self._append_heartbeat(make)
+                break
+            except sqlite3.OperationalError as exc:
+                if not _disk_full(exc) or not self._on_disk_full(attempt):
+                    raise
+                attempt += 1
+        if self.disk_low and self._hold_reserve():
+            log.info("disk has room again: reserve for reports restored")
+            self.disk_low = False
+        self.changed.set()
+        return hb
+
+    def _append_heartbeat(self, make: Callable[[int, str], Heartbeat]) -> Heartbeat:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             seq = int(self._meta("heartbeat_seq", "-1")) + 1
             prev = self._meta("heartbeat_hash", GENESIS_HASH)
-            hb = make(seq, prev).sealed()
+            hb = make(seq, prev)
+            if self.disk_low:
+                hb = hb.model_copy(update={"disk_low": True})
+            hb = hb.sealed()
             self._db.execute("INSERT INTO outbox (kind, seq, body) VALUES ('heartbeat', ?, ?)",
                              (seq, hb.model_dump_json()))
             self._set_meta("heartbeat_seq", str(seq))
             self._set_meta("heartbeat_hash", hb.hash)
-        self.changed.set()
         return hb
 
-    def append_play(self, make: Callable[[int], PlayRecord]) -> PlayRecord:
+    def append_play(self, make: Callable[[int], PlayRecord]) -> PlayRecord | None:
+        if self.disk_low:
+            return None  # the reserve is for heartbeats
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             seq = int(self._meta("play_seq", "-1")) + 1
@@ -101,6 +166,8 @@ class ReportQueue:
 
     def put_screenshot(self, jpeg: bytes) -> None:
         """Queue a thumbnail; only the newest one is worth sending."""
+        if self.disk_low:
+            return
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM outbox WHERE kind = 'screenshot'")
@@ -118,6 +185,26 @@ class ReportQueue:
                 return self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
             return self._db.execute("SELECT count(*) FROM outbox WHERE kind = ?", (kind,)).fetchone()[0]
 
+    def delete_acked(self, kind: str, seqs: list[int]) -> None:
+        """Delete the reports of `kind` whose seqs the manager's acknowledgement named."""
+        if not seqs:
+            return
+        with self._lock, self._db:
+            self._db.executemany("DELETE FROM outbox WHERE kind = ? AND seq = ?", [(kind, s) for s in seqs])
+
+    def rebase(self, seq: int, hash_: str) -> bool:
+        """Continue the heartbeat chain after `seq`/`hash_` (the manager's head) if that is beyond ours:
+        this board's queue was lost (a replaced card, a queue moved aside) but its identity was not,
+        and heartbeats under seqs the manager already holds could never be stored."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if int(self._meta("heartbeat_seq", "-1")) >= seq:
+                return False
+            self._set_meta("heartbeat_seq", str(seq))
+            self._set_meta("heartbeat_hash", hash_)
+        log.warning("the manager holds heartbeats up to seq %d, beyond this board's own: continuing its chain", seq)
+        return True
+
     def delete(self, ids: list[int]) -> None:
         if not ids:
             return
@@ -133,6 +220,10 @@ class ReportQueue:
                 self._db.execute("DELETE FROM outbox")
                 self._db.execute("DELETE FROM meta")
             self._set_meta("board_id", board_id)
+
+
+def _disk_full(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)
 
 
 def heartbeat_bodies(rows: list[tuple[int, bytes]]) -> dict:

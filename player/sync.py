@@ -6,6 +6,13 @@ alerts, though, need no asset: they are handed over at once (`alerts`), and
 the long-poll keeps running during a long download, so a warning published
 meanwhile still reaches the screen within a second or two. Callbacks run on
 these threads: the app hands them to Kivy's main thread.
+
+The playing manifest is checked too: an asset of it that went missing (the
+cache removed a corrupt file, at the start or later) is fetched again at
+once, with backoff, whatever the manager's manifest says (`repair`). Every
+request has an overall deadline (`player.net`). The long-poll's answers are
+never used to set the clock: a held request bounds the time only within a
+minute (see `player.clock`).
 """
 import logging
 import random
@@ -16,14 +23,12 @@ from typing import Callable
 import requests
 from pydantic import ValidationError
 
-from player import pairing
+from player import net, pairing
 from player.cache import AssetCache, AssetError
-from player.clock import SkewClock
 from player.state import Identity, StateStore
 from protocol import api
 from protocol.manifest import Manifest
 from protocol.pairing import PairingCode, PairingState
-from protocol.timebase import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,7 @@ class SyncEvents:
     pairing_code: Callable[[PairingCode | None], None] = lambda code: None
     manifest: Callable[[Manifest], None] = lambda manifest: None
     progress: Callable[[float | None], None] = lambda fraction: None
-    online: Callable[[bool], None] = lambda online: None
+    reached: Callable[[], None] = lambda: None  # the manager answered the board's token
     unpaired: Callable[[], None] = lambda: None
     # A newer manifest whose assets are still downloading: only its alerts apply yet.
     alerts: Callable[[Manifest], None] = lambda manifest: None
@@ -46,24 +51,23 @@ class Unauthorized(Exception):
 
 
 class SyncWorker(threading.Thread):
-    def __init__(self, manager: str, store: StateStore, cache: AssetCache, clock: SkewClock,
+    def __init__(self, manager: str, store: StateStore, cache: AssetCache,
                  events: SyncEvents, *, long_poll_s: int = 55, retry_max_s: float = 60,
-                 screen_size: tuple[int, int] | None = None, current: Manifest | None = None):
+                 screen_size: tuple[int, int] | None = None, current: Manifest | None = None,
+                 deadline_s: float = 30):
         super().__init__(name="sync", daemon=True)
         self.manager = manager
         self.store = store
         self.cache = cache
-        self.clock = clock
         self.events = events
         self.long_poll_s = min(long_poll_s, api.MAX_WAIT_S)
         self.retry_max_s = retry_max_s
+        self.deadline_s = deadline_s  # beyond the long-poll's own wait
         self.screen_size = screen_size
         self.current = current
         self.identity = store.load_identity(manager)
         self.stopping = threading.Event()
-        self.session = requests.Session()
-        self.session.hooks["response"].append(self._observe_date)
-        self.online = False
+        self.session = net.session()
         self.seen_version = current.version if current is not None else None
         self.pending: Manifest | None = None  # the newest manifest, waiting for its assets
         self._pending_lock = threading.Lock()
@@ -75,6 +79,11 @@ class SyncWorker(threading.Thread):
         self._wake = threading.Event()
         self._downloader = threading.Thread(target=self._download_loop, name="download", daemon=True)
 
+    def resume_from(self, manifest: Manifest | None) -> None:
+        """The manifest that plays from the board's own disk at the start (before `start`)."""
+        self.current = manifest
+        self.seen_version = manifest.version if manifest is not None else None
+
     def start(self) -> None:
         super().start()
         self._downloader.start()
@@ -83,17 +92,19 @@ class SyncWorker(threading.Thread):
         self.stopping.set()
         self._wake.set()
 
-    def _observe_date(self, resp: requests.Response, *args, **kwargs) -> None:
-        received = utcnow()
-        elapsed = resp.elapsed  # time from sending to the headers arriving
-        self.clock.observe(resp.headers.get("Date"), received - elapsed, received)
-
-    def _set_online(self, online: bool) -> None:
-        if online != self.online:
-            self.online = online
-            self.events.online(online)
+    def repair(self, *args) -> None:
+        """Fetch again whatever the playing manifest names and the cache lacks (unless a newer one
+        is already pending, whose download comes first)."""
+        with self._pending_lock:
+            current = self.current
+            if current is None or self.pending is not None or not self.cache.missing(list(current.assets.values())):
+                return
+            self._received += 1
+            self.pending, self._pending_number = current, self._received
+        self._wake.set()
 
     def run(self) -> None:
+        self.repair()  # files removed by the check at the start are fetched before anything else
         delay = 1.0
         while not self.stopping.is_set():
             try:
@@ -108,7 +119,6 @@ class SyncWorker(threading.Thread):
                 self.identity = None
                 self.events.unpaired()
             except Exception as exc:  # a board left alone must never stop syncing
-                self._set_online(not isinstance(exc, requests.ConnectionError))
                 if isinstance(exc, (requests.RequestException, pairing.PairingError, ValidationError, ValueError)):
                     log.info("sync: %s; retrying in %.0f s", exc, delay)
                 else:
@@ -119,7 +129,6 @@ class SyncWorker(threading.Thread):
 
     def _pair(self) -> None:
         code = pairing.request_code(self.session, self.manager, self.screen_size)
-        self._set_online(True)
         log.info("pairing code %s (expires %s)", code.code, code.expires_at.isoformat())
         self.events.pairing_code(code)
         while not self.stopping.is_set():
@@ -131,8 +140,8 @@ class SyncWorker(threading.Thread):
                 self.events.pairing_code(None)
                 return
             if status.state != PairingState.pending:
-                return  # expired (or claimed without a token we can use): ask for a new code
-            if utcnow() >= code.expires_at:
+                # Expired (the manager says so: the board's own clock may be anything), or claimed
+                # without a token we can use: ask for a new code.
                 return
 
     def _poll_manifest(self) -> None:
@@ -141,16 +150,19 @@ class SyncWorker(threading.Thread):
         if self.seen_version:
             headers["If-None-Match"] = f'"{self.seen_version}"'
         url = self.manager + api.MANIFEST.format(board_id=ident.board_id)
-        resp = self.session.get(url, params={"wait": self.long_poll_s}, headers=headers,
-                                timeout=(10, self.long_poll_s + 20))
-        self._set_online(True)
+        with net.deadline(self.long_poll_s + self.deadline_s):
+            resp = self.session.get(url, params={"wait": self.long_poll_s}, headers=headers,
+                                    timeout=(net.CONNECT_S, self.long_poll_s + 20))
+            body = resp.content
         if resp.status_code == 401:
             raise Unauthorized()
         if resp.status_code == 304:
+            self.events.reached()
             return
         if resp.status_code != 200:
             raise pairing.PairingError(f"manifest: HTTP {resp.status_code}")
-        manifest = Manifest.model_validate_json(resp.content)
+        manifest = Manifest.model_validate_json(body)
+        self.events.reached()
         self.seen_version = manifest.version or None
         with self._pending_lock:
             self._received += 1
@@ -183,7 +195,7 @@ class SyncWorker(threading.Thread):
 
     def _download_loop(self) -> None:
         """Fetch the pending manifest's assets; switch to it once all are verified."""
-        session = requests.Session()
+        session = net.session()
         delay = 1.0
         while not self.stopping.is_set():
             self._wake.wait()

@@ -11,9 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from layouts import DEFAULT_LAYOUT_ID
+from player import wallclock
 from protocol.manifest import AssetRef, BoardClass, BoardInfo, Item, ItemKind, Manifest, Playlist
 from protocol.text import nfc
-from protocol.timebase import utcnow
 
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
 VIDEO_EXT = {".mp4", ".mkv", ".webm", ".mov", ".avi", ".ts"}
@@ -51,7 +51,7 @@ def folder_manifest(folder: Path, layout_id: str, name: str, item_s: float) -> M
             continue  # removed while we looked: the next change event lists the folder again
     if not items:
         return None
-    now = utcnow()
+    now = wallclock.utcnow()
     board = BoardInfo(id="local", name=name, unit_catalogue="", unit_code="", unit_name=name,
                       board_class=BoardClass.commune, width=0, height=0, orientation="landscape",
                       layout=layout_id or DEFAULT_LAYOUT_ID)

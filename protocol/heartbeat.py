@@ -21,6 +21,19 @@ class DisplayState(str, Enum):
     error = "error"  # meant to show content but cannot
 
 
+class ClockState(str, Enum):
+    """How far the board's idea of the time can be trusted (docs/player.md, "The clock")."""
+
+    synced = "synced"  # measured against the manager within the last hour: within 1 s
+    held = "held"  # carried on the monotonic clock from an older measurement (restart, manager away)
+    unsynced = "unsynced"  # never measured since boot: the board's own wall clock, which may be anything
+
+
+# Fields added after boards were in the field: left out of the hash while unset, so the chains
+# of heartbeats stored before them still verify.
+_LATER_FIELDS = ("clock", "disk_low")
+
+
 class Heartbeat(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -38,6 +51,9 @@ class Heartbeat(BaseModel):
     # True when recorded while the manager could not be reached (sent later).
     recorded_offline: bool = False
     interval_s: int = Field(default=30, ge=1, le=3600)
+    clock: ClockState | None = None
+    # The board is short of disk space: its queue is living on its reserve (docs/player.md).
+    disk_low: bool | None = None
     prev_hash: str = Field(default=GENESIS_HASH, pattern=r"^[0-9a-f]{64}$")
     hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 
@@ -46,7 +62,8 @@ class Heartbeat(BaseModel):
 
 
 def heartbeat_hash(hb: Heartbeat) -> str:
-    body = hb.model_dump(mode="json", exclude={"hash"})
+    unset = {name for name in _LATER_FIELDS if getattr(hb, name) is None}
+    body = hb.model_dump(mode="json", exclude={"hash", *unset})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -70,7 +87,15 @@ class HeartbeatBatch(BaseModel):
 
 
 class HeartbeatAck(BaseModel):
+    """The manager's proof that it stored a batch: a board deletes from its queue only the seqs
+    named here, and only when the chain head echoed back is one it sent (docs/protocol.md)."""
+
     accepted: int
     duplicates: int
+    # When the manager handled the batch, to the microsecond: the board's clock is measured on it.
     server_time: UTCDateTime
     manifest_version: str | None = None  # the version the manager would serve now
+    board_id: str | None = None  # the board of the token the batch came with
+    seqs: list[int] = Field(default_factory=list)  # the batch's seqs now stored with the hash sent
+    head_seq: int | None = None  # the newest heartbeat the manager holds for the board
+    head_hash: str | None = None

@@ -38,3 +38,5 @@ class PlayLogBatch(BaseModel):
 class PlayLogAck(BaseModel):
     accepted: int
     duplicates: int
+    board_id: str | None = None  # the board of the token the batch came with
+    seqs: list[int] = Field(default_factory=list)  # the batch's seqs the manager now holds

@@ -44,12 +44,23 @@ def _covered() -> frozenset[int]:
     return frozenset(covered)
 
 
+# What Word and PDFs put in text that the typeface lacks, drawn as the character it stands for rather than
+# dropped: a dropped non-breaking hyphen glued "TB‑UBND" into "TBUBND", a dropped thin space "8 giờ" into "8giờ".
+LOOKALIKES = {
+    **dict.fromkeys("\u2010\u2011\u2012\u2043", "-"),  # hyphen, non-breaking hyphen (Word's Ctrl+Shift+-), figure dash
+    **dict.fromkeys("\t\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),  # a tab, spaces
+    **dict.fromkeys("\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u2043\uf0b7\uf0a7\uf0d8\uf076\uf0fc", "•"),  # Word's list bullets
+}
+_LOOKALIKES = str.maketrans(LOOKALIKES)
+
+
 def shown(text: str) -> str:
-    """NFC text without the characters the typeface cannot draw (emoji pasted into a bulletin,
-    say), which a board would otherwise show as empty boxes to the whole street."""
+    """NFC text as the typeface can draw it: Word's look-alike punctuation and spaces (`LOOKALIKES`) as the
+    character they stand for, and without the characters it cannot draw (emoji pasted into a bulletin, say),
+    which a board would otherwise show as empty boxes to the whole street."""
     text = nfc(text or "")
     covered = _covered()
-    if all(ord(ch) in covered or ch in "\n\t" for ch in text):
+    if all(ord(ch) in covered or ch == "\n" for ch in text):
         return text
-    kept = "".join(ch for ch in text if ord(ch) in covered or ch in "\n\t")
-    return re.sub(r"[ \t]{2,}", " ", re.sub(r"^[ \t]+|[ \t]+$", "", kept, flags=re.M))
+    kept = "".join(ch for ch in text.translate(_LOOKALIKES) if ord(ch) in covered or ch == "\n")
+    return re.sub(r" {2,}", " ", re.sub(r"^ +| +$", "", kept, flags=re.M))

@@ -66,3 +66,28 @@ trailer << /Root 1 0 R >>
 %%EOF
 """)
     return path
+
+
+def turned(src: Path, path: Path, rotation: int) -> Path:
+    """`src`'s first (portrait) page as a scanner fed sideways writes it: drawn turned on a landscape
+    sheet, with /Rotate `rotation` (90 or 270) so that readers show it upright."""
+    source = pdfium.PdfDocument(str(src))
+    pdf = pdfium.PdfDocument.new()
+    try:
+        width, height = source[0].get_size()
+        sheet = pdf.new_page(height, width)
+        drawn = source.page_as_xobject(0, pdf)
+        obj = drawn.as_pageobject()
+        if rotation == 90:
+            obj.transform(pdfium.PdfMatrix().rotate(90, ccw=True).translate(height, 0))
+        else:
+            obj.transform(pdfium.PdfMatrix().rotate(90, ccw=False).translate(0, width))
+        sheet.insert_obj(obj)
+        sheet.gen_content()
+        sheet.set_rotation(rotation)
+        sheet.close()
+        pdf.save(str(path))
+    finally:
+        pdf.close()
+        source.close()
+    return path

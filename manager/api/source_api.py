@@ -115,7 +115,10 @@ async def push_cap(source_id: int, request: Request):
 def _receive_push(domain, source: dict, media: str, data: bytes):
     """Each message in a transaction of its own: one refused does not undo the others."""
     items, single = domain.read(source_link.push_items, source, media, data)
-    results = [domain.write(source_link.receive_item, source, item) for item in items]
+    results = [None] * len(items)
+    for n in domain.read(source_link.sent_order, items):  # oldest first; answered in the request's order
+        results[n] = domain.write(source_link.receive_item, source, items[n])
+    domain.write(source_link.record_push_outcome, source, results)
     if single:  # one message: the item itself, or 422 with the refusal
         row = results[0]
         if row["status"] == "refused":

@@ -43,21 +43,35 @@ async def _json(request: Request) -> dict:
     return data
 
 
+@router.get("/bulletins/preview-targets")
+def preview_targets(request: Request):
+    """The boards (and screen sizes) the editor may preview a bulletin for."""
+    principal = page_principal(request, *CONTENT_ROLES)
+    with request.app.state.store.read() as db:
+        return JSONResponse(bulletin_preview.targets(db, principal))
+
+
 @router.post("/bulletins/preview")
 @access(roles=CONTENT_ROLES)
 async def preview(request: Request):
-    page_principal(request, *CONTENT_ROLES)
+    principal = page_principal(request, *CONTENT_ROLES)
     form = await _json(request)
     try:
         duration = float(form.get("duration_s") or 20)
     except (TypeError, ValueError) as exc:
         raise BadInput("Thời lượng phải là một số giây", "duration must be a number of seconds") from exc
     notice = notice_of(form)
+    screen, min_line_px = await run_in_threadpool(_target, request, principal, str(form.get("preview_target") or ""))
     result = await run_in_threadpool(
         bulletin_preview.preview, str(form.get("layout") or "landscape-16x9"), title=str(form.get("title", "")),
         body=str(form.get("body", "")), notice=notice, duration_s=max(1.0, duration), has_media=bool(form.get("asset")),
-        has_ticker=bool(str(form.get("ticker", "")).strip()))
+        has_ticker=bool(str(form.get("ticker", "")).strip()), screen=screen, min_line_px=min_line_px)
     return JSONResponse(result)
+
+
+def _target(request: Request, principal, value: str):
+    with request.app.state.store.read() as db:
+        return bulletin_preview.target(db, principal, value)
 
 
 @router.post("/bulletins/recognise")

@@ -9,7 +9,8 @@ from manager.auth import Principal
 from manager.domain import db_of, wake
 from manager.domain.policy import board_visible, require_province_level
 from manager.errors import NotAllowed, Unauthorized
-from manager.sources import inbox, push, store
+from manager.sources import inbox, push, sequence, store
+from protocol.timebase import iso
 from manager.sources.cap_adapter import certificate_of, item_from_xml
 
 PLAYLOG_PAGE = outbound.PLAYLOG_PAGE
@@ -28,8 +29,20 @@ def pushing_source(x, source_id: int, token: str) -> dict:
 
 def record_too_large(x, source: dict, size: int) -> None:
     """A refused push is seen on /sources like any other: the sender may not know its message never arrived."""
-    store.record_event(db_of(x), source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
+    db = db_of(x)
+    store.record_event(db, source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
                        f"pushed message too large ({size} bytes, at most {cap.MAX_DOCUMENT_BYTES}): refused", code="cap_too_large")
+    store.mark_pushed(db, source["id"], iso(x.clock.now()), (
+        f"Bản tin đẩy lên quá lớn ({size} byte): bị từ chối", f"pushed message too large ({size} bytes): refused"))
+
+
+def sent_order(x, items: list) -> list[int]:
+    """The messages of one push, oldest first (`manager.sources.sequence`)."""
+    return sequence.in_sent_order(items)
+
+
+def record_push_outcome(x, source: dict, results: list[dict]) -> None:
+    push.record_outcome(db_of(x), source, results, iso(x.clock.now()))
 
 
 def push_items(x, source: dict, media: str, data: bytes) -> tuple[list, bool]:

@@ -23,10 +23,12 @@ _PREFIXES = [
     ("thanh pho truc thuoc trung uong", PROVINCE_KINDS), ("thanh pho", PROVINCE_KINDS), ("tp.", PROVINCE_KINDS),
     ("tp ", PROVINCE_KINDS), ("tinh", PROVINCE_KINDS), ("dac khu", ("special_zone",)), ("thi tran", ("township",)),
     ("phuong", ("ward",)), ("xa", ("commune",)),
+    # As written in addresses and lists: "P. Hoàn Kiếm", "X. Bát Xát", "TT. Sa Pa", "T. Lào Cai".
+    ("tt.", ("township",)), ("p.", ("ward",)), ("x.", ("commune",)), ("t.", PROVINCE_KINDS),
 ]
 _SUFFIXES = [(" special zone", ("special_zone",)), (" province", PROVINCE_KINDS), (" city", PROVINCE_KINDS),
              (" commune", ("commune",)), (" ward", ("ward",))]
-_SPLIT = re.compile(r"[,;:()/\[\]]|\s+-\s+|\s+và\s+|\s+and\s+|\s+&\s+", re.IGNORECASE)
+_SPLIT = re.compile(r"[,;:()/\[\]]|\s+[-–—]\s+|\s+và\s+|\s+and\s+|\s+&\s+", re.IGNORECASE)  # Vietnamese text sets "–" between names
 _EMBEDDED = re.compile(r"\b(tinh|thanh pho|phuong|xa|dac khu)\s+([a-z0-9 ]+)$")
 MAX_CANDIDATES = 8
 

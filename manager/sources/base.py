@@ -19,9 +19,10 @@ from typing import ClassVar, Protocol
 from urllib.parse import urljoin
 
 import requests
+import urllib3
 
 from manager.cap import CapAlert, CapError
-from manager.sources.guard import Blocked, Guard, GuardedAdapter
+from manager.sources.guard import Blocked, Guard, GuardedAdapter, cut_at
 
 log = logging.getLogger("bangtin.manager.sources")
 
@@ -110,7 +111,7 @@ class Fetcher:
         """`timeout_s` bounds each network wait; `deadline` (time.monotonic(); default three times
         the timeout from now) the whole answer, redirects and a server trickling bytes included."""
         deadline = deadline if deadline is not None else time.monotonic() + 3 * timeout_s
-        with self._session() as session:
+        with self._session() as session, cut_at(deadline):
             return self._fetch(session, url, timeout_s, headers, deadline)
 
     def _fetch(self, session: requests.Session, url: str, timeout_s: float, headers: dict | None, deadline: float) -> Fetched:
@@ -134,15 +135,19 @@ class Fetcher:
                     if response.status_code >= 400:
                         raise SourceError(f"Nguồn trả lỗi HTTP {response.status_code}: {url}", f"source answered HTTP {response.status_code}: {url}")
                     chunks, size = [], 0
-                    for chunk in response.iter_content(65536):
+                    # read1: whatever has arrived, so the deadline is looked at between the bytes of a trickling server
+                    # (iter_content waits for whole 64 KB chunks); `cut_at` covers a read that waits on its own.
+                    while chunk := response.raw.read1(65536, decode_content=True):
                         size += len(chunk)
                         if size > self.max_bytes:
                             raise SourceError(f"Dữ liệu từ nguồn quá lớn (> {self.max_bytes} byte): {url}", f"source sent more than {self.max_bytes} bytes: {url}")
                         chunks.append(chunk)
                         if time.monotonic() > deadline:
                             raise _unreachable(url, f"too slow reading {url}")
+                    if time.monotonic() >= deadline:  # cut short at the deadline: what arrived is not the whole answer
+                        raise _unreachable(url, f"deadline passed reading {url}")
                     return Fetched(b"".join(chunks), response.headers.get("content-type", ""), url)
-            except requests.RequestException as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 raise _unreachable(url, f"{type(exc).__name__} reading {url}: {exc}") from exc
         raise SourceError(f"Không kết nối được {url}: quá {MAX_REDIRECTS} lần chuyển hướng", f"cannot reach {url}: more than {MAX_REDIRECTS} redirects")
 

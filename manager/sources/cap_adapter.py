@@ -3,7 +3,7 @@ import concurrent.futures
 import hashlib
 from urllib.parse import urljoin
 
-from manager import cap, cap_feed, cap_signature
+from manager import cap, cap_feed, cap_signature, cap_text
 from manager.sources.base import Fetcher, InboundItem, SourceConfig, SourceError
 
 UNREACHABLE = "unreachable"  # a linked message that could not be fetched this time
@@ -45,17 +45,20 @@ def item_from_alert(alert: cap.CapAlert, xml: str | None) -> InboundItem:
 
 
 def _text(data: bytes) -> str:
-    return data[: cap.MAX_DOCUMENT_BYTES].decode("utf-8", errors="replace")
+    return cap_text.document_text(data[: cap.MAX_DOCUMENT_BYTES])
 
 
 LINKED_AT_ONCE = 3  # linked documents fetched at the same time, per source
+# Asked for by name: some authorities serve one address as CAP, JSON or HTML by the Accept header
+# (api.weather.gov answers GeoJSON unless CAP is asked for).
+ACCEPT = {"Accept": "application/cap+xml, application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"}
 
 
 class CapAdapter:
     name = "cap"
 
     def fetch(self, http: Fetcher, source: SourceConfig) -> list[InboundItem]:
-        got = http.fetch(source.url, source.timeout_s, deadline=source.deadline)
+        got = http.fetch(source.url, source.timeout_s, headers=ACCEPT, deadline=source.deadline)
         try:
             root = cap.parse_xml(got.body)
         except cap.CapError as exc:
@@ -112,7 +115,7 @@ def _fetch_all(http: Fetcher, source: SourceConfig, urls: list[str]) -> dict:
 
     def one(url: str):
         try:
-            return http.fetch(url, source.timeout_s, deadline=source.deadline)
+            return http.fetch(url, source.timeout_s, headers=ACCEPT, deadline=source.deadline)
         except SourceError as exc:
             return exc
 

@@ -14,8 +14,11 @@ resolution, inside the connection itself (`GuardedAdapter`): a name that
 resolves to a public address when checked and to 127.0.0.1 when connected
 (DNS rebinding) cannot slip through.
 """
+import contextlib
 import ipaddress
 import socket
+import threading
+import time
 from urllib.parse import urlsplit
 
 from requests.adapters import HTTPAdapter
@@ -117,6 +120,46 @@ class Guard:
             return  # the request itself reports the name that does not resolve
 
 
+_opened = threading.local()  # the sockets this thread's fetch opened, while `cut_at` watches them
+
+
+@contextlib.contextmanager
+def cut_at(deadline: float):
+    """Shut every connection opened inside the block down at `deadline` (time.monotonic()).
+
+    A socket timeout bounds each wait, not the whole answer: a server that sends one byte a
+    second, in its headers or its body, never trips it. Shutting the socket down wakes whatever
+    read is blocked on it, so a poll's deadline holds whatever the server does."""
+    sockets: list[socket.socket] = []
+    lock = threading.Lock()
+    cut = threading.Event()
+
+    def shut() -> None:
+        with lock:
+            cut.set()
+            for sock in sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def opened(sock: socket.socket) -> None:
+        with lock:
+            sockets.append(sock)
+            if cut.is_set():
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), shut)
+    timer.daemon = True
+    previous = getattr(_opened, "watch", None)
+    _opened.watch = opened
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        _opened.watch = previous
+
+
 def _guarded(base: type, guard: Guard) -> type:
     class Guarded(base):
         def _new_conn(self):
@@ -128,8 +171,12 @@ def _guarded(base: type, guard: Guard) -> type:
             for _, address in permitted:
                 try:
                     # An address literal: no second DNS answer can differ from the one checked.
-                    return connection.create_connection((address, self.port), self.timeout, source_address=self.source_address,
+                    sock = connection.create_connection((address, self.port), self.timeout, source_address=self.source_address,
                                                         socket_options=self.socket_options)
+                    watch = getattr(_opened, "watch", None)
+                    if watch is not None:
+                        watch(sock)
+                    return sock
                 except OSError as exc:
                     last = exc
             raise NewConnectionError(self, f"cannot connect: {last}")

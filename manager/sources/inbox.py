@@ -23,7 +23,7 @@ from manager.domain import content as dcontent
 from manager.auth import Principal, in_scope, require_role
 from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
 from manager.errors import AppError, BadInput, Conflict, NotFound
-from manager.sources import targeting
+from manager.sources import sequence, targeting
 from manager.sources.base import InboundItem
 from manager.sources.store import record_event
 from protocol.manifest import ItemKind
@@ -70,17 +70,24 @@ def _public(row: dict) -> dict:
     return row
 
 
+SUMMARY_BODY_CHARS = 280
+
+
 def _summary(row: dict) -> dict:
+    """A list's row: the message's XML stays out, and its text is cut to a preview (a typhoon
+    bulletin's description runs to kilobytes: 2,000 whole items were 5.5 MB); `GET
+    /api/v1/inbox/{id}` has both whole."""
     return summary_of(_public(row))
 
 
 def summary_of(item: dict) -> dict:
-    """A list's row: the message's XML stays out (a list of 2,000 items would carry megabytes); `GET
-    /api/v1/inbox/{id}` has it."""
-    payload = dict(item["payload"])
-    xml = payload.pop("cap_xml", None)
-    payload["cap_xml_chars"] = len(xml) if xml else 0
-    return {**item, "payload": payload}
+    row = dict(item, payload=dict(item["payload"]))
+    xml = row["payload"].pop("cap_xml", None)
+    row["payload"]["cap_xml_chars"] = len(xml) if xml else 0
+    row["body_chars"] = len(row["body"])
+    if len(row["body"]) > SUMMARY_BODY_CHARS:
+        row["body"] = row["body"][:SUMMARY_BODY_CHARS] + "…"
+    return row
 
 
 def get(db: Database, inbox_id: int) -> dict:
@@ -157,14 +164,25 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
             _set(db, inbox_id, status="skipped", reason=f"Cùng bản tin đã nhận từ nguồn {earlier['source_name']} (mục #{earlier['id']})",
                  alert_id=earlier["alert_id"], payload=json.dumps({**payload, "same_as": earlier["id"]}, ensure_ascii=False), decided_at=iso(now))
             return get(db, inbox_id), False
+        overtaken = sequence.overtaken_by(db, external_id, item.cap.sent)
+        if overtaken is not None:
+            later, action = overtaken
+            ended = action in ("cancel", "allclear")
+            what = "Đã bị hủy hoặc kết thúc bởi bản tin" if ended else "Đã được thay bởi bản cập nhật"
+            _set(db, inbox_id, status="skipped" if ended else "superseded", reason=f"{what} {later['external_id']} (mục #{later['id']}), nhận trước",
+                 alert_id=None if ended else later["alert_id"], decided_at=iso(now))
+            log.info("source %s (%s): %s arrived after %s, which refers to it", source["id"], source["name"], external_id, later["external_id"])
+            return get(db, inbox_id), False
         try:
             mapped = map_alert(item.cap, now)
         except CapError as exc:
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
         matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
+        # What this message refers to, so that one arriving after it is known to be overtaken (`sequence`).
+        refers = {"references": sequence.reference_names(mapped.references), "cap_action": mapped.action} if mapped.references else {}
         _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))),
-             payload=json.dumps({**payload, **({"area_names": matches} if matches else {}),
+             payload=json.dumps({**payload, **refers, **({"area_names": matches} if matches else {}),
                                  **({"holds": [en for _, en in mapped.holds]} if mapped.holds else {})}, ensure_ascii=False))
         for vi, en in mapped.problems:
             record_event(db, source["id"], "warning", f"{external_id}: {vi}", f"{external_id}: {en}")
@@ -232,7 +250,7 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
         for alert_id in targets:
             alerts.withdraw(db, alert_id, principal, ended_by=row["external_id"], ended_by_inbox=inbox_id, why=mapped.action)
         if not targets:
-            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để kết thúc", decided_at=now)
+            _set(db, inbox_id, status="skipped", reason=sequence.NOTHING_TO_END, decided_at=now)
             return False
         what = "Hết cảnh báo (AllClear)" if mapped.action == "allclear" else "Đã gỡ cảnh báo"
         _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"{what}: {', '.join(targets)}",
@@ -249,14 +267,15 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
              decided_by=principal.user_id, decided_at=now)
         return True
     if mapped.action == "update" and area_is_empty(fields["area"]):
-        _set(db, inbox_id, status="skipped", reason="Không có cảnh báo nào để cập nhật, và bản tin không có vùng nhắm", decided_at=now)
+        _set(db, inbox_id, status="skipped", reason=sequence.NOTHING_TO_UPDATE, decided_at=now)
         return False
     existing = db.execute("SELECT id FROM alerts WHERE external_id = ? AND withdrawn_at IS NULL", [row["external_id"]]).fetchone()
     if existing:  # the same message accepted again from another source's inbox: still one alert
         _set(db, inbox_id, status="published", alert_id=existing[0], reason="Cảnh báo này đã được phát", decided_by=principal.user_id, decided_at=now)
         return False
     created = alerts.create(db, external_id=row["external_id"], principal=principal, **fields)
-    _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now)
+    _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now,
+         **({"reason": sequence.UPDATE_AS_NEW} if mapped.action == "update" else {}))
     return True
 
 
@@ -291,7 +310,7 @@ def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, no
     if row["kind"] == "cap":
         require_role(principal, "approver")
         try:
-            mapped = map_alert(parse_cap((row["payload"].get("cap_xml") or "").encode()), now)
+            mapped = map_alert(parse_cap(row["payload"].get("cap_xml") or ""), now)
         except CapError as exc:
             source = db["sources"].get(row["source_id"])
             _refuse(db, inbox_id, source, exc)

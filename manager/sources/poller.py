@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from manager.errors import AppError
-from manager.sources import inbox, registry, store
+from manager.sources import inbox, registry, sequence, store
 from manager.sources.base import Fetcher, SourceError
 from manager.sources.guard import Guard
 from manager.sources.cap_adapter import UNREACHABLE
@@ -137,7 +137,7 @@ class Poller:
         new = 0
         changed = False
         linked_failures = 0
-        for item in items:
+        for item in (items[n] for n in sequence.in_sent_order(items)):  # a feed lists its newest first
             if item.error is not None and item.error.reason == UNREACHABLE:
                 linked_failures += 1
                 with self.store.write() as db:

@@ -6,7 +6,8 @@ never keeps the others out, and the answer has one result per message.
 import json
 import secrets
 
-from manager import cap, cap_feed
+from manager import cap, cap_feed, cap_text
+from manager.sources import store
 from manager.sources.base import InboundItem
 from manager.sources.cap_adapter import item_from_alert, item_from_xml
 
@@ -30,7 +31,7 @@ def items_of(data: bytes, media: str, certificate: str | None) -> list[InboundIt
             raise cap.CapError("malformed", "Cần một danh sách JSON các bản tin CAP (chuỗi XML)", "expected a JSON list of CAP messages (XML strings)")
         if len(texts) > MAX_MESSAGES:
             raise cap.CapError("too_large", f"Tối đa {MAX_MESSAGES} bản tin mỗi lần đẩy", f"at most {MAX_MESSAGES} messages per push")
-        return [item_from_xml(t.encode(), certificate, "application/cap+xml") for t in texts]
+        return [item_from_xml(cap_text.utf8_document(t), certificate, "application/cap+xml") for t in texts]
     try:
         root = cap.parse_xml(data)
     except cap.CapError:
@@ -51,3 +52,14 @@ def items_of(data: bytes, media: str, certificate: str | None) -> list[InboundIt
             items.append(_refused(n, "no_alert", "Mục đẩy lên phải chứa bản tin CAP, không chỉ liên kết tới nó",
                                   "a pushed entry must embed its CAP message, not only link to it"))
     return items
+
+
+def record_outcome(db, source: dict, rows: list[dict], now_iso: str) -> None:
+    """The source's health after a push: failing when every message it carried was refused."""
+    refused = [r for r in rows if r["status"] == "refused"]
+    if rows and len(refused) == len(rows):
+        last = refused[-1]
+        store.mark_pushed(db, source["id"], now_iso, (f"Bản tin đẩy lên bị từ chối: {last['reason']}",
+                                                      f"pushed message refused: {last['payload'].get('reason_en', '')}"))
+    else:
+        store.mark_pushed(db, source["id"], now_iso, None)

@@ -190,13 +190,25 @@ def mark_polled(db: Database, source_id: int, now_iso: str, error: tuple[str, st
     record_event(db, source_id, "error", *error)
 
 
+def mark_pushed(db: Database, source_id: int, now_iso: str, refused: tuple[str, str] | None) -> None:
+    """After a push: a message received counts as the source's success, a refused one (unreadable,
+    invalid, too large) as a failure, so a sender whose every push is refused is not shown as
+    "Bình thường". (The refusal itself is on /sources already, as an inbox item or an event.)"""
+    if refused is None:
+        db.execute("UPDATE sources SET last_ok_at = ?, last_error = NULL, consecutive_failures = 0 WHERE id = ?", [now_iso, source_id])
+        return
+    db.execute("UPDATE sources SET last_error = ?, last_error_at = ?, consecutive_failures = consecutive_failures + 1 WHERE id = ?",
+               [refused[0], now_iso, source_id])
+
+
 def health(source: dict) -> str:
-    """ok, degraded (read, but linked documents failed), failing (the last poll failed), or idle (never polled)."""
+    """ok, degraded (read, but linked documents failed), failing (the last poll or push failed), or idle
+    (never polled nor pushed to)."""
     if source.get("last_error") and source.get("consecutive_failures"):
         return "failing"
     if source.get("linked_failures"):
         return "degraded"
-    if not source.get("last_polled_at"):
+    if not source.get("last_polled_at") and not source.get("last_ok_at"):
         return "idle"
     return "ok"
 

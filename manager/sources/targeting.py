@@ -17,16 +17,26 @@ from manager.sources import area_names
 
 def settle(db: Database, mapped: Mapped, has_live_targets: bool) -> list[dict]:
     """Fill the area from names when they are sure, add holds when they are not; returns the names'
-    matches (for the inbox item, empty when the message did not need them)."""
-    if mapped.action not in ("publish", "update") or not mapped.area_names or not area_is_empty(mapped.fields["area"]):
+    matches (for the inbox item, empty when the message did not need them).
+
+    Names come from the `<area>`s that have nothing else to target by. When other `<area>`s of the
+    message do target (a shape, a unit code), a name that matches no single unit does not hold the
+    whole warning back: the rest goes out at once and the name is reported on /sources."""
+    if mapped.action not in ("publish", "update") or not mapped.area_names:
         return []
     resolution = area_names.resolve(db, units.current_catalogue(db), mapped.area_names)
-    if resolution.sure:
-        mapped.fields["area"]["units"] = resolution.units
-        names = ", ".join(n.name for n in resolution.names)
-        mapped.problems.append((f"Nhắm theo tên địa bàn: {names}", f"targeted by area name: {names}"))
+    others = not area_is_empty(mapped.fields["area"])  # the sender's own shapes or unit codes
+    unsure = "; ".join(n.name for n in resolution.names if not n.sure)
+    if resolution.sure or others:
+        area_units = mapped.fields["area"]["units"]
+        area_units += [u for u in resolution.units if u not in area_units]
+        sure = ", ".join(n.name for n in resolution.names if n.sure)
+        if sure:
+            mapped.problems.append((f"Nhắm theo tên địa bàn: {sure}", f"targeted by area name: {sure}"))
+        if unsure:
+            mapped.problems.append((f"Tên địa bàn chưa xác định được đơn vị, không được nhắm ({unsure}); phần còn lại của vùng vẫn được phát",
+                                    f"area name does not match one unit and was not targeted ({unsure}); the rest of the area went out"))
     elif not (mapped.action == "update" and has_live_targets):  # an Update without a usable area keeps the boards it had
-        unsure = "; ".join(n.name for n in resolution.names if not n.sure)
         mapped.holds.append((f"Tên địa bàn chưa xác định được đơn vị ({unsure}): người duyệt chọn đơn vị",
                              f"area name does not match one unit ({unsure}): an approver chooses the units"))
     return resolution.as_json()

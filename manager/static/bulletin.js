@@ -12,6 +12,7 @@
   var summary = document.getElementById("preview-summary");
   var floorNote = document.getElementById("preview-floor");
   var warning = document.getElementById("preview-warning");
+  var target = document.getElementById("preview-target");  // a board (its screen, its own floor) or a screen size
   var status = document.getElementById("notice-status");
   var result = null;
   var page = 0;
@@ -49,6 +50,7 @@
       if (!el.name || el.name === "csrf_token" || (el.type === "radio" && !el.checked)) return;
       body[el.name] = el.value;
     });
+    if (target) body.preview_target = target.value;
     var ticket = ++asked;
     fetch("/bulletins/preview", {
       method: "POST", credentials: "same-origin",
@@ -143,7 +145,8 @@
     document.getElementById("preview-next").disabled = page >= count - 1;
     summary.textContent = count ? format(preview.dataset.msgPages, {
       count: count, reading: duration(result.reading_s), shown: duration(result.shown_s) }) : "";
-    floorNote.textContent = format(preview.dataset.msgFloor, { px: result.floor_px, height: layout.height });
+    floorNote.textContent = format(result.floor_px > result.screen_floor_px ? preview.dataset.msgFloorBoard : preview.dataset.msgFloor,
+                                   { px: result.floor_px, width: layout.width, height: layout.height });
     warning.hidden = !result.too_long;
     warning.textContent = result.too_long ? format(preview.dataset.msgTooLong, {
       reading: duration(result.reading_s), slot: duration(result.slot_s) }) : "";
@@ -200,6 +203,19 @@
   form.addEventListener("input", schedule);
   form.addEventListener("change", function () { showFormat(); schedule(); });
   window.addEventListener("resize", draw);
+  if (target) {
+    target.addEventListener("change", function () { page = 0; request(); });
+    fetch("/bulletins/preview-targets", { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : [];
+    }).then(function (choices) {
+      choices.forEach(function (c) {
+        var option = document.createElement("option");
+        option.value = c.value;
+        option.textContent = c.label;
+        target.append(option);
+      });
+    });
+  }
   showFormat();
   request();
 })();

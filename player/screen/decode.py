@@ -19,6 +19,20 @@ class Decoded:
     mode: str  # 'rgb' or 'rgba'
     pixels: bytes  # rows bottom-up, as OpenGL wants them
     animated: bool = False  # an animated GIF's first frame: the animation itself plays as a video
+    # An animation's last frame: (its start, its length) in seconds, which the video stream holds it for.
+    last_frame: tuple[float, float] | None = None
+
+
+def _last_frame(im: Image.Image) -> tuple[float, float]:
+    """Start and length (s) of an animated GIF's last frame; it is left on its first frame."""
+    starts = 0.0
+    for n in range(im.n_frames - 1):
+        im.seek(n)
+        starts += im.info.get("duration", 100) / 1000
+    im.seek(im.n_frames - 1)
+    length = im.info.get("duration", 100) / 1000
+    im.seek(0)
+    return starts, length
 
 
 def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
@@ -28,6 +42,7 @@ def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
     box = (max(1, int(box[0])), max(1, int(box[1])))
     with Image.open(path) as im:
         animated = im.format == "GIF" and getattr(im, "is_animated", False)
+        last_frame = _last_frame(im) if animated else None
         if im.format != "JPEG" and im.width * im.height > MAX_FULL_DECODE_PIXELS:
             raise ValueError(f"{im.width}x{im.height} is too large to decode on a board")
         side = max(box)
@@ -38,4 +53,4 @@ def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
         else:
             im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
         im = im.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-        return Decoded(im.width, im.height, im.mode.lower(), im.tobytes(), animated)
+        return Decoded(im.width, im.height, im.mode.lower(), im.tobytes(), animated, last_frame)

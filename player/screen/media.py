@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 from player.screen.context import Showing, ZoneContext
 from player.screen.decode import Decoded, decode
 from player.screen.video import VideoStream
+from protocol.documents import caption_strip_px, picture_box
 from protocol.layout import Fit, Zone
 from protocol.legibility import min_line_height_px
 from protocol.manifest import Item, ItemKind
@@ -63,7 +64,9 @@ class Slot(Widget):
         self.texture: Texture | None = None
         self.video: VideoStream | None = None
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
+        self.box: tuple[int, int] | None = None  # the size a picture was decoded for
         self.animation: Path | None = None  # an animated GIF, played from its first frame once on screen
+        self.animation_last_frame: tuple[float, float] | None = None  # its last frame's start and length (s)
         self.flipped = False  # video frames arrive upside down
         self.caption: Label | None = None
         with self.canvas:
@@ -85,6 +88,16 @@ class Slot(Widget):
             self._caption_bg = Rectangle()
         self.add_widget(self.caption)
 
+    def strip(self) -> int:
+        """The page number's strip under a document's part (none for other items)."""
+        return caption_strip_px(min_line_height_px(self.screen_height)) if self.caption is not None else 0
+
+    def picture_box(self) -> tuple[int, int]:
+        """Where the picture goes: the slot, less the page number's strip, which it never covers."""
+        if self.caption is None:
+            return max(1, int(self.width)), max(1, int(self.height))
+        return picture_box(self.width, self.height, min_line_height_px(self.screen_height))
+
     def show_texture(self, texture: Texture, flipped: bool = False) -> None:
         self.texture = texture
         self.flipped = flipped
@@ -96,15 +109,16 @@ class Slot(Widget):
             # At the legibility floor of the screen: the page number is read from as far as the page.
             self.caption.font_size = min_line_height_px(self.screen_height) * 0.8
             self.caption.texture_update()
-            w, h = self.caption.texture_size
+            w, _ = self.caption.texture_size
             pad = self.caption.font_size * 0.4
-            self.caption.size = (w + 2 * pad, h + pad)
+            self.caption.size = (w + 2 * pad, self.strip())
             self.caption.pos = (self.right - self.caption.width, self.y)
             self._caption_bg.pos, self._caption_bg.size = self.caption.pos, self.caption.size
         if self.texture is None:
             return
-        offset, size, uv = place(self.texture.size, self.size, self.fit)
-        self._rect.pos = (self.x + offset[0], self.y + offset[1])
+        box = self.picture_box()
+        offset, size, uv = place(self.texture.size, box, self.fit)
+        self._rect.pos = (self.x + offset[0], self.y + self.height - box[1] + offset[1])
         self._rect.size = size
         if self.flipped:
             # Video textures are flipped: map the crop rectangle upside down.
@@ -138,6 +152,7 @@ class MediaZone(Widget):
         with self.canvas.before:
             Color(*hex_rgba(zone.background))
             self._bg = Rectangle()
+        self._sharpen_soon = Clock.create_trigger(self._sharpen, 0.25)
         self.bind(pos=self._layout, size=self._layout)
 
     def _layout(self, *args) -> None:
@@ -145,6 +160,32 @@ class MediaZone(Widget):
         for slot in (self.current, self.incoming):
             if slot is not None:
                 slot.pos, slot.size = self.pos, self.size
+        self._sharpen_soon()
+
+    def _sharpen(self, *args) -> None:
+        """A picture decoded before the layout settled (the first after a start or after the dark
+        screen) was scaled for the wrong size: decode it again for the zone's final size."""
+        slot = self.current
+        if slot is None or slot.box is None or slot.video is not None or slot.box == slot.picture_box():
+            return
+        box = slot.picture_box()
+        path, _ = self.ctx.resolve(slot.item.asset)
+        if path is None:
+            return
+        slot.box = box
+        future = self.ctx.decoder.submit(decode, path, box, slot.fit)
+
+        def done(fut):
+            if fut.exception() is None and fut.result() is not None:
+                Clock.schedule_once(lambda dt: self._sharpened(slot, box, fut.result()))
+
+        future.add_done_callback(done)
+
+    def _sharpened(self, slot: Slot, box: tuple[int, int], img: Decoded) -> None:
+        if slot is self.current and slot.box == box:
+            tex = Texture.create(size=(img.width, img.height), colorfmt=img.mode)
+            tex.blit_buffer(img.pixels, colorfmt=img.mode, bufferfmt="ubyte")
+            slot.show_texture(tex)
 
     @property
     def current_id(self) -> str | None:
@@ -214,7 +255,8 @@ class MediaZone(Widget):
         if item.kind not in STILL_KINDS:
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
             return
-        box = (max(1, int(self.width)), max(1, int(self.height)))
+        box = slot.picture_box()  # a document's part goes above its page number's strip
+        slot.box = box
         future = self.ctx.decoder.submit(decode, path, box, fit)
 
         def done(fut):
@@ -224,6 +266,7 @@ class MediaZone(Widget):
             else:
                 if fut.result().animated:  # it loops for the item's duration, like a picture
                     slot.animation = path
+                    slot.animation_last_frame = fut.result().last_frame
                 Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
 
         future.add_done_callback(done)
@@ -258,7 +301,8 @@ class MediaZone(Widget):
             on_frame=lambda tex: self._video_frame(slot, generation, tex),
             on_eof=lambda: None,
             on_error=lambda msg: log.warning("zone %s: animation of %s stays still: %s", self.zone.id, slot.item.id, msg),
-            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill)
+            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill,
+            last_frame=slot.animation_last_frame)
 
     def _video_frame(self, slot: Slot, generation: int, tex: Texture) -> None:
         if generation != self._generation:
@@ -284,6 +328,7 @@ class MediaZone(Widget):
             self.remove_widget(slot)
             self.add_widget(slot)  # on top
         self.current = slot
+        self._sharpen_soon()  # decoded while the zone had another size? decode again
         self.showing = Showing(slot.item, self.ctx.now())
         if slot.animation is not None and slot.video is None:
             self._animate(slot)

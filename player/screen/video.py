@@ -21,8 +21,12 @@ class VideoStream:
 
     def __init__(self, path: Path, *, muted: bool, loop: bool,
                  on_frame: Callable[[Texture], None], on_eof: Callable[[], None],
-                 on_error: Callable[[str], None], box: tuple[int, int] | None = None, cover: bool = False):
+                 on_error: Callable[[str], None], box: tuple[int, int] | None = None, cover: bool = False,
+                 last_frame: tuple[float, float] | None = None):
         self.path = path
+        # A looping animation's last frame (start, length in s): ffmpeg hands it out with no time of its
+        # own (the next frame's time is the loop's start), so it would never be seen.
+        self.last_frame = last_frame
         self.box = box  # the zone's size: larger frames are scaled down by the decoder, not the GPU
         self.cover = cover
         self.on_frame, self.on_eof, self.on_error = on_frame, on_eof, on_error
@@ -65,6 +69,8 @@ class VideoStream:
                     self._frame = frame[0]
                 self.frames_decoded += 1
                 self._upload()
+                if self.last_frame and abs(frame[1] - self.last_frame[0]) < 0.01 and val < self.last_frame[1]:
+                    val = self.last_frame[1]
                 if val > 0:
                     # The whole wait: asked again early, ffpyplayer hands out the next frame early, and a
                     # slide-show video at 1 frame/s would race through. stop() still ends the wait at once.

@@ -11,8 +11,8 @@ from protocol.heartbeat import GENESIS_HASH, Heartbeat
 
 
 class BoardClient:
-    def __init__(self, manager, unit_code: str, name: str):
-        self.id, token = manager.pair_board(unit_code=unit_code, name=name)
+    def __init__(self, manager, unit_code: str, name: str, **claim):
+        self.id, token = manager.pair_board(unit_code=unit_code, name=name, **claim)
         self.http = manager.board_client(token)
         self.seq = 0
         self.prev = GENESIS_HASH

@@ -11,7 +11,7 @@ from protocol.manifest import Item, ItemKind
 from protocol.notice import Notice
 from protocol.legibility import min_line_height_px
 from tests.console.board import BoardClient
-from tests.console.conftest import HOME, login, shot
+from tests.console.conftest import HOME, OTHER, login, shot
 from tests.notices.samples import ALL, LONG_EXTRA
 from tests.spine.media import jpeg_bytes
 
@@ -128,3 +128,50 @@ def test_a_board_sets_a_larger_floor(manager, people, as_user):
     assert editor.post(f"/boards/{board.id}/settings", data={**form, "min_line_px": ""}).status_code == 303
     board.fetch()
     assert board.manifest["board"]["min_line_px"] is None
+
+
+def test_the_preview_targets_a_board_or_a_resolution(manager, people, as_user, new_page):
+    """The editor previews for one of their boards (its screen and its own floor) or a screen size, not only the
+    layout's design resolution with the default floor."""
+    led = BoardClient(manager, HOME, "Bảng LED chợ Khao Mang", width=768, height=384)
+    far = BoardClient(manager, HOME, "Bảng tin sân vận động Khao Mang", width=1280, height=720)
+    theirs = BoardClient(manager, OTHER, "Bảng tin Hoàn Kiếm")
+    editor = as_user("c_editor")
+    headers = {"X-CSRF-Token": editor.csrf}
+    form = {"csrf_token": editor.csrf, "name": "Bảng tin sân vận động Khao Mang", "heartbeat_interval_s": "30",
+            "board_class": "commune", "min_line_px": "48"}
+    assert editor.post(f"/boards/{far.id}/settings", data=form).status_code == 303
+
+    targets = editor.get("/bulletins/preview-targets").json()
+    boards = {t["value"]: t for t in targets if t["value"].startswith("board:")}
+    assert f"board:{led.id}" in boards and f"board:{far.id}" in boards and f"board:{theirs.id}" not in boards
+    assert boards[f"board:{far.id}"]["label"] == "Bảng tin sân vận động Khao Mang (1280x720, dòng ≥ 48 px)"
+    assert any(t["value"] == "1280x720" for t in targets)
+
+    ask = {"layout": "landscape-16x9", "title": "Lịch tiêm chủng", "body": ALL["1500"]}
+    default = editor.post("/bulletins/preview", json=ask, headers=headers).json()
+    assert (default["layout"]["width"], default["layout"]["height"], default["floor_px"]) == (1920, 1080, 36)
+    for target, screen, floor in ((f"board:{far.id}", (1280, 720), 48), (f"board:{led.id}", (768, 384), 13),
+                                  ("1280x720", (1280, 720), 24)):
+        got = editor.post("/bulletins/preview", json={**ask, "preview_target": target}, headers=headers).json()
+        assert (got["layout"]["width"], got["layout"]["height"], got["floor_px"]) == (*screen, floor), target
+        assert all(line["height"] >= floor for p in got["pages"] for line in p["lines"])
+        # The pages the board itself lays out: on its screen (the text alone has it below the header), at its floor.
+        item = Item(id="x", zone="bulletin", kind=ItemKind.bulletin, title=ask["title"], body=ask["body"])
+        assert got["page_count"] == len(pages(item, (screen[0], screen[1] * 0.9), floor).pages) > 1
+    assert editor.post("/bulletins/preview", json={**ask, "preview_target": f"board:{theirs.id}"},
+                       headers=headers).status_code in (403, 404)
+    assert editor.post("/bulletins/preview", json={**ask, "preview_target": "99999x1"}, headers=headers).status_code == 422
+
+    # In the editor: the board is offered, and choosing it redraws the preview on its screen at its floor.
+    page = new_page(1366, 768)
+    login(page, manager, "c_editor")
+    page.goto(manager.base_url + "/bulletins/new")
+    page.fill("#body", ALL["1500"])
+    expect(page.locator("#preview-floor")).to_contain_text("36 px")
+    page.select_option("#preview-target", f"board:{far.id}")
+    expect(page.locator("#preview-floor")).to_have_text(
+        "Chữ không nhỏ hơn dòng 48 px (mức tối thiểu riêng của bảng tin này, màn hình 1280x720)")
+    far_pages = len(pages(Item(id="x", zone="bulletin", kind=ItemKind.bulletin, body=ALL["1500"]), (1280, 720 * 0.9), 48).pages)
+    expect(page.locator("#preview-page")).to_have_text(f"Trang 1/{far_pages}")
+    assert page.locator("#preview").evaluate("el => getComputedStyle(el).aspectRatio") == "1280 / 720"

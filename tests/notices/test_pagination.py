@@ -157,3 +157,20 @@ def test_empty_and_blank_text():
     assert len(paginate_text("", (400, 300), 24).pages) == 1
     assert len(paginate([], (400, 300), 24, title="Chỉ có tiêu đề").pages) == 1
     assert text_blocks("a\r\nb")[1].text == "b"
+
+
+def test_word_punctuation_the_font_lacks_is_drawn_as_its_lookalike():
+    """Word types a non-breaking hyphen (Ctrl+Shift+-) in "TB‑UBND", thin and en spaces, and its own list bullets;
+    Be Vietnam Pro has none of them. Dropped, they glued "TBUBND" and "8giờ" together on the board."""
+    from protocol.bulletin import pages
+    from protocol.manifest import Item, ItemKind
+    from protocol.notice import Notice
+
+    notice = Notice(issuer="ỦY BAN NHÂN DÂN\nXÃ ĐỒNG TIẾN", number="Số: 125/TB\u2011UBND", summary="Về việc tiêm chủng",
+                    body="Thời gian: 8\u2009giờ\u202f00 ngày 08/12/2026.\n\u25cf\tTrẻ em dưới 5 tuổi;\n\uf0b7\tPhụ nữ có thai;"
+                         "\n\u25aa Căn cứ Quyết định 152/QĐ\u2010UBND;\nSố\u2002điện\u2003thoại 0221 3861 234.")
+    drawn = "\n".join(line.text for line in pages(Item(id="n", zone="b", kind=ItemKind.bulletin, notice=notice),
+                                                  (1280, 648), 24).pages[0].lines)
+    for expected in ("Số: 125/TB-UBND", "8 giờ 00 ngày", "• Trẻ em", "• Phụ nữ", "• Căn cứ", "152/QĐ-UBND",
+                     "Số điện thoại 0221"):
+        assert expected in drawn, (expected, drawn)

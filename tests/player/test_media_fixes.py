@@ -31,13 +31,17 @@ def test_gif_starts_at_its_first_frame_and_16_bit_transparency_shows_the_zone(ru
 
     # The GIF waits, preloaded, behind the picture; when its turn comes it must open on red, its first
     # frame (it used to come on at whatever frame it had reached, often the last).
-    firsts = []
+    firsts, shown = [], set()
     for _ in range(2):
         wait_for(lambda: _name(grab(xdisplay).getpixel(INK)) == "white", 20, interval=0.05, message="the picture")
         first = wait_for(lambda: (n := _name(grab(xdisplay).getpixel(INK))) != "white" and n, 10, interval=0.02,
                          message="the GIF after the picture")
         firsts.append(first)
+        while (n := _name(grab(xdisplay).getpixel(INK))) in ("red", "green", "blue"):
+            shown.add(n)
     assert firsts == ["red", "red"], firsts
+    # Its last frame too: looping, ffmpeg gave the last frame no time on screen at all.
+    assert shown == {"red", "green", "blue"}, shown
 
     # The 16-bit logo: its ink mid grey (not black), its transparent ground showing the zone's black.
     def logo_on_screen():

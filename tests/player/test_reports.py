@@ -43,3 +43,28 @@ def test_corrupt_queue_file_is_moved_aside(tmp_path):
     assert _beat(q).seq == 0
     assert list(tmp_path.glob("reports.db.corrupt-*"))
     q.close()
+
+
+def test_lost_queue_continues_the_managers_chain(manager, tmp_path):
+    """The board's queue is lost but not its token (a corrupt reports.db moved aside): its new heartbeats
+    under seqs the manager already holds are dropped, and the chain continues from the manager's head."""
+    from player.state import Identity
+    from player.uploader import Uploader
+    from tests.player.faults import chain, stored
+
+    board_id, token = manager.pair_board(name="Bảng mất hàng đợi")
+    ident = Identity(board_id, token, manager.base_url)
+    first = ReportQueue(tmp_path / "a.db")
+    for _ in range(5):
+        _beat(first)
+    assert Uploader(first, manager.base_url, lambda: ident).flush(ident) == 5 and first.count("heartbeat") == 0
+
+    again = ReportQueue(tmp_path / "b.db")  # a fresh queue, seq 0 again
+    for _ in range(3):
+        _beat(again)
+    Uploader(again, manager.base_url, lambda: ident).flush(ident)
+    assert again.count("heartbeat") == 0
+    assert _beat(again).seq == 5, "continues after the manager's head"
+    Uploader(again, manager.base_url, lambda: ident).flush(ident)
+    assert [h["seq"] for h in stored(manager, board_id)] == [0, 1, 2, 3, 4, 5]
+    assert chain(manager, board_id)["ok"]

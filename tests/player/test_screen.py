@@ -181,53 +181,6 @@ def test_new_manifest_waits_for_its_download(run_player, xdisplay, tmp_path, htt
     assert store.load_manifest().version == new.version
 
 
-def test_schedule_follows_the_managers_clock(run_player, xdisplay, tmp_path, http_server):
-    """The board's clock is 3.5 h behind the manager's: the programme of the manager's time plays,
-    and the heartbeats report the skew."""
-    from datetime import timedelta
-
-    from protocol.manifest import Item, ItemKind, Playlist, ScheduleRule, TimeWindow
-    from protocol.timebase import VN_TZ, utcnow
-
-    data = tmp_path / "board"
-    blobs = [jpeg_bytes(RED), jpeg_bytes(GREEN)]
-    seed_cache(data, blobs)
-    base = manifest(blobs[:1])
-    green = next(iter(manifest(blobs[1:]).assets.values()))
-    later = (utcnow() + timedelta(hours=3)).astimezone(VN_TZ).replace(second=0, microsecond=0)
-    window = TimeWindow(start=later.strftime("%H:%M"), end=(later + timedelta(hours=1)).strftime("%H:%M"))
-    evening = Playlist(id="later", name="Later", layout="landscape-16x9",
-                       items=[Item(id="g", zone="main", kind=ItemKind.image, asset=green.sha256)])
-    m = base.model_copy(update={"assets": {**base.assets, green.sha256: green},
-                                "playlists": {**base.playlists, "later": evening},
-                                "schedule": [ScheduleRule(id="r", playlist="later", windows=[window])]}).with_version()
-    store = StateStore(data)
-    store.save_identity(Identity("b1", "tok", http_server.base_url))
-    store.save_manifest(m)
-    http_server.clock_offset = 3.5 * 3600
-
-    def manifest_route(handler):
-        if handler.headers.get("If-None-Match") == f'"{m.version}"':
-            time.sleep(0.3)
-            return 304, {}, b""
-        return 200, {"ETag": f'"{m.version}"'}, m.model_dump_json().encode()
-
-    http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
-    run_player(data, "--manager", http_server.base_url, "--heartbeat-s", "1")
-    wait_for(lambda: close(grab(xdisplay).getpixel(MEDIA), GREEN), 15, message="the programme of the manager's time")
-
-    def skews():
-        db = sqlite3.connect(data / "reports.db")
-        try:
-            import json
-            return [json.loads(r[0])["clock_skew_s"] for r in db.execute("SELECT body FROM outbox WHERE kind = 'heartbeat'")]
-        finally:
-            db.close()
-
-    reported = wait_for(lambda: [s for s in skews() if abs(s + 3.5 * 3600) < 2], 10, message="the skew in heartbeats")
-    assert reported
-
-
 def test_tone_marks_are_drawn(run_player, xdisplay, tmp_path):
     """The same word with and without tone marks: the marks add ink above the letters (no tofu boxes)."""
     def top_ink_row(name: str) -> int:

@@ -6,7 +6,6 @@ import time
 import requests
 
 from player.cache import AssetCache, AssetCorrupt
-from player.clock import SkewClock
 from player.state import Identity, StateStore
 from player.sync import SyncEvents, SyncWorker
 from tests.player.conftest import wait_for
@@ -84,7 +83,7 @@ def test_manifest_switches_only_when_assets_verified(tmp_path, http_server):
     stale = cache.path("ab" * 32)
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an asset no manifest needs")
-    worker = SyncWorker(http_server.base_url, store, cache, SkewClock(),
+    worker = SyncWorker(http_server.base_url, store, cache,
                         SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=1)
     worker.start()
     try:
@@ -100,7 +99,6 @@ def test_manifest_switches_only_when_assets_verified(tmp_path, http_server):
     assert store.load_manifest().version == m.version
     assert cache.path(ref.sha256).read_bytes() == good
     assert not stale.exists(), "assets no manifest needs are removed"
-    assert worker.clock.samples > 0
 
 
 def test_malformed_manifest_keeps_what_plays(tmp_path, http_server):
@@ -125,7 +123,7 @@ def test_malformed_manifest_keeps_what_plays(tmp_path, http_server):
     http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
     http_server.routes[next(iter(new.assets.values())).url] = ranged(jpeg_bytes((10, 10, 200)))
     switched = []
-    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"),
                         SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=0.2, current=old)
     worker.start()
     try:
@@ -162,7 +160,7 @@ def test_full_disk_does_not_stop_the_downloads(tmp_path, http_server):
             return super().fetch(*args, **kwargs)
 
     switched = []
-    worker = SyncWorker(http_server.base_url, store, FullDisk(tmp_path / "cache"), SkewClock(),
+    worker = SyncWorker(http_server.base_url, store, FullDisk(tmp_path / "cache"),
                         SyncEvents(manifest=switched.append), long_poll_s=1, retry_max_s=0.5)
     worker.start()
     try:
@@ -179,7 +177,7 @@ def test_revoked_token_goes_back_to_pairing(tmp_path, http_server):
     http_server.routes["/api/v1/boards/b1/manifest"] = (401, {}, b'{"message": "revoked"}')
     http_server.routes["/api/v1/pair"] = (404, {}, b"")
     unpaired = threading.Event()
-    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"),
                         SyncEvents(unpaired=unpaired.set), retry_max_s=1)
     worker.start()
     try:
@@ -225,7 +223,7 @@ def test_alert_arrives_during_a_long_download(tmp_path, http_server):
     http_server.routes["/api/v1/boards/b1/manifest"] = manifest_route
     http_server.routes[ref.url] = slow_asset
     alerts, switched = [], []
-    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"), SkewClock(),
+    worker = SyncWorker(http_server.base_url, store, AssetCache(tmp_path / "cache"),
                         SyncEvents(manifest=switched.append, alerts=alerts.append), long_poll_s=1, retry_max_s=1)
     worker.start()
     try:

@@ -1,6 +1,5 @@
-"""The player's pure parts: settings, clock skew, schedule-to-zones, Vietnamese dates, USB folder."""
+"""The player's pure parts: settings, the clock, schedule-to-zones, Vietnamese dates, USB folder."""
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 from layouts import builtin_layouts
 from player import config as cfg
 from player import programme
-from player.clock import SkewClock
+from player.clock import BoardClock
 from player.usb import folder_manifest
 from player.vntime import date_text, full_text
 from player.watchdog_notify import Notifier
@@ -45,23 +44,33 @@ def test_settings_cast_strictly(tmp_path):
         cfg.reload(c)
 
 
-def test_skew_from_date_headers_narrows_below_a_second():
-    clock = SkewClock()
-    true_skew = 42.3  # the board is 42.3 s ahead
-    base = datetime(2026, 11, 27, 3, 0, 0, tzinfo=timezone.utc)
-    for i in range(12):
-        server = base + timedelta(seconds=i * 7.13)
-        local = server + timedelta(seconds=true_skew)
-        header = format_datetime(server.replace(microsecond=0), usegmt=True)
-        clock.observe(header, local - timedelta(milliseconds=20), local + timedelta(milliseconds=20))
-    assert abs(clock.skew_s - true_skew) < 0.3
-    # The board's clock is set right: older samples no longer agree and are dropped.
-    for i in range(3):
-        server = base + timedelta(seconds=200 + i * 3.37)
-        header = format_datetime(server.replace(microsecond=0), usegmt=True)
-        clock.observe(header, server - timedelta(milliseconds=20), server + timedelta(milliseconds=20))
-    assert abs(clock.skew_s) < 1.0
-    assert clock.observe("not a date", base, base) is None
+def test_clock_keeps_the_shortest_round_trip_and_survives_a_restart(tmp_path, monkeypatch):
+    """NTP-style: the sample with the shortest round trip wins; the offset is kept with the boot id."""
+    import time
+
+    from player import clock as clock_mod
+    from protocol.heartbeat import ClockState
+
+    path = tmp_path / "clock.json"
+    clock = BoardClock(path)
+    assert clock.state == ClockState.unsynced
+    mono = time.monotonic()
+    manager_now = 1_900_000_000.0  # the manager's time at `mono`
+    # A slow answer whose server time sits off-centre (1.5 s of the 3 s trip) is outvoted by a quick one.
+    clock.observe(datetime.fromtimestamp(manager_now - 2.0, timezone.utc), mono - 3.5, mono - 0.5)
+    clock.observe(datetime.fromtimestamp(manager_now - 0.2, timezone.utc), mono - 0.21, mono - 0.19)
+    assert abs(clock.time_s() - (manager_now + (time.monotonic() - mono))) < 0.05
+    assert clock.state == ClockState.synced
+    assert clock.observe(datetime.fromtimestamp(manager_now, timezone.utc), mono, mono + 30) is None, "too slow to use"
+    # A new process in the same boot keeps the offset; after a reboot it does not vouch for it.
+    again = BoardClock(path)
+    assert abs(again.time_s() - clock.time_s()) < 0.05 and again.state == ClockState.held
+    monkeypatch.setattr(clock_mod, "boot_id", lambda: "another-boot")
+    rebooted = BoardClock(path)
+    assert rebooted.state == ClockState.unsynced
+    assert abs(rebooted.time_s() - clock.time_s()) < 0.05, "wall clock corrected by the last known skew"
+    path.write_text("{not json")
+    assert BoardClock(path).state == ClockState.unsynced
 
 
 def test_schedule_picks_the_playlist_and_alerts_cover():

@@ -1,5 +1,5 @@
 """The legibility floor and how a document's page is cut for a zone (pure rules)."""
-from protocol.documents import cut, part_bounds, reading_time_s
+from protocol.documents import CUT_SLACK, cut, cuts_between_lines, reading_time_s
 from protocol.legibility import min_line_height_px
 
 A4 = (595, 842)
@@ -40,6 +40,16 @@ def test_landscape_page_in_a_landscape_zone_is_not_split_for_nothing():
 
 
 def test_parts_cover_the_page_top_to_bottom_and_reading_time():
-    bands = [part_bounds(842, 3, n) for n in (1, 2, 3)]
-    assert bands[0][0] == 0 and bands[-1][1] == 842 and all(a[1] == b[0] for a, b in zip(bands, bands[1:]))
+    edges = [0, *cuts_between_lines(842, 3, [True] * 842), 842]
+    assert edges == sorted(edges) and len(set(edges)) == 4 and max(b - a for a, b in zip(edges, edges[1:])) <= 842 / 3 * (1 + CUT_SLACK)
     assert reading_time_s(0, minimum_s=10) == 10 and reading_time_s(1200, minimum_s=10) == 100
+
+
+def test_cuts_move_to_the_nearest_gap_within_the_slack_only():
+    rows = [False] * 1000
+    rows[480:483] = [True] * 3  # a gap between lines, 20 rows above the even cut
+    assert cuts_between_lines(1000, 2, rows) == [482]
+    far = [False] * 1000
+    far[400:403] = [True] * 3  # beyond half the slack (CUT_SLACK / 2 of a 500-row part): the even cut
+    assert 100 > 500 * CUT_SLACK / 2 and cuts_between_lines(1000, 2, far) == [500]
+    assert cuts_between_lines(900, 3, [False] * 900) == [300, 600], "a picture with no gap is cut evenly"

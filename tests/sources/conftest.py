@@ -125,3 +125,17 @@ def link(tmp_path_factory):
     live = LiveManager(tmp_path_factory.mktemp("source-link"), extra_args=["--source-allow-hosts", "127.0.0.1"]).start()
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """A database holding today's real unit catalogue (vn-2025), for matching area names."""
+    from manager import units
+    from manager.db import connect
+    from manager.migrations import migrate
+
+    db = connect(Path(tmp_path_factory.mktemp("units")) / "units.db")
+    migrate(db)
+    units.import_current(db)
+    yield db
+    db.close()

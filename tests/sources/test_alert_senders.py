@@ -187,6 +187,19 @@ def test_inbox_lists_summaries_and_the_xml_comes_per_item(link, capdoc_at):
     assert "<identifier>SUMMARY-1</identifier>" in link.admin.get(f"/api/v1/inbox/{item['id']}").json()["payload"]["cap_xml"]
 
 
+def test_inbox_lists_cut_long_bulletins_to_a_preview(link, capdoc_at):
+    """A typhoon bulletin's description runs to kilobytes: without the XML, 2,000 listed items were
+    still 5.5 MB. The list gives a preview and the length; the item has the whole text."""
+    source_id, token = make_source(link, "PCTT (tin dài)", mode="approval")
+    long_text = "Hồi 07 giờ, vị trí tâm bão ở vào khoảng 20,5 độ Vĩ Bắc; 108,2 độ Kinh Đông. " * 40
+    doc = renamed(capdoc_at("cap_vi_test.xml", now_utc()), b"QN-PCTT-2025-TEST-017", "SUMMARY-LONG")
+    doc = re.sub(rb"<description>.*?</description>", f"<description>{long_text.strip()}</description>".encode(), doc, count=1, flags=re.S)
+    item = push(link, source_id, token, doc).json()
+    (listed,) = link.admin.get("/api/v1/inbox", params={"source_id": source_id}).json()
+    assert len(listed["body"]) <= 281 and listed["body"].endswith("…") and listed["body_chars"] == len(long_text.strip())
+    assert link.admin.get(f"/api/v1/inbox/{item['id']}").json()["body"] == long_text.strip()
+
+
 def test_source_health_tells_linked_failures_and_failures_in_a_row(link, feed_server, capdoc):
     feed = capdoc("atom_cap_feed.xml").replace(b'href="cap_vi_test.xml"', b'href="/health/missing.xml"')
     degraded_id, _ = make_source(link, "Atom (liên kết hỏng)", url=feed_server.serve("/health/atom.xml", feed), poll_interval_s=3600)
@@ -296,3 +309,59 @@ def test_five_hanging_sources_never_delay_a_good_one(link, feed_server, capdoc, 
             link.admin.post(f"/api/v1/alerts/{published[0]['alert_id']}/withdraw").raise_for_status()
     finally:
         tarpit.close()
+
+
+def test_a_push_source_whose_pushes_are_refused_is_not_called_fine(link, capdoc_at):
+    """A push-only source is never polled: before, its health stayed "idle" (shown "Bình thường")
+    however many of its messages were refused or too large."""
+    source_id, token = make_source(link, "PCTT (đẩy bị từ chối)")
+
+    def health():
+        return link.admin.get(f"/api/v1/sources/{source_id}").json()
+
+    good = capdoc_at("cap_vi_test.xml", now_utc())
+    assert push(link, source_id, token, good.replace(b"<scope>Public</scope>", b"")).status_code == 422
+    source = health()
+    assert source["health"] == "failing" and source["consecutive_failures"] == 1 and "<scope>" in source["last_error"]
+    assert push(link, source_id, token, b"<alert>" + b" " * 5_000_001 + b"</alert>").status_code == 413
+    assert health()["consecutive_failures"] == 2
+    assert push(link, source_id, token, good).status_code == 200
+    source = health()
+    assert source["health"] == "ok" and source["consecutive_failures"] == 0 and source["last_ok_at"] and source["last_error"] is None
+
+
+def _without_declaration(doc: bytes) -> bytes:
+    return re.sub(rb"^<\?xml[^>]*\?>\s*", b"", doc)
+
+
+def test_messages_arriving_newest_first_end_as_their_sender_meant(link, boards, feed_server, capdoc_at):
+    """Feeds list their newest message first, and two sources may deliver a Cancel before the Alert it
+    cancels. Before, the Update became a second alert beside the one it updates, and a cancelled
+    warning was published when the Alert came after its Cancel."""
+    at = now_utc() - timedelta(hours=12)
+
+    def doc(name: str, prefix: str) -> bytes:
+        return renamed(capdoc_at(name, at, base=T_TYPHOON), b"QN-PCTT-2025-0903", prefix)
+
+    entries = b"".join(b"<entry><id>urn:order:%d</id><title>t</title><updated>2025-09-05T14:00:00+07:00</updated><content type=\"text/xml\">"
+                       % n + _without_declaration(doc(name, "QN-ORDER-0903")) + b"</content></entry>"
+                       for n, name in enumerate(["cap_vi_typhoon_update.xml", "cap_vi_typhoon.xml"]))
+    feed = b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:order</id><title>PCTT</title><updated>2025-09-05T14:00:00+07:00</updated>' + entries + b"</feed>"
+    polled_id, _ = make_source(link, "PCTT (mới nhất trước)", url=feed_server.serve("/order/atom.xml", feed, "application/atom+xml"), poll_interval_s=3600)
+    link.admin.post(f"/api/v1/sources/{polled_id}/poll").raise_for_status()
+    items = {i["external_id"].split(",")[1]: i for i in link.admin.get("/api/v1/inbox", params={"source_id": polled_id}).json()}
+    assert {i["status"] for i in items.values()} == {"published"}
+    alert_id = items["QN-ORDER-0903-001"]["alert_id"]
+    assert items["QN-ORDER-0903-002"]["alert_id"] == alert_id, "the Update must update the warning, not add a second one"
+    qn_id, qn = boards["qn"]
+    assert [a.headline for a in alerts_of(qn, qn_id) if a.id == alert_id] == [items["QN-ORDER-0903-002"]["title"]]
+    link.admin.post(f"/api/v1/alerts/{alert_id}/withdraw").raise_for_status()
+
+    early_id, early_token = make_source(link, "PCTT (hủy đến trước)")
+    late_id, late_token = make_source(link, "Tổng cục (chuyển tiếp chậm)")
+    cancel = push(link, early_id, early_token, doc("cap_vi_typhoon_cancel.xml", "QN-LATE-0903")).json()
+    assert cancel["status"] == "skipped"  # nothing to withdraw yet
+    before = {a.id for a in alerts_of(qn, qn_id)}
+    late = push(link, late_id, late_token, doc("cap_vi_typhoon.xml", "QN-LATE-0903")).json()
+    assert late["status"] == "skipped" and late["alert_id"] is None and "QN-LATE-0903-003" in late["reason"]
+    assert {a.id for a in alerts_of(qn, qn_id)} == before

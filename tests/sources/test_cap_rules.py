@@ -2,7 +2,6 @@
 shapes, area names matched against the real unit catalogue, a board's own clock ending an alert."""
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -99,19 +98,6 @@ def test_only_a_name_is_handed_on_for_matching(capdoc):
     mapped = cap.map_alert(alert, now=alert.sent)
     assert mapped.action == "publish" and mapped.area_names == ["xã Bát Xát, tỉnh Lào Cai"]
     assert cap.area_is_empty(mapped.fields["area"]) and mapped.fields["level"] == 3
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    from manager import units
-    from manager.db import connect
-    from manager.migrations import migrate
-
-    db = connect(Path(tmp_path_factory.mktemp("units")) / "units.db")
-    migrate(db)
-    units.import_current(db)
-    yield db
-    db.close()
 
 
 @pytest.mark.parametrize("description, expected", [

@@ -1,6 +1,8 @@
 """Uploads are judged by content; served immutable, with ETag and Range."""
 import hashlib
 
+import unicodedata
+
 import requests
 
 from tests.spine.media import jpeg_bytes, png_bytes
@@ -64,6 +66,12 @@ def test_hostile_filename_is_only_a_label(manager):
     asset = manager.upload(png_bytes(colour=(1, 2, 3)), "../../etc/passwd\x00\u202e.png")
     assert asset["original_name"] == "passwd.png", "folders and control characters are dropped"
     assert requests.get(f"{manager.base_url}/assets/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    # A long name, as a phone or Word writes it (Vietnamese, decomposed): shortened, in NFC, keeping its type.
+    long = unicodedata.normalize("NFD", " ".join(["Thông báo về việc tiêm chủng mở rộng của Ủy ban nhân dân xã"] * 6) + ".png")
+    asset = manager.upload(png_bytes(colour=(4, 5, 6)), long)
+    name = asset["original_name"]
+    assert len(name) == 200 and unicodedata.is_normalized("NFC", name) and name.endswith(".png"), name
+    assert name.startswith(unicodedata.normalize("NFC", long)[:150])
 
 
 def _write_video(path, fmt: str, codec: str):

@@ -59,7 +59,9 @@ def test_decompression_bomb_is_too_large_with_the_limit(manager):
         r = manager.admin.post("/api/v1/assets", params={"filename": name}, data=data)
         assert r.status_code == 413, (name, r.text)
         message = r.json()["message"]
-        assert "quá lớn" in message and "50,000,000" in message, message
+        # Thousands grouped with dots, as Vietnamese writes numbers (a comma is the decimal mark).
+        assert "quá lớn" in message and "50.000.000 điểm ảnh" in message, message
+        assert "50,000,000" in r.json()["message_en"]
         assert not CLASS_NAME.search(message + r.json()["message_en"]), message
     assert _stored_files(manager) == before
 

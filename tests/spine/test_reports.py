@@ -53,8 +53,9 @@ def test_playlog_idempotent_and_screenshot_kept(manager):
     me = manager.board_client(token)
     now = datetime.now(timezone.utc).isoformat()
     records = {"records": [{"seq": n, "item": f"i-{n}", "zone": "main", "kind": "image", "started_at": now, "duration_s": 10} for n in range(5)]}
-    assert me.post(f"/api/v1/boards/{board}/playlog", json=records).json() == {"accepted": 5, "duplicates": 0}
-    assert me.post(f"/api/v1/boards/{board}/playlog", json=records).json() == {"accepted": 0, "duplicates": 5}
+    ack = {"board_id": board, "seqs": [0, 1, 2, 3, 4]}  # the seqs held, named for the board (docs/protocol.md)
+    assert me.post(f"/api/v1/boards/{board}/playlog", json=records).json() == {"accepted": 5, "duplicates": 0, **ack}
+    assert me.post(f"/api/v1/boards/{board}/playlog", json=records).json() == {"accepted": 0, "duplicates": 5, **ack}
 
     shot = jpeg_bytes((160, 90))
     r = me.put(f"/api/v1/boards/{board}/screenshot", data=shot, headers={"Content-Type": "image/jpeg"})

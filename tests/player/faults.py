@@ -1,0 +1,141 @@
+"""Faults a board meets in the field, made on loopback: a wrong server on the manager's port,
+one that trickles, a full disk; and reading what the board and the manager recorded."""
+import email.utils
+import errno
+import http.server
+import json
+import os
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+DAY = 86400
+
+
+class _Impostor(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        mode = self.server.mode
+        if mode == "trickle":
+            # 27 bytes in a minute and a half, as a broken proxy did in the field: never a whole answer.
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Le":
+                if self.server.stopping.wait(3):
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return  # the board gave up: good
+            self.server.stopping.wait()
+            return
+        status, body = (503, b"Service Unavailable") if mode == "503" else (200, b'{"ok": true, "accepted": 30}')
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json" if status == 200 else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")  # once stopped, nothing of it lingers on a kept-alive socket
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    do_GET = do_POST = do_PUT = _any
+
+    def date_time_string(self, timestamp=None):
+        return email.utils.formatdate(time.time() + DAY, usegmt=True)  # a day ahead
+
+    def log_message(self, *args):
+        pass
+
+
+class Impostor:
+    """A server that is not the manager, on the manager's port: `mode` is '503' (with a `Date` a day
+    ahead), 'junk' (200s with a body that proves nothing, same `Date`) or 'trickle'."""
+
+    def __init__(self, port: int, mode: str):
+        http.server.ThreadingHTTPServer.allow_reuse_address = True
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Impostor)
+        self.server.daemon_threads = True
+        self.server.mode = mode
+        self.server.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def outbox(data: Path, kind: str = "heartbeat") -> list[dict]:
+    """The reports the board still holds, oldest first."""
+    if not (data / "reports.db").exists():
+        return []
+    db = sqlite3.connect(f"file:{data / 'reports.db'}?mode=ro", uri=True)
+    try:
+        return [json.loads(r[0]) for r in db.execute("SELECT body FROM outbox WHERE kind = ? ORDER BY id", (kind,))]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        db.close()
+
+
+def last_seq(data: Path) -> int:
+    db = sqlite3.connect(f"file:{data / 'reports.db'}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'heartbeat_seq'").fetchone()
+        return int(row[0]) if row else -1
+    finally:
+        db.close()
+
+
+def stored(manager, board_id: str) -> list[dict]:
+    """The heartbeats the manager stored for the board, by seq."""
+    db = sqlite3.connect(f"file:{manager.db_path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT payload, placed_at, received_at FROM heartbeats WHERE board_id = ? ORDER BY seq",
+                          (board_id,)).fetchall()
+    finally:
+        db.close()
+    return [{**json.loads(p), "placed_at": at, "received_at": rec} for p, at, rec in rows]
+
+
+def chain(manager, board_id: str) -> dict:
+    r = manager.admin.get(f"/api/v1/reports/boards/{board_id}/chain")
+    r.raise_for_status()
+    return r.json()
+
+
+class SmallDisk:
+    """A tmpfs of `mb` megabytes (needs root, as CI runs); `fill` takes all its free space."""
+
+    def __init__(self, path: Path, mb: int):
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={mb}m", "tmpfs", str(path)], capture_output=True)
+        self.mounted = out.returncode == 0
+        self.filler = path / "filler"
+
+    def fill(self) -> None:
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for size in (1 << 20, 1 << 16, 1 << 12, 1):  # down to the last byte
+                try:
+                    while True:
+                        os.write(fd, bytes(size))
+                except OSError as exc:
+                    if exc.errno != errno.ENOSPC:
+                        raise
+        finally:
+            os.close(fd)
+
+    def unfill(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+    def unmount(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
