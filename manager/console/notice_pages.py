@@ -44,6 +44,7 @@ async def _json(request: Request) -> dict:
 
 
 @router.get("/bulletins/preview-targets")
+@access(roles=CONTENT_ROLES)
 def preview_targets(request: Request):
     """The boards (and screen sizes) the editor may preview a bulletin for."""
     principal = page_principal(request, *CONTENT_ROLES)

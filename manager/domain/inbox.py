@@ -22,14 +22,18 @@ def _no_item(inbox_id) -> tuple[str, str]:
 
 
 def area_of(item: dict) -> dict | None:
-    """The area a CAP item targets, read from the message it came in; None for news and for unreadable messages."""
+    """The area a CAP item targets, read from the message it came in as `manager.cap.map_alert` reads it
+    (the chosen language's <info> blocks); None for news, {} for a message that cannot be read."""
     if item["kind"] != "cap":
         return None
     try:
-        info = cap.choose_info(cap.parse_cap((item["payload"].get("cap_xml") or "").encode()))
+        alert = cap.parse_cap((item["payload"].get("cap_xml") or "").encode())
     except cap.CapError:
         return {}
-    return cap.target_area(info) if info is not None else {}
+    info = cap.choose_info(alert)
+    if info is None:
+        return {}
+    return cap.target_area([a for block in cap.same_language(alert, info) for a in block.areas])
 
 
 def _visible(db, principal: Principal, item: dict) -> bool:
