@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image, ImageGrab  # noqa: E402
+from PIL import ImageGrab  # noqa: E402
 
 from player.state import Identity, StateStore  # noqa: E402
-from tests.player.media import jpeg_bytes, manifest, seed_cache, write_mp4  # noqa: E402
+from tests.player.media import jpeg_bytes, manifest, seed_cache  # noqa: E402
 from tests.player.media import asset_ref  # noqa: E402
 from protocol.manifest import Item, ItemKind  # noqa: E402
 

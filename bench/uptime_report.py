@@ -22,7 +22,6 @@ board-weeks it expands the runs into real 30 s heartbeats and compares
 import argparse
 import bisect
 import hashlib
-import bisect
 import json
 import os
 import random

@@ -11,8 +11,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
 
-from manager import audit, boards, geo, units
-from manager.auth import Principal, require_role, require_scope
+from manager import audit, geo
+from manager.auth import Principal
 from manager.errors import BadInput, NotFound
 from protocol.manifest import Alert
 from protocol.text import NFCStr
@@ -61,23 +61,6 @@ def create(db: Database, *, level: int, headline: str, body: str, area: dict, st
     return get(db, alert_id)
 
 
-def broadcast(db: Database, principal: Principal, data: AlertIn) -> dict:
-    """An emergency broadcast typed by a person in the console or through the API."""
-    require_role(principal, "approver")
-    area_units = []
-    for ref in data.units:
-        catalogue = ref.catalogue or units.current_catalogue(db)
-        units.get(db, catalogue, ref.code)
-        require_scope(db, principal, catalogue, ref.code)
-        area_units.append({"catalogue": catalogue, "code": ref.code})
-    for board_id in data.boards:
-        board = boards.get(db, board_id)
-        require_scope(db, principal, board["unit_catalogue"], board["unit_code"])
-    return create(db, level=data.level, headline=data.headline, body=data.body,
-                  area={"units": area_units, "boards": data.boards}, starts_at=data.starts_at or utcnow(),
-                  ends_at=data.ends_at, source=f"console:{principal.username}", test=data.test, principal=principal)
-
-
 def update(db: Database, alert_id: str, principal: Principal | None = None, **fields) -> dict:
     get(db, alert_id)
     changes = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in fields.items()}
@@ -120,6 +103,11 @@ def targets_board(area: dict, test: bool, board: dict, ancestry: list[str]) -> b
     if (area.get("polygons") or area.get("circles")) and board["lat"] is not None and board["lon"] is not None:
         return geo.area_contains(area, board["lat"], board["lon"])
     return False
+
+
+def live_ids(db: Database, now: datetime) -> list[str]:
+    return [r[0] for r in db.execute("SELECT id FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
+                                     [iso(now)]).fetchall()]
 
 
 def for_board(db: Database, board: dict, ancestry: list[str], now: datetime) -> list[Alert]:

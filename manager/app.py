@@ -11,7 +11,8 @@ from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
 from manager.documents import DocumentRenderer
-from manager.errors import install_handlers
+from manager.domain import Domain
+from manager.api.http_errors import install_handlers
 from manager.manifest_service import ManifestService
 from manager.migrations import migrate
 from manager.request_limits import RequestLimits
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pairing_throttle = pairing.Throttle(settings.pairing_requests_per_address)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
                                           DocumentRenderer(app.state.assets))
+    app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests)
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

@@ -1,4 +1,8 @@
-"""Who is asking: people (roles with a unit scope) and boards (their own token).
+"""Who is asking: people (roles with a unit scope) and boards (their own token), and the two
+primitive rules every decision is built from: a role, and a unit inside a person's scope.
+
+No web framework here: reading a request's bearer token or session is
+`manager/api/identity.py`'s job.
 
 Bearer tokens are random and long, so a plain SHA-256 of them is what is
 stored; passwords are low-entropy and get Argon2 (argon2-cffi).
@@ -9,11 +13,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Request
 from sqlite_utils import Database
 
 from manager import units
-from manager.errors import BadInput, Forbidden, Unauthorized
+from manager.errors import BadInput, NotAllowed, OutOfScope
 from protocol.text import nfc
 from protocol.timebase import iso, utcnow
 
@@ -57,13 +60,7 @@ def check_password(stored: str | None, password: str) -> bool:
 
 def create_user(db: Database, username: str, password: str | None, role: str, unit_catalogue: str | None = None,
                 unit_code: str | None = None, display_name: str = "") -> int:
-    if role not in ROLES:
-        raise BadInput(f"Vai trò không hợp lệ: {role}", f"unknown role: {role}")
-    if role != "admin" and not unit_code:
-        raise BadInput("Người dùng không phải quản trị phải gắn với một đơn vị", "non-admin users need a unit")
-    if unit_code:
-        unit_catalogue = unit_catalogue or units.current_catalogue(db)
-        units.get(db, unit_catalogue, unit_code)
+    unit_catalogue = check_user_fields(db, role, unit_code, password, unit_catalogue)
     if password is not None and len(password) < 8:
         raise BadInput("Mật khẩu phải có ít nhất 8 ký tự", "password must have at least 8 characters")
     if db.execute("SELECT 1 FROM users WHERE username = ?", [nfc(username)]).fetchone():
@@ -73,6 +70,46 @@ def create_user(db: Database, username: str, password: str | None, role: str, un
         password_hash=hash_password(password) if password else None, role=role,
         unit_catalogue=unit_catalogue if unit_code else None, unit_code=unit_code, created_at=iso(utcnow()),
     )).last_pk
+
+
+def check_user_fields(db: Database, role: str, unit_code: str | None, password: str | None,
+                      unit_catalogue: str | None = None) -> str | None:
+    """The rules for a user's role, unit and password, for a new user and a changed one alike; returns the unit's catalogue."""
+    if role not in ROLES:
+        raise BadInput(f"Vai trò không hợp lệ: {role}", f"unknown role: {role}")
+    if role != "admin" and not unit_code:
+        raise BadInput("Người dùng không phải quản trị phải gắn với một đơn vị", "non-admin users need a unit")
+    if password and len(password) < 8:
+        raise BadInput("Mật khẩu phải có ít nhất 8 ký tự", "password must have at least 8 characters")
+    if not unit_code:
+        return None
+    unit_catalogue = unit_catalogue or units.current_catalogue(db)
+    units.get(db, unit_catalogue, unit_code)
+    return unit_catalogue
+
+
+def user_by_name(db: Database, username: str) -> dict | None:
+    """An enabled user by their login name."""
+    rows = list(db.query("SELECT * FROM users WHERE username = ? AND disabled = 0", [username]))
+    return rows[0] if rows else None
+
+
+def user_row(db: Database, user_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def users_with_units(db: Database) -> list[dict]:
+    return list(db.query("SELECT u.*, n.name AS unit_name FROM users u LEFT JOIN units n "
+                         "ON n.catalogue = u.unit_catalogue AND n.code = u.unit_code ORDER BY u.username"))
+
+
+def set_user(db: Database, user_id: int, **changes) -> None:
+    db["users"].update(user_id, changes)
+
+
+def revoke_tokens_of(db: Database, user_id: int) -> None:
+    db.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [iso(utcnow()), user_id])
 
 
 def create_api_token(db: Database, user_id: int, label: str = "") -> str:
@@ -85,12 +122,6 @@ def principal_for(row: dict) -> Principal:
     return Principal(row["id"], row["username"], row["role"], row["unit_catalogue"], row["unit_code"])
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
 def user_from_token(db: Database, token: str) -> Principal | None:
     rows = list(db.query(
         "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -98,24 +129,15 @@ def user_from_token(db: Database, token: str) -> Principal | None:
     return principal_for(rows[0]) if rows else None
 
 
-def current_principal(request: Request) -> Principal:
-    """A bearer API token, or the console session (set on request.state by its middleware)."""
-    token = _bearer(request)
-    if token:
-        with request.app.state.store.read() as db:
-            principal = user_from_token(db, token)
-        if principal is None:
-            raise Unauthorized("Mã truy cập không đúng hoặc đã bị thu hồi", "invalid or revoked token")
-        return principal
-    principal = getattr(request.state, "principal", None)
-    if principal is None:
-        raise Unauthorized("Cần đăng nhập", "authentication required")
-    return principal
+def board_from_token(db: Database, token: str) -> dict | None:
+    cursor = db.conn.execute("SELECT * FROM boards WHERE token_hash = ?", [hash_token(token)])
+    rows = [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
+    return rows[0] if rows else None
 
 
 def require_role(principal: Principal, *roles: str) -> None:
     if principal.role not in roles and not principal.is_admin:
-        raise Forbidden("Bạn không có quyền thực hiện việc này", "your role does not allow this")
+        raise NotAllowed("Bạn không có quyền thực hiện việc này", "your role does not allow this")
 
 
 def in_scope(db: Database, principal: Principal, catalogue: str, unit_code: str) -> bool:
@@ -126,22 +148,11 @@ def in_scope(db: Database, principal: Principal, catalogue: str, unit_code: str)
     return units.is_within(db, catalogue, unit_code, principal.unit_code)
 
 
-def require_scope(db: Database, principal: Principal, catalogue: str, unit_code: str) -> None:
+def require_scope(db: Database, principal: Principal, catalogue: str, unit_code: str,
+                  not_found: tuple[str, str] | None = None) -> None:
+    """OutOfScope (answered as 404) when the unit is not the person's; `not_found` is the message of
+    the object being reached, so an out-of-scope board reads exactly like a missing one."""
     if not in_scope(db, principal, catalogue, unit_code):
-        raise Forbidden("Đơn vị này nằm ngoài phạm vi của bạn", "this unit is outside your scope")
+        raise OutOfScope(*(not_found or ("Đơn vị này nằm ngoài phạm vi của bạn", "this unit is outside your scope")))
 
 
-def board_for_request(request: Request, board_id: str) -> dict:
-    """The board whose token this is; 401 for a wrong or revoked token, 403 for another board."""
-    token = _bearer(request)
-    if not token:
-        raise Unauthorized("Thiếu mã truy cập của bảng tin", "board token required")
-    with request.app.state.store.read() as db:
-        cursor = db.conn.execute("SELECT * FROM boards WHERE token_hash = ?", [hash_token(token)])
-        rows = [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
-    if not rows or rows[0]["revoked_at"]:
-        raise Unauthorized("Mã truy cập của bảng tin không đúng hoặc đã bị thu hồi", "invalid or revoked board token")
-    board = rows[0]
-    if board["id"] != board_id:
-        raise Forbidden("Bảng tin chỉ được truy cập dữ liệu của chính mình", "a board may only access its own data")
-    return board

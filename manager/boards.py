@@ -1,13 +1,16 @@
-"""Boards: where each stands, what it is, and the token it signs in with."""
+"""The boards store: where each board stands, what it is, the token it signs in with, and groups of boards.
+
+Who may see or change a board is decided in `manager.domain.boards`.
+"""
 import json
 import secrets
 
 from sqlite_utils import Database
 
 from manager import board_facts, units, uptime_store
-from manager.auth import Principal, hash_token, in_scope, new_token
-from manager.errors import BadInput, Conflict, Forbidden, NotFound
-from protocol.manifest import BoardClass, OperatingWindow
+from manager.auth import hash_token, new_token
+from manager.errors import BadInput, Conflict, NotFound
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, BoardClass, OperatingWindow
 from protocol.text import nfc
 from protocol.timebase import iso, utcnow
 
@@ -19,7 +22,7 @@ def new_board_id() -> str:
 def create(db: Database, *, name: str, unit_code: str, unit_catalogue: str | None = None, board_class: str = "commune",
            width: int = 1920, height: int = 1080, orientation: str | None = None, lat: float | None = None,
            lon: float | None = None, is_test: bool = False, operating_hours: list | None = None,
-           heartbeat_interval_s: int = 30, layout: str | None = None) -> dict:
+           heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S, layout: str | None = None) -> dict:
     catalogue = unit_catalogue or units.current_catalogue(db)
     units.get(db, catalogue, unit_code)
     BoardClass(board_class)
@@ -83,31 +86,33 @@ def _set_members(db: Database, group_id: int, board_ids: list[str]) -> None:
         db["board_group_members"].insert(dict(group_id=group_id, board_id=board_id))
 
 
-def group_in_scope(db: Database, principal: Principal, group_id: int | str) -> dict:
-    """A group the person may use and change: their unit's groups (admins: all); NotFound or Forbidden otherwise."""
-    rows = list(db.query("SELECT * FROM board_groups WHERE id = ?", [group_id]))
-    if not rows:
-        raise NotFound(f"Không có nhóm bảng tin {group_id}", f"no board group {group_id}")
-    group = rows[0]
-    if not group_visible(db, principal, group):
-        raise Forbidden("Nhóm bảng tin này nằm ngoài phạm vi của bạn", "this group is outside your scope")
-    return group
-
-
-def group_visible(db: Database, principal: Principal, group: dict) -> bool:
-    """Groups belong to the unit of whoever made them; admins' groups (no unit) only to admins."""
-    return principal.is_admin or bool(group["unit_code"] and in_scope(db, principal, group["unit_catalogue"], group["unit_code"]))
-
-
-def groups_in_scope(db: Database, principal: Principal) -> list[dict]:
-    return [g for g in db.query("SELECT * FROM board_groups ORDER BY name") if group_visible(db, principal, g)]
-
-
 def group_public(db: Database, group: dict) -> dict:
     members = [r[0] for r in db.execute("SELECT board_id FROM board_group_members WHERE group_id = ? ORDER BY board_id", [group["id"]])]
     used = db.execute("SELECT count(*) FROM schedules WHERE target_kind = 'group' AND target_id = ? AND status != 'withdrawn'",
                       [str(group["id"])]).fetchone()[0]
     return {"id": group["id"], "name": group["name"], "unit_code": group["unit_code"], "boards": members, "schedules": used}
+
+
+def group_row(db: Database, group_id: int | str) -> dict | None:
+    rows = list(db.query("SELECT * FROM board_groups WHERE id = ?", [group_id]))
+    return rows[0] if rows else None
+
+
+def group_rows(db: Database) -> list[dict]:
+    return list(db.query("SELECT * FROM board_groups ORDER BY name"))
+
+
+def member_ids(db: Database, group_id: int | str) -> list[str]:
+    return [r[0] for r in db.execute("SELECT board_id FROM board_group_members WHERE group_id = ? ORDER BY board_id", [group_id])]
+
+
+def update(db: Database, board_id: str, changes: dict) -> None:
+    db["boards"].update(board_id, changes)
+
+
+def screenshot(db: Database, board_id: str) -> tuple[str, bytes] | None:
+    row = db.execute("SELECT mime, content FROM screenshots WHERE board_id = ?", [board_id]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def update_group(db: Database, group_id: int, name: str, board_ids: list[str]) -> None:

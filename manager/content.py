@@ -1,7 +1,7 @@
-"""Playlists of items placed in layout zones, and the schedules that put them on boards.
+"""The content store: playlists (their working copy of items) and schedules, as rows.
 
-A schedule moves draft -> submitted -> approved -> withdrawn; only approved
-schedules reach boards (see `manager.manifest`).
+What may be done with them, by whom and in which state is decided in
+`manager.domain.content`; this module holds their shapes and their SQL.
 """
 import json
 import secrets
@@ -10,15 +10,14 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlite_utils import Database
 
-from layouts import builtin_layouts
-from manager import assets, audit, boards, units
-from manager.auth import Principal, in_scope, require_role, require_scope
-from manager.errors import BadInput, Conflict, NotFound
+from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
+from manager import assets
+from manager.errors import BadInput
 from protocol.layout import Fit, ZoneKind
 from protocol.manifest import ItemKind, Priority, TimeWindow
 from protocol.notice import Notice
 from protocol.text import NFCStr
-from protocol.timebase import UTCDateTime, iso, utcnow
+from protocol.timebase import UTCDateTime
 
 ZONE_FOR_KIND = {
     ItemKind.image: ZoneKind.media, ItemKind.video: ZoneKind.media, ItemKind.document: ZoneKind.media,
@@ -47,7 +46,7 @@ class PlaylistIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: NFCStr = Field(min_length=1, max_length=200)
-    layout: str = "landscape-16x9"
+    layout: str = DEFAULT_LAYOUT_ID
     unit_code: str | None = None  # owner; default: the editor's own unit
     items: list[ItemIn] = Field(default_factory=list, max_length=500)
 
@@ -85,11 +84,12 @@ class ScheduleIn(BaseModel):
         return self
 
 
-def _new_id(prefix: str) -> str:
+def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-def _check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
+def check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
+    """Each item fits its zone of the layout, and media items name a file of the right kind."""
     layout = builtin_layouts().get(layout_id)
     if layout is None:
         raise BadInput(f"Không có bố cục {layout_id!r}", f"no layout {layout_id!r}")
@@ -114,132 +114,84 @@ def _check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
             raise BadInput(f"Mục {n}: dòng chữ chạy đang trống", f"item {n}: ticker text is empty")
 
 
-def _owner(db: Database, principal: Principal, unit_code: str | None) -> tuple[str | None, str | None]:
-    if unit_code is None:
-        return principal.unit_catalogue, principal.unit_code
-    catalogue = principal.unit_catalogue or units.current_catalogue(db)
-    require_scope(db, principal, catalogue, unit_code)
-    return catalogue, unit_code
+def item_in(row: dict) -> ItemIn:
+    """A stored item (its notice as stored JSON or already read) as input again (to append to or edit a playlist)."""
+    notice = row.get("notice")
+    if isinstance(notice, str):
+        notice = Notice.model_validate_json(notice)
+    return ItemIn(zone=row["zone"], kind=ItemKind(row["kind"]), asset=row["asset_sha256"], title=row["title"], body=row["body"],
+                  text=row["text"], duration_s=row["duration_s"], fit=row["fit"], muted=bool(row["muted"]), notice=notice)
 
 
-def _write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
+def write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
     db.execute("DELETE FROM items WHERE playlist_id = ?", [playlist_id])
     db["items"].insert_all([dict(
-        id=_new_id("i"), playlist_id=playlist_id, position=n, zone=item.zone, kind=item.kind.value, asset_sha256=item.asset,
+        id=new_id("i"), playlist_id=playlist_id, position=n, zone=item.zone, kind=item.kind.value, asset_sha256=item.asset,
         title=item.title, body=item.body, text=item.text, duration_s=item.duration_s,
         fit=item.fit.value if item.fit else None, muted=int(item.muted),
         notice=item.notice.model_dump_json() if item.notice else None) for n, item in enumerate(items)])
 
 
-def create_playlist(db: Database, principal: Principal, data: PlaylistIn) -> dict:
-    require_role(principal, "editor", "approver")
-    _check_items(db, data.layout, data.items)
-    catalogue, code = _owner(db, principal, data.unit_code)
-    now = iso(utcnow())
-    playlist_id = _new_id("p")
-    db["playlists"].insert(dict(id=playlist_id, name=data.name, layout=data.layout, unit_catalogue=catalogue, unit_code=code,
-                                created_by=principal.user_id, created_at=now, updated_at=now))
-    _write_items(db, playlist_id, data.items)
-    audit.record(db, principal, "create", "playlist", playlist_id, name=data.name)
-    return get_playlist(db, principal, playlist_id)
+def insert_playlist(db: Database, row: dict) -> None:
+    db["playlists"].insert(row)
 
 
-def update_playlist(db: Database, principal: Principal, playlist_id: str, data: PlaylistIn) -> dict:
-    get_playlist(db, principal, playlist_id)
-    require_role(principal, "editor", "approver")
-    _check_items(db, data.layout, data.items)
-    db.execute("UPDATE playlists SET name = ?, layout = ?, updated_at = ? WHERE id = ?", [data.name, data.layout, iso(utcnow()), playlist_id])
-    _write_items(db, playlist_id, data.items)
-    audit.record(db, principal, "update", "playlist", playlist_id, name=data.name)
-    return get_playlist(db, principal, playlist_id)
+def set_playlist(db: Database, playlist_id: str, **changes) -> None:
+    db["playlists"].update(playlist_id, changes)
 
 
-def _visible(db: Database, principal: Principal, catalogue: str | None, code: str | None) -> bool:
-    return principal.is_admin or (code is not None and in_scope(db, principal, catalogue, code))
-
-
-def get_playlist(db: Database, principal: Principal, playlist_id: str) -> dict:
+def playlist_row(db: Database, playlist_id: str) -> dict | None:
     rows = list(db.query("SELECT * FROM playlists WHERE id = ?", [playlist_id]))
-    if not rows or not _visible(db, principal, rows[0]["unit_catalogue"], rows[0]["unit_code"]):
-        raise NotFound(f"Không có danh sách phát {playlist_id}", f"no playlist {playlist_id}")
-    playlist = rows[0]
-    playlist["items"] = list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist_id]))
-    for item in playlist["items"]:
-        item["notice"] = json.loads(item["notice"]) if item.get("notice") else None
-    return playlist
+    return rows[0] if rows else None
 
 
-def list_playlists(db: Database, principal: Principal) -> list[dict]:
-    rows = db.query("SELECT * FROM playlists ORDER BY updated_at DESC")
-    return [r for r in rows if _visible(db, principal, r["unit_catalogue"], r["unit_code"])]
+def playlist_items(db: Database, playlist_id: str) -> list[dict]:
+    """The working copy's items as stored (a notice as its JSON text)."""
+    return list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist_id]))
 
 
-def _target_in_scope(db: Database, principal: Principal, target: TargetIn) -> str:
-    """Checks the target exists and is the principal's to use; returns its stored id."""
-    if target.kind == "board":
-        board = boards.get(db, target.id)
-        require_scope(db, principal, board["unit_catalogue"], board["unit_code"])
-        return target.id
-    if target.kind == "unit":
-        catalogue = target.catalogue or units.current_catalogue(db)
-        units.get(db, catalogue, target.id)
-        require_scope(db, principal, catalogue, target.id)
-        return f"{catalogue}:{target.id}"
-    return str(boards.group_in_scope(db, principal, target.id)["id"])
+def playlist_rows(db: Database) -> list[dict]:
+    return list(db.query("SELECT * FROM playlists ORDER BY updated_at DESC"))
 
 
-def create_schedule(db: Database, principal: Principal, data: ScheduleIn) -> dict:
-    require_role(principal, "editor", "approver")
-    get_playlist(db, principal, data.playlist_id)
-    if data.priority == Priority.emergency:
-        require_role(principal, "approver")
-    target_id = _target_in_scope(db, principal, data.target)
-    now = iso(utcnow())
-    schedule_id = _new_id("s")
-    db["schedules"].insert(dict(
-        id=schedule_id, playlist_id=data.playlist_id, priority=data.priority.value, target_kind=data.target.kind,
-        target_id=target_id, date_from=data.date_from.isoformat() if data.date_from else None,
-        date_to=data.date_to.isoformat() if data.date_to else None, weekdays=json.dumps(data.weekdays),
-        windows=json.dumps([w.model_dump() for w in data.windows]),
-        starts_at=iso(data.starts_at) if data.starts_at else None, ends_at=iso(data.ends_at) if data.ends_at else None,
-        is_default=int(data.is_default), status="draft", created_by=principal.user_id, created_at=now, updated_at=now))
-    audit.record(db, principal, "create", "schedule", schedule_id, playlist=data.playlist_id, target=target_id)
-    return get_schedule(db, principal, schedule_id)
+def asset_uses(db: Database) -> list[dict]:
+    """(asset, playlist) pairs of every working copy."""
+    return list(db.query("SELECT DISTINCT asset_sha256, playlist_id FROM items WHERE asset_sha256 IS NOT NULL"))
 
 
-def get_schedule(db: Database, principal: Principal, schedule_id: str) -> dict:
+def insert_schedule(db: Database, row: dict) -> None:
+    db["schedules"].insert(row)
+
+
+def set_schedule(db: Database, schedule_id: str, **changes) -> None:
+    db["schedules"].update(schedule_id, changes)
+
+
+def schedule_row(db: Database, schedule_id: str) -> dict | None:
     rows = list(db.query("SELECT * FROM schedules WHERE id = ?", [schedule_id]))
     if not rows:
-        raise NotFound(f"Không có lịch phát {schedule_id}", f"no schedule {schedule_id}")
-    get_playlist(db, principal, rows[0]["playlist_id"])  # scope follows the playlist
+        return None
     row = rows[0]
     row["weekdays"], row["windows"] = json.loads(row["weekdays"]), json.loads(row["windows"])
     return row
 
 
-# (from, to, roles allowed besides admin)
-TRANSITIONS = {
-    "submit": (("draft", "withdrawn"), "submitted", ("editor", "approver")),
-    "approve": (("draft", "submitted"), "approved", ("approver",)),
-    "reject": (("submitted",), "draft", ("approver",)),
-    "withdraw": (("submitted", "approved"), "withdrawn", ("editor", "approver")),
-}
+def schedule_ids(db: Database, status: str | None = None) -> list[str]:
+    if status:
+        return [r[0] for r in db.execute("SELECT id FROM schedules WHERE status = ? ORDER BY updated_at", [status]).fetchall()]
+    return [r[0] for r in db.execute("SELECT id FROM schedules ORDER BY updated_at DESC").fetchall()]
 
 
-def transition(db: Database, principal: Principal, schedule_id: str, action: str) -> dict:
-    if action not in TRANSITIONS:
-        raise BadInput(f"Thao tác không hợp lệ: {action}", f"unknown action: {action}")
-    sources, target, roles = TRANSITIONS[action]
-    schedule = get_schedule(db, principal, schedule_id)
-    require_role(principal, *roles)
-    if schedule["status"] not in sources:
-        raise Conflict(f"Không thể '{action}' lịch đang ở trạng thái '{schedule['status']}'",
-                       f"cannot {action} a schedule that is {schedule['status']}")
-    now = iso(utcnow())
-    if target == "approved":
-        db.execute("UPDATE schedules SET status = ?, updated_at = ?, approved_by = ?, approved_at = ? WHERE id = ?",
-                   [target, now, principal.user_id, now, schedule_id])
+def schedule_rows_for_playlist(db: Database, playlist_id: str) -> list[dict]:
+    return [schedule_row(db, r[0]) for r in db.execute("SELECT id FROM schedules WHERE playlist_id = ?", [playlist_id]).fetchall()]
+
+
+def target_name(db: Database, kind: str, target_id: str) -> str:
+    if kind == "board":
+        found = db.execute("SELECT name FROM boards WHERE id = ?", [target_id]).fetchone()
+    elif kind == "unit":
+        catalogue, code = target_id.split(":", 1)
+        found = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [catalogue, code]).fetchone()
     else:
-        db.execute("UPDATE schedules SET status = ?, updated_at = ? WHERE id = ?", [target, now, schedule_id])
-    audit.record(db, principal, action, "schedule", schedule_id, status=target)
-    return get_schedule(db, principal, schedule_id)
+        found = db.execute("SELECT name FROM board_groups WHERE id = ?", [target_id]).fetchone()
+    return found[0] if found else target_id

@@ -1,19 +1,15 @@
-"""Errors that carry their HTTP status and a message for people, Vietnamese first.
+"""The domain's errors, named for what went wrong, with a message for people, Vietnamese first.
 
-Raised anywhere in the manager; turned into JSON (API) or an HTML page
-(console) in one place, `install_handlers`.
+No web framework here: the domain and the stores raise these, and
+`manager/api/http_errors.py` is the one place that turns them into HTTP
+answers (JSON for the API, an HTML page for the console).
+
+Not found and outside your scope are the same answer on purpose: a person
+must not learn that another unit's board, playlist or file exists.
 """
-import logging
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-
-log = logging.getLogger("bangtin.manager")
 
 
 class AppError(Exception):
-    status = 400
     code = "bad_request"
 
     def __init__(self, message_vi: str, message_en: str = "", *, code: str | None = None):
@@ -27,50 +23,49 @@ class AppError(Exception):
         return {"error": self.code, "message": self.message_vi, "message_en": self.message_en}
 
 
-class BadInput(AppError):
-    status = 422
+class Invalid(AppError):
+    """The input cannot be used as given."""
     code = "invalid"
 
 
 class Unauthorized(AppError):
-    status = 401
+    """Nobody we know is asking (no token, a wrong one, no session)."""
     code = "unauthorized"
 
 
-class Forbidden(AppError):
-    status = 403
+class NotAllowed(AppError):
+    """The person is known, and their role does not allow this."""
     code = "forbidden"
 
 
 class NotFound(AppError):
-    status = 404
     code = "not_found"
 
 
-class Conflict(AppError):
-    status = 409
+class OutOfScope(NotFound):
+    """It exists but lies outside the person's units: answered exactly like NotFound."""
+
+
+class StateConflict(AppError):
+    """The object's state (approval, inbox status, a group in use) does not allow this now."""
     code = "conflict"
 
 
 class TooLarge(AppError):
-    status = 413
     code = "too_large"
 
 
 class UnsupportedMedia(AppError):
-    status = 415
     code = "unsupported_media"
 
 
 class TooManyRequests(AppError):
-    status = 429
     code = "too_many_requests"
 
 
 class StorageFull(AppError):
     """The disk (or the database file's filesystem) has no room left; nothing of the request was kept."""
 
-    status = 507
     code = "storage_full"
 
     def __init__(self, message_vi: str = "", message_en: str = "", *, code: str | None = None):
@@ -81,35 +76,7 @@ class StorageFull(AppError):
                          code=code)
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    detail = "; ".join(parts)
-    return f"Dữ liệu gửi lên không hợp lệ: {detail}", f"Invalid request: {detail}"
-
-
-def install_handlers(app: FastAPI, html_renderer=None) -> None:
-    """`html_renderer(request, status, message_vi, message_en)` serves browsers, when given."""
-
-    def wants_html(request: Request) -> bool:
-        return html_renderer is not None and "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
-
-    @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError):
-        if wants_html(request):
-            return html_renderer(request, exc.status, exc.message_vi, exc.message_en)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):
-        vi, en = _validation_message(exc)
-        if wants_html(request):
-            return html_renderer(request, 422, vi, en)
-        return JSONResponse({"error": "invalid", "message": vi, "message_en": en, "detail": jsonable_errors(exc)}, status_code=422)
-
-
-def jsonable_errors(exc: RequestValidationError) -> list[dict]:
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": e.get("type")} for e in exc.errors()]
+# The earlier names, still used across the manager; one class each, not copies.
+BadInput = Invalid
+Forbidden = NotAllowed
+Conflict = StateConflict

@@ -2,7 +2,9 @@
 
 What a board gets: approved schedules that target it directly, through its
 unit or any unit above it, or through a group it belongs to, for the next
-days; the playlists, layouts and assets they use; alerts that cover it.
+days; the approved revision of each schedule's playlist (never the working
+copy an editor may be changing), the layouts and assets they use; alerts
+that cover it.
 """
 import json
 from dataclasses import dataclass, field
@@ -10,8 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from layouts import builtin_layouts
-from manager import alerts, boards, units
+from layouts import DEFAULT_LAYOUT_ID, PORTRAIT_LAYOUT_ID, builtin_layouts
+from manager import alerts, boards, revisions, units
 from protocol import api
 from protocol.documents import reading_time_s
 from protocol.layout import Layout
@@ -42,7 +44,7 @@ class ManifestInputs:
 def board_layout_id(board: dict) -> str:
     if board.get("layout"):
         return board["layout"]
-    return "portrait-9x16" if board["orientation"] == "portrait" else "landscape-16x9"
+    return PORTRAIT_LAYOUT_ID if board["orientation"] == "portrait" else DEFAULT_LAYOUT_ID
 
 
 def zone_box(layout: Layout | None, zone_id: str, board: dict) -> tuple[int, int]:
@@ -69,8 +71,8 @@ def document_parts(board: dict, playlists: dict, items: dict, layouts: dict, doc
     return found
 
 
-# Approved schedules that may play between now and the manifest's horizon.
-LIVE_SCHEDULES = """status = 'approved' AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
+# Schedules with an approved revision (a later one may wait for approval) that may play between now and the manifest's horizon.
+LIVE_SCHEDULES = """status != 'withdrawn' AND live_revision_id IS NOT NULL AND (ends_at IS NULL OR ends_at > ?) AND (starts_at IS NULL OR starts_at < ?)
     AND (date_to IS NULL OR date_to >= ?) AND (date_from IS NULL OR date_from <= ?)"""
 
 
@@ -92,7 +94,7 @@ def gather(db: Database, board_id: str, now: datetime, days: int, documents=None
               OR (target_kind = 'unit' AND target_id IN ({_marks(unit_targets)}))
               OR (target_kind = 'group' AND target_id IN ({_marks(group_ids)})))""",
         [*live_schedule_args(now, days), board_id, *unit_targets, *group_ids]))
-    playlists, items, asset_rows = content(db, {s["playlist_id"] for s in schedules})
+    schedules, playlists, items, asset_rows = approved_content(db, schedules)
     layouts = builtin_layouts()
     return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,
                           playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now),
@@ -103,16 +105,26 @@ def _marks(values: list) -> str:
     return ",".join("?" * len(values)) or "NULL"
 
 
-def content(db: Database, playlist_ids: set[str]) -> tuple[dict[str, dict], dict[str, list[dict]], dict[str, dict]]:
-    """The playlists, their items in order, and the assets they use."""
-    ids = sorted(playlist_ids)
-    playlists = {r["id"]: r for r in db.query(f"SELECT * FROM playlists WHERE id IN ({_marks(ids)})", ids)}
-    items: dict[str, list[dict]] = {pid: [] for pid in ids}
-    for row in db.query(f"SELECT * FROM items WHERE playlist_id IN ({_marks(ids)}) ORDER BY position", ids):
-        items[row["playlist_id"]].append(row)
+def approved_content(db: Database, schedules: list[dict]) -> tuple[list[dict], dict[str, dict], dict[str, list[dict]], dict[str, dict]]:
+    """What these schedules play: each the revision it approved (never a playlist's working copy).
+
+    Returns the schedules keyed to those revisions (copies: batches share the rows), the revisions as
+    playlists with their items in order, and the assets they use. Revisions are keyed by playlist id;
+    two revisions of one playlist on the same board, while one schedule waits for re-approval, are told
+    apart by the revision number.
+    """
+    approved = revisions.many(db, sorted({s["live_revision_id"] for s in schedules}))
+    by_playlist: dict[str, set[str]] = {}
+    for rev in approved.values():
+        by_playlist.setdefault(rev["playlist_id"], set()).add(rev["id"])
+    keys = {rid: (rev["playlist_id"] if len(by_playlist[rev["playlist_id"]]) == 1 else f"{rev['playlist_id']}@r{rev['number']}")
+            for rid, rev in approved.items()}
+    keyed = [{**s, "playlist_id": keys[s["live_revision_id"]]} for s in schedules]
+    playlists = {keys[rid]: {"id": keys[rid], "name": rev["name"], "layout": rev["layout"]} for rid, rev in approved.items()}
+    items: dict[str, list[dict]] = {keys[rid]: rev["items"] for rid, rev in approved.items()}
     shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
     asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({_marks(shas)})", shas)}
-    return playlists, items, asset_rows
+    return keyed, playlists, items, asset_rows
 
 
 def specificity(schedule: dict, ancestry: list[str]) -> int:

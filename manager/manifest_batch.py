@@ -152,7 +152,7 @@ class Batch:
                tuple(sorted((s["id"], manifest.specificity(s, ancestry)) for s in schedules)))
         part = self._schedule_parts.get(key)
         if part is None:
-            playlists, items, assets = manifest.content(self.db, {s["playlist_id"] for s in schedules})
+            schedules, playlists, items, assets = manifest.approved_content(self.db, schedules)
             layouts = self.layouts
             inputs = manifest.ManifestInputs(
                 board=board, unit_name=unit_name, ancestry=ancestry, group_ids=group_ids, schedules=schedules, playlists=playlists,

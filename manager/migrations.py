@@ -346,9 +346,41 @@ def m014_hardening_lookups(db: Database) -> None:
     )
 
 
+def m008_playlist_revisions(db: Database) -> None:
+    # Approved content is immutable (issue 10): a schedule approves one revision of its playlist, pinned
+    # by content; boards play the approved revision while a later one waits for someone else's approval.
+    _run(
+        db,
+        """
+        CREATE TABLE playlist_revisions (
+            id TEXT PRIMARY KEY, playlist_id TEXT NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL, name TEXT NOT NULL, layout TEXT NOT NULL, items TEXT NOT NULL,
+            content_hash TEXT NOT NULL, created_by INTEGER, created_at TEXT NOT NULL,
+            UNIQUE (playlist_id, number));
+        ALTER TABLE playlists ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE schedules ADD COLUMN revision_id TEXT REFERENCES playlist_revisions(id);
+        ALTER TABLE schedules ADD COLUMN live_revision_id TEXT REFERENCES playlist_revisions(id);
+        ALTER TABLE schedules ADD COLUMN submitted_by INTEGER;
+        ALTER TABLE schedules ADD COLUMN submitted_at TEXT
+        """
+    )
+    from manager.revisions import snapshot  # the one definition of a revision's content and hash
+
+    for playlist in list(db.query("SELECT * FROM playlists")):
+        items = list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist["id"]]))
+        revision_id, content_hash, body = snapshot(playlist["id"], 1, playlist["name"], playlist["layout"], items)
+        db["playlist_revisions"].insert(dict(id=revision_id, playlist_id=playlist["id"], number=1, name=playlist["name"],
+                                             layout=playlist["layout"], items=body, content_hash=content_hash,
+                                             created_by=playlist["created_by"], created_at=playlist["updated_at"]))
+        db.execute("UPDATE playlists SET revision = 1 WHERE id = ?", [playlist["id"]])
+        db.execute("UPDATE schedules SET revision_id = ? WHERE playlist_id = ?", [revision_id, playlist["id"]])
+        db.execute("UPDATE schedules SET live_revision_id = ? WHERE playlist_id = ? AND status = 'approved'", [revision_id, playlist["id"]])
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
-              m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups]
+              m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups,
+              m008_playlist_revisions]
 
 
 def applied(db: Database) -> set[str]:

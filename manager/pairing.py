@@ -19,6 +19,7 @@ from manager import boards
 from manager.auth import hash_token
 from manager.errors import Conflict, NotFound, TooManyRequests
 from manager.rate_limits import SlidingWindow
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
 from protocol.pairing import PairingClaim, PairingCode, PairingRequest, PairingState, PairingStatus
 
 CODE_DIGITS = 6
@@ -100,7 +101,7 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     return PairingStatus(state=PairingState.claimed, board_id=pairing["board_id"], token=token)
 
 
-def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = 30,
+def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S,
           throttle: Throttle | None = None, user_id: int = 0) -> dict:
     if throttle:
         throttle.admit_claim(user_id, code, now)

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
+
 
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
@@ -26,7 +28,7 @@ class Settings:
     asset_dir: Path | None = field(default=None, metadata={"help": "where uploaded files are kept (default: <db>.assets beside the database)"})
     max_upload_mb: int = field(default=512, metadata={"help": "largest file an editor may upload, in MB"})
     max_image_pixels: int = field(default=50_000_000, metadata={"help": "largest image accepted, in pixels (decompression-bomb limit)"})
-    heartbeat_interval_s: int = field(default=30, metadata={"help": "how often newly paired boards report, in seconds (each board's own value can be changed later)"})
+    heartbeat_interval_s: int = field(default=DEFAULT_HEARTBEAT_INTERVAL_S, metadata={"help": "how often newly paired boards report, in seconds (each board's own value can be changed later)"})
     manifest_days: int = field(default=7, metadata={"help": "how many days ahead a board's manifest covers"})
     pairing_ttl_s: int = field(default=900, metadata={"help": "how long a pairing code shown on a board stays valid"})
     pairing_requests_per_address: int = field(default=10, metadata={"help": "pairing codes one address may request per 10 minutes (behind a reverse proxy, set --forwarded-allow-ips or all boards share the proxy's address)"})

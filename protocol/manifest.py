@@ -20,6 +20,9 @@ MANIFEST_SCHEMA = 1
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
+# How often a board reports unless told otherwise: the one default, for the manager's settings, new boards and the player.
+DEFAULT_HEARTBEAT_INTERVAL_S = 30
+
 class Priority(str, Enum):
     """The three levels of Circular 39/2020/TT-BTTTT, lowest first."""
 
@@ -160,7 +163,7 @@ class BoardInfo(BaseModel):
     layout: str  # for the idle screen and alerts; playlists name their own
     # Empty: on around the clock.
     operating_hours: list[OperatingWindow] = Field(default_factory=list)
-    heartbeat_interval_s: int = Field(default=30, ge=5, le=3600)
+    heartbeat_interval_s: int = Field(default=DEFAULT_HEARTBEAT_INTERVAL_S, ge=5, le=3600)
     screenshot_interval_s: int = Field(default=300, ge=30, le=86400)
     # The smallest line pitch for text, px; None: 1/30 of the screen height (protocol.pagination).
     min_line_px: int | None = Field(default=None, ge=8, le=400)

@@ -115,9 +115,15 @@ class LiveManager:
         playlist = r.json()
         r = self.admin.post("/api/v1/schedules", json={"playlist_id": playlist["id"], "target": target, **schedule})
         r.raise_for_status()
-        r = self.admin.post(f"/api/v1/schedules/{r.json()['id']}/approve")
+        return playlist, self.approve_own(r.json()["id"])
+
+    def approve_own(self, schedule_id: str) -> dict:
+        """Submit and approve a schedule the administrator drafted: separation of duties lets an
+        administrator do that only with a reason, which the audit log keeps."""
+        self.admin.post(f"/api/v1/schedules/{schedule_id}/submit").raise_for_status()
+        r = self.admin.post(f"/api/v1/schedules/{schedule_id}/approve", json={"reason": "Kiểm thử tự động: quản trị viên tự duyệt"})
         r.raise_for_status()
-        return playlist, r.json()
+        return r.json()
 
     def emergency(self, level: int, headline: str, *, units: list[str] = (), boards: list[str] = (), **extra) -> dict:
         r = self.admin.post("/api/v1/alerts", json={"level": level, "headline": headline, "units": [{"code": u} for u in units],

@@ -1,170 +1,131 @@
-"""The editors' API: units, boards, media, playlists, schedules and alerts.
+"""The editors' API: units, boards, groups, media, playlists, schedules, alerts and the audit log.
 
-Every route checks the caller's role and unit scope on the server; the
-console's pages call the same functions. A change that boards may see wakes
-their long-polls after its transaction has committed.
+Thin adapters: each route reads its input, calls one function of
+`manager.domain` (which decides who may, what the state allows, the audit
+record and which boards to wake) and returns what it answers.
 """
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, audit, board_facts, boards, content, geo, pairing, units, uptime_store
+from manager import alerts, assets, content
 from manager.api.responses import AssetOut, BoardOut, GroupOut, PlaylistSummary
-from manager.auth import Principal, current_principal, in_scope, require_role, require_scope
-from manager.errors import BadInput, Forbidden
+from manager.api.access import CONTENT, EVERYONE, access
+from manager.api.deps import domain_of
+from manager.api.identity import Who
+from manager.auth import Principal
+from manager.domain import alerts as dalerts
+from manager.domain import assets as dassets
+from manager.domain import audit_log
+from manager.domain import boards as dboards
+from manager.domain import content as dcontent
+from manager.domain import units as dunits
+from manager.errors import BadInput
 from protocol.pairing import PairingClaim
 
 router = APIRouter(prefix="/api/v1", tags=["editors"])
-Who = Depends(current_principal)
 
 
-def _changed(request: Request) -> None:
-    request.app.state.changes.bump()
+class DecisionIn(BaseModel):
+    """An approval's or rejection's note; an administrator approving their own work must give a reason."""
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=1000)
+
+
+class GroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", max_length=200)
+    boards: list[str] = Field(default_factory=list, max_length=10000)
 
 
 @router.get("/units")
+@access(roles=EVERYONE + ("source",))
 def list_units(request: Request, catalogue: str | None = None, parent: str | None = None, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return units.children(db, catalogue or units.current_catalogue(db), parent)
+    return domain_of(request).read(dunits.children, principal, catalogue, parent)
 
 
 @router.post("/units/import-current")
+@access(roles=())
 def import_current_units(request: Request, principal: Principal = Who):
-    require_role(principal, "admin")
-    with request.app.state.store.write() as db:
-        return units.import_current(db)
+    return domain_of(request).write(dunits.import_current, principal)
 
 
 @router.post("/units/import-csv")
+@access(roles=())
 async def import_units_csv(request: Request, catalogue: str = Query(pattern=r"^[a-z0-9-]{2,40}$"), name: str = Query(min_length=1),
                            version: str = Query(min_length=1), principal: Principal = Who):
-    require_role(principal, "admin")
+    dunits.may_import(principal)
     raw = await request.body()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadInput("Tệp CSV phải dùng mã UTF-8", "CSV must be UTF-8") from exc
-
-    def run():
-        with request.app.state.store.write() as db:
-            return units.import_csv(db, catalogue, name, version, text)
-
-    return await run_in_threadpool(run)
+    return await run_in_threadpool(domain_of(request).write, dunits.import_csv, principal, catalogue, name, version, text)
 
 
 @router.post("/pairings/{code}/claim", status_code=201, response_model=BoardOut)
+@access(roles=CONTENT, scope="object")
 def claim_board(code: str, body: PairingClaim, request: Request, principal: Principal = Who):
-    require_role(principal, "editor", "approver")
-    with request.app.state.store.write() as db:
-        require_scope(db, principal, body.unit_catalogue or units.current_catalogue(db), body.unit_code)
-        board = pairing.claim(db, code, body, request.app.state.clock.time(), request.app.state.settings.heartbeat_interval_s,
-                              throttle=request.app.state.pairing_throttle, user_id=principal.user_id)
-        audit.record(db, principal, "pair", "board", board["id"], code=code, unit=body.unit_code)
-    _changed(request)
-    return boards.public(board)
+    return domain_of(request).write(dboards.claim, principal, code, body, request.app.state.pairing_throttle)
 
 
 @router.get("/boards", response_model=list[BoardOut])
+@access(roles=CONTENT)
 def list_boards(request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        rows = db.query("SELECT * FROM boards ORDER BY unit_code, name")
-        return [boards.public(r) for r in rows if in_scope(db, principal, r["unit_catalogue"], r["unit_code"])]
-
-
-def _board_in_scope(db, principal: Principal, board_id: str) -> dict:
-    board = boards.get(db, board_id)
-    require_scope(db, principal, board["unit_catalogue"], board["unit_code"])
-    return board
+    return domain_of(request).read(dboards.list_boards, principal)
 
 
 @router.get("/boards/{board_id}", response_model=BoardOut)
+@access(roles=CONTENT, scope="object")
 def get_board(board_id: str, request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return boards.public(_board_in_scope(db, principal, board_id))
+    return domain_of(request).read(dboards.get_board, principal, board_id)
 
 
 @router.patch("/boards/{board_id}")
+@access(roles=CONTENT, scope="object")
 def update_board(board_id: str, changes: dict, request: Request, principal: Principal = Who):
-    require_role(principal, "editor", "approver")
-    changes = boards.validate_changes(changes)
-    with request.app.state.store.write() as db:
-        before = _board_in_scope(db, principal, board_id)
-        db["boards"].update(board_id, changes)
-        if "operating_hours" in changes and changes["operating_hours"] != before["operating_hours"]:
-            uptime_store.record_hours(db, board_id, request.app.state.clock.time(), changes["operating_hours"])
-        board_facts.record(db, board_id, request.app.state.clock.time())  # class, test flag, unit, hours: kept with their date
-        audit.record(db, principal, "update", "board", board_id, fields=sorted(changes))
-        board = boards.get(db, board_id)
-    _changed(request)
-    return boards.public(board)
+    return domain_of(request).write(dboards.update_board, principal, board_id, changes)
 
 
 @router.post("/boards/{board_id}/revoke")
+@access(roles=CONTENT, scope="object")
 def revoke_board(board_id: str, request: Request, principal: Principal = Who):
-    require_role(principal, "editor", "approver")
-    with request.app.state.store.write() as db:
-        _board_in_scope(db, principal, board_id)
-        boards.revoke(db, board_id)
-        audit.record(db, principal, "revoke", "board", board_id)
-    return {"revoked": board_id}
-
-
-def _group_body(body: dict) -> tuple[str, list[str]]:
-    name, board_ids = body.get("name"), body.get("boards", [])
-    if not isinstance(name, str) or not name.strip() or not isinstance(board_ids, list) or not all(isinstance(b, str) for b in board_ids):
-        raise BadInput("Nhóm cần tên và danh sách bảng tin", "a group needs a name and a list of boards")
-    if not board_ids:
-        raise BadInput("Hãy chọn ít nhất một bảng tin cho nhóm", "pick at least one board for the group")
-    return name.strip(), board_ids
+    return domain_of(request).write(dboards.revoke_board, principal, board_id)
 
 
 @router.get("/groups", response_model=list[GroupOut])
+@access(roles=CONTENT)
 def list_groups(request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return [boards.group_public(db, g) for g in boards.groups_in_scope(db, principal)]
+    return domain_of(request).read(dboards.list_groups, principal)
 
 
 @router.post("/groups", status_code=201)
-def create_group(body: dict, request: Request, principal: Principal = Who):
-    require_role(principal, "editor", "approver")
-    name, board_ids = _group_body(body)
-    with request.app.state.store.write() as db:
-        for board_id in board_ids:
-            _board_in_scope(db, principal, board_id)
-        group_id = boards.create_group(db, name, board_ids, principal.unit_catalogue, principal.unit_code)
-        audit.record(db, principal, "create", "group", str(group_id), name=name)
-        return boards.group_public(db, boards.group_in_scope(db, principal, group_id))
+@access(roles=CONTENT, scope="object")
+def create_group(body: GroupIn, request: Request, principal: Principal = Who):
+    return domain_of(request).write(dboards.create_group, principal, body.name, body.boards)
 
 
 @router.put("/groups/{group_id}")
-def update_group(group_id: int, body: dict, request: Request, principal: Principal = Who):
+@access(roles=CONTENT, scope="object")
+def update_group(group_id: int, body: GroupIn, request: Request, principal: Principal = Who):
     """New name and members; boards of schedules that target the group get their manifests at once."""
-    require_role(principal, "editor", "approver")
-    name, board_ids = _group_body(body)
-    with request.app.state.store.write() as db:
-        boards.group_in_scope(db, principal, group_id)
-        for board_id in board_ids:
-            _board_in_scope(db, principal, board_id)
-        boards.update_group(db, group_id, name, board_ids)
-        audit.record(db, principal, "update", "group", str(group_id), name=name, boards=len(board_ids))
-        shown = boards.group_public(db, boards.group_in_scope(db, principal, group_id))
-    _changed(request)
-    return shown
+    return domain_of(request).write(dboards.update_group, principal, group_id, body.name, body.boards)
 
 
 @router.delete("/groups/{group_id}", status_code=204)
+@access(roles=CONTENT, scope="object")
 def delete_group(group_id: int, request: Request, principal: Principal = Who):
-    require_role(principal, "editor", "approver")
-    with request.app.state.store.write() as db:
-        group = boards.group_in_scope(db, principal, group_id)
-        boards.delete_group(db, group)
-        audit.record(db, principal, "delete", "group", str(group_id), name=group["name"])
+    domain_of(request).write(dboards.delete_group, principal, group_id)
     return Response(status_code=204)
 
 
 @router.post("/assets", status_code=201, response_model=AssetOut)
+@access(roles=CONTENT)
 async def upload_asset(request: Request, filename: str = Query(min_length=1, max_length=1000), principal: Principal = Who):
     """The request body is the file itself, streamed; nothing is kept unless every check passes."""
-    require_role(principal, "editor", "approver")
+    dassets.may_upload(principal)  # before reading a byte of it
     state = request.app.state
     limit = state.settings.max_upload_mb * 1024 * 1024
     declared = request.headers.get("content-length")
@@ -180,129 +141,88 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
     except BaseException:
         sink.discard()
         raise
-
-    def keep():
-        with state.store.write() as db:
-            row = assets.record(db, got.sha256, got.size, got.probe, filename, principal.user_id, principal.unit_catalogue,
-                                principal.unit_code, note=got.note_vi)
-            state.assets.keep(got.path, got.sha256)
-            audit.record(db, principal, "upload", "asset", got.sha256, name=row["original_name"])
-            return row
-
     try:
-        return await run_in_threadpool(keep)
+        return await run_in_threadpool(domain_of(request).write, dassets.record_upload, principal, got, filename,
+                                       lambda: state.assets.keep(got.path, got.sha256))
     finally:
         sink.discard()  # gone already once kept; a write that failed (a full disk) must not leave it behind
 
 
 @router.get("/assets", response_model=list[AssetOut])
+@access(roles=CONTENT)
 def list_assets(request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        rows = db.query("SELECT * FROM assets ORDER BY created_at DESC")
-        return [r for r in rows if principal.is_admin or (r["unit_code"] and in_scope(db, principal, r["unit_catalogue"], r["unit_code"]))]
+    return domain_of(request).read(dassets.list_assets, principal)
 
 
 @router.post("/playlists", status_code=201)
+@access(roles=CONTENT)
 def create_playlist(body: content.PlaylistIn, request: Request, principal: Principal = Who):
-    with request.app.state.store.write() as db:
-        playlist = content.create_playlist(db, principal, body)
-    _changed(request)
-    return playlist
+    return domain_of(request).write(dcontent.create_playlist, principal, body)
 
 
 @router.put("/playlists/{playlist_id}")
+@access(roles=CONTENT, scope="object")
 def update_playlist(playlist_id: str, body: content.PlaylistIn, request: Request, principal: Principal = Who):
-    with request.app.state.store.write() as db:
-        playlist = content.update_playlist(db, principal, playlist_id, body)
-    _changed(request)
-    return playlist
+    """A new draft revision: boards keep playing the approved one until the new one is approved."""
+    return domain_of(request).write(dcontent.update_playlist, principal, playlist_id, body)
 
 
 @router.get("/playlists", response_model=list[PlaylistSummary])
+@access(roles=CONTENT)
 def list_playlists(request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return content.list_playlists(db, principal)
+    return domain_of(request).read(dcontent.list_playlists, principal)
 
 
 @router.get("/playlists/{playlist_id}")
+@access(roles=CONTENT, scope="object")
 def get_playlist(playlist_id: str, request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return content.get_playlist(db, principal, playlist_id)
+    return domain_of(request).read(dcontent.get_playlist, principal, playlist_id)
+
+
+@router.get("/schedules")
+@access(roles=CONTENT)
+def list_schedules(request: Request, status: str | None = None, principal: Principal = Who):
+    return domain_of(request).read(dcontent.list_schedules, principal, status)
 
 
 @router.post("/schedules", status_code=201)
+@access(roles=CONTENT, scope="object")
 def create_schedule(body: content.ScheduleIn, request: Request, principal: Principal = Who):
-    with request.app.state.store.write() as db:
-        return content.create_schedule(db, principal, body)
+    return domain_of(request).write(dcontent.create_schedule, principal, body)
 
 
 @router.get("/schedules/{schedule_id}")
+@access(roles=CONTENT, scope="object")
 def get_schedule(schedule_id: str, request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return content.get_schedule(db, principal, schedule_id)
+    return domain_of(request).read(dcontent.get_schedule, principal, schedule_id)
 
 
 @router.post("/schedules/{schedule_id}/{action}")
-def schedule_action(schedule_id: str, action: str, request: Request, principal: Principal = Who):
-    """submit, approve, reject or withdraw."""
-    with request.app.state.store.write() as db:
-        schedule = content.transition(db, principal, schedule_id, action)
-    _changed(request)
-    return schedule
+@access(roles=CONTENT, scope="object")
+def schedule_action(schedule_id: str, action: str, request: Request, body: DecisionIn | None = None, principal: Principal = Who):
+    """submit, approve, reject or withdraw; `reason` for an administrator approving their own work, or a rejection."""
+    return domain_of(request).write(dcontent.transition, principal, schedule_id, action, (body or DecisionIn()).reason)
 
 
 @router.post("/alerts", status_code=201)
+@access(roles=("approver",), scope="object")
 def broadcast_alert(body: alerts.AlertIn, request: Request, principal: Principal = Who):
-    with request.app.state.store.write() as db:
-        alert = alerts.broadcast(db, principal, body)
-    _changed(request)
-    return alert
-
-
-def alert_in_scope(db, principal: Principal, area: dict) -> bool:
-    """An alert is a person's to see or end when its area names a unit or board in their scope."""
-    if principal.is_admin:
-        return True
-    targets = [(u.get("catalogue"), u.get("code")) for u in area.get("units", [])]
-    for board_id in area.get("boards", []):
-        row = db.execute("SELECT unit_catalogue, unit_code FROM boards WHERE id = ?", [board_id]).fetchone()
-        if row:
-            targets.append((row[0], row[1]))
-    if any(in_scope(db, principal, catalogue, code) for catalogue, code in targets):
-        return True
-    if area.get("polygons") or area.get("circles"):
-        # A shape (CAP from the source system): theirs when it covers a board of theirs.
-        for row in db.query("SELECT unit_catalogue, unit_code, lat, lon FROM boards WHERE lat IS NOT NULL AND lon IS NOT NULL"):
-            if geo.area_contains(area, row["lat"], row["lon"]) and in_scope(db, principal, row["unit_catalogue"], row["unit_code"]):
-                return True
-    return False
-
-
-def _alert_for(db, principal: Principal, alert_id: str) -> dict:
-    alert = alerts.get(db, alert_id)
-    if not alert_in_scope(db, principal, alert["area"]):
-        raise Forbidden("Cảnh báo này nằm ngoài phạm vi của bạn", "this alert is outside your scope")
-    return alert
+    return domain_of(request).write(dalerts.broadcast, principal, body)
 
 
 @router.post("/alerts/{alert_id}/withdraw")
+@access(roles=("approver",), scope="object")
 def withdraw_alert(alert_id: str, request: Request, principal: Principal = Who):
-    require_role(principal, "approver")
-    with request.app.state.store.write() as db:
-        _alert_for(db, principal, alert_id)
-        alert = alerts.withdraw(db, alert_id, principal)
-    _changed(request)
-    return alert
+    return domain_of(request).write(dalerts.withdraw, principal, alert_id)
 
 
 @router.get("/alerts/{alert_id}")
+@access(roles=CONTENT, scope="object")
 def get_alert(alert_id: str, request: Request, principal: Principal = Who):
-    with request.app.state.store.read() as db:
-        return _alert_for(db, principal, alert_id)
+    return domain_of(request).read(dalerts.alert_for, principal, alert_id)
 
 
 @router.get("/audit")
-def audit_log(request: Request, limit: int = Query(200, ge=1, le=5000), principal: Principal = Who):
-    require_role(principal, "auditor")
-    with request.app.state.store.read() as db:
-        return list(db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", [limit]))
+@access(roles=("auditor",), scope="province")
+def audit_log_route(request: Request, limit: int = Query(200, ge=1, le=5000), principal: Principal = Who):
+    return domain_of(request).read(audit_log.latest, principal, limit)

@@ -3,7 +3,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from manager import asset_access, assets
-from manager.auth import _bearer, user_from_token
+from manager.api.access import access
+from manager.api.identity import bearer
+from manager.auth import user_from_token
 from manager.errors import NotFound
 from protocol import api
 
@@ -18,7 +20,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 def _cache_control(request: Request, sha256: str) -> str:
     state = request.app.state
-    token = _bearer(request)
+    token = bearer(request)
     board, principal = None, None
     with state.store.read() as db:
         if token:
@@ -31,6 +33,7 @@ def _cache_control(request: Request, sha256: str) -> str:
 
 @router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"},
                                   401: {"description": "no credential"}, 403: {"description": "not this caller's"}})
+@access(who="public")  # decided by the caller's credential: manager.asset_access
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
@@ -48,6 +51,7 @@ def get_asset(sha256: str, request: Request):
 
 @router.get("/api/v1/asset-access/{sha256}", status_code=204, responses={401: {"description": "no credential"},
                                                                       403: {"description": "not this caller's"}})
+@access(who="public")
 def asset_access_check(sha256: str, request: Request):
     """For a caching reverse proxy (nginx auth_request): may this caller have the asset? No body either way."""
     request.app.state.assets.path(sha256)  # a malformed hash is 404 here too

@@ -4,8 +4,11 @@ import asyncio
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from manager import heartbeats, pairing, playlog
-from manager.auth import board_for_request
+from manager import playlog
+from manager.api.access import access
+from manager.api.deps import domain_of
+from manager.api.identity import board_for_request
+from manager.domain import board_link
 from manager.errors import BadInput, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
@@ -24,28 +27,25 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 
 @router.post(api.PAIR, response_model=PairingCode, status_code=201)
+@access(who="public")
 def start_pairing(body: PairingRequest, request: Request):
     state = request.app.state
     state.pairing_throttle.admit_request(request.client.host if request.client else "?", state.clock.time())
-    with state.store.write() as db:
-        return pairing.start(db, body, state.clock.time(), state.settings.pairing_ttl_s)
+    return domain_of(request).write(board_link.start_pairing, body)
 
 
 @router.get(api.PAIR_STATUS, response_model=PairingStatus)
+@access(who="public")
 async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
                          secret: str = Header(alias=api.PAIRING_SECRET_HEADER, min_length=8, max_length=200),
                          wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """Long-polls until an editor claims the code (or `wait` runs out)."""
     state = request.app.state
-
-    def check():
-        with state.store.write() as db:
-            return pairing.status(db, code, secret, state.clock.time())
-
+    domain = domain_of(request)
     deadline = asyncio.get_running_loop().time() + wait
     while True:
         generation = state.changes.generation
-        status = await run_in_threadpool(check)
+        status = await run_in_threadpool(domain.write, board_link.pairing_status, code, secret)
         remaining = deadline - asyncio.get_running_loop().time()
         if status.state != "pending" or remaining <= 0:
             return status
@@ -53,6 +53,7 @@ async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
 
 
 @router.get(api.MANIFEST, responses={200: {"model": Manifest, "description": "the manifest"}, 304: {"description": "unchanged"}})
+@access(who="board")
 async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state
@@ -72,37 +73,28 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
 
 
 @router.post(api.HEARTBEATS, response_model=HeartbeatAck)
+@access(who="board")
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
-    state = request.app.state
     board = board_for_request(request, board_id)
-
-    def ingest(db):
-        return heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s,
-                                 state.settings.backfill_max_days * 86400)[0]
-
-    def store():
-        with state.store.write() as db:
-            return ingest(db)
-
+    domain = domain_of(request)
     # The hottest route (every board, every 30 s): its SQLite work takes well under a millisecond, less than
     # a hop to the thread pool, so it runs on the event loop when the write lock is free. When another
     # writer holds it (a CSV import, a long transaction), it waits in the thread pool, never on the loop.
-    done, ack = state.store.write_if_free(ingest)
-    return ack if done else await run_in_threadpool(store)
+    done, ack = domain.write_if_free(board_link.heartbeats_in, board, batch.heartbeats)
+    return ack if done else await run_in_threadpool(domain.write, board_link.heartbeats_in, board, batch.heartbeats)
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
+@access(who="board")
 def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
-    state = request.app.state
-    board_for_request(request, board_id)
-    with state.store.write() as db:
-        return playlog.ingest(db, board_id, batch.records, state.clock.time())
+    board = board_for_request(request, board_id)
+    return domain_of(request).write(board_link.playlog_in, board, batch.records)
 
 
 @router.put(api.SCREENSHOT, status_code=204)
+@access(who="board")
 async def put_screenshot(board_id: str, request: Request):
-    state = request.app.state
-    await run_in_threadpool(board_for_request, request, board_id)
+    board = await run_in_threadpool(board_for_request, request, board_id)
     mime = request.headers.get("content-type", "").split(";")[0].strip()
     if mime not in playlog.SCREENSHOT_TYPES:
         raise UnsupportedMedia("Ảnh chụp màn hình phải là JPEG hoặc PNG", "screenshot must be JPEG or PNG")
@@ -114,9 +106,5 @@ async def put_screenshot(board_id: str, request: Request):
     if not body:
         raise BadInput("Ảnh chụp màn hình rỗng", "empty screenshot")
 
-    def save():
-        with state.store.write() as db:
-            playlog.store_screenshot(db, board_id, mime, bytes(body), state.clock.time())
-
-    await run_in_threadpool(save)
+    await run_in_threadpool(domain_of(request).write, board_link.screenshot_in, board, mime, bytes(body))
     return Response(status_code=204)

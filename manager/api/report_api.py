@@ -6,15 +6,20 @@ central manager pulls /api/v1/reports/indicators from each province.
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from manager import auth, boards, central
-from manager.auth import Principal, current_principal
-from manager.reports import chain, groupings, service
+from manager import auth, central
+from manager.api.access import access
+from manager.api.deps import domain_of
+from manager.api.identity import current_principal
+from manager.auth import Principal
+from manager.domain import reports as dreports
+from manager.reports import service
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Who = Depends(current_principal)
 
 
 @router.get("/indicators")
+@access(roles=("auditor",), scope="object")
 def indicators(request: Request, catalogue: str, province: str, period: str | None = None,
                grouping: str | None = None, principal: Principal = Who):
     """Every indicator that applies to the catalogue, for one province and period, with its tables."""
@@ -23,6 +28,7 @@ def indicators(request: Request, catalogue: str, province: str, period: str | No
 
 
 @router.get("/evidence")
+@access(roles=("auditor",), scope="object")
 def evidence(request: Request, catalogue: str, province: str, period: str | None = None, principal: Principal = Who):
     """The province's evidence bundle for the period: a ZIP that `verify-evidence` checks without a database."""
     name, body = service.evidence(request.app.state, principal, catalogue, province, period)
@@ -30,28 +36,24 @@ def evidence(request: Request, catalogue: str, province: str, period: str | None
 
 
 @router.get("/units/{unit_code}")
+@access(roles=("auditor",), scope="object")
 def unit(unit_code: str, request: Request, catalogue: str, province: str, period: str | None = None,
          principal: Principal = Who):
     """One unit (and the units below it): its boards' figures and the best of them."""
-    view = service.province_view(request.app.state, principal, catalogue, province, period, with_charts=False)
+    view = service.province_view(request.app.state, principal, catalogue, province, period, with_charts=False, scope_unit=unit_code)
     return service.unit_json(view, unit_code)
 
 
 @router.get("/boards/{board_id}")
+@access(roles=("auditor",), scope="object")
 def board(board_id: str, request: Request, period: str | None = None, principal: Principal = Who):
     return service.board_json(service.board_view(request.app.state, principal, board_id, period))
 
 
 @router.get("/boards/{board_id}/chain")
+@access(roles=("auditor",), scope="object")
 def board_chain(board_id: str, request: Request, principal: Principal = Who):
-    state = request.app.state
-    with state.store.read() as db:
-        row = boards.get(db, board_id)
-        auth.require_role(principal, "auditor")
-        auth.require_scope(db, principal, row["unit_catalogue"], row["unit_code"])
-        status = chain.verify(db, board_id)
-    return {"board_id": board_id, "ok": status.ok, "check": status.checked, "heartbeats": status.heartbeats,
-            "sealed": status.sealed, "first_bad_seq": status.first_bad_seq, "reason": status.reason}
+    return domain_of(request).read(dreports.board_chain, principal, board_id)
 
 
 class GroupIn(BaseModel):
@@ -71,16 +73,16 @@ class GroupingIn(BaseModel):
 
 
 @router.put("/groupings/{grouping}")
+@access(roles=())
 def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: Principal = Who):
     """Define (or replace) a province's grouping of units, e.g. its former districts, for indicator 2.2."""
-    auth.require_role(principal, "admin")
-    with request.app.state.store.write() as db:
-        count = groupings.replace(db, grouping, body.catalogue, body.province,
-                                  [(g.code, g.name, g.units) for g in body.groups])
+    count = domain_of(request).write(dreports.replace_grouping, principal, grouping, body.catalogue, body.province,
+                                     [(g.code, g.name, g.units) for g in body.groups])
     return {"grouping": grouping, "groups": len(body.groups), "units": count}
 
 
 @router.get("/national")
+@access(roles=("auditor",))
 def national(request: Request, period: str | None = None, principal: Principal = Who):
     """Central mode: each provincial manager's indicators, and the national figures."""
     auth.require_role(principal, "auditor")

@@ -5,8 +5,16 @@ import secrets
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from manager import auth
-from manager.console import sessions, status
+from manager.api.access import access
+from manager.api.deps import domain_of
+from manager.api.identity import current_principal
+from manager.console import sessions
+from manager.domain import alerts as dalerts
+from manager.domain import content as dcontent
+from manager.domain import inbox as dinbox
+from manager.domain import sources as dsources
+from manager.domain import users as dusers
+from manager.domain import wall
 from manager.console.forms import form_of
 from manager.console.views import page_principal, redirect, render
 from manager.i18n import text
@@ -34,11 +42,13 @@ def _login_form(request: Request, status: int = 200, **context):
 
 
 @router.get("/login")
+@access(who="public")
 def login_page(request: Request, next: str = "/"):
     return _login_form(request, next=_safe_next(next), error=None, username="")
 
 
 @router.post("/login")
+@access(who="public")
 async def login(request: Request):
     form = await form_of(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
@@ -51,21 +61,7 @@ async def login(request: Request):
         return _login_form(request, 403, next=next_path, error=text(lang, "login.csrf"), username=username)
     previous = getattr(request.state, "session_id", None)
 
-    def attempt():
-        now = state.clock.time()
-        with state.store.write() as db:
-            if sessions.limited(db, username, address, now):
-                return "limited", None
-            rows = list(db.query("SELECT * FROM users WHERE username = ? AND disabled = 0", [username]))
-            if not rows or rows[0]["role"] == "source" or not auth.check_password(rows[0]["password_hash"], password):
-                sessions.record_failed_login(db, username, address, now)
-                return "failed", None
-            sessions.clear_failures(db, sessions.failure_key(username, address))
-            if previous:
-                sessions.end(db, previous)  # a new id at every login: no session fixation
-            return "ok", sessions.create(db, rows[0]["id"], now)
-
-    outcome, session_id = await run_in_threadpool(attempt)
+    outcome, session_id = await run_in_threadpool(domain_of(request).write, dusers.log_in, username, password, address, previous)
     if outcome != "ok":
         message = text(lang, "login.limited", minutes=sessions.FAILURE_WINDOW_S // 60) if outcome == "limited" else text(lang, "login.failed")
         return _login_form(request, 429 if outcome == "limited" else 401, next=next_path, error=message, username=username)
@@ -77,29 +73,25 @@ async def login(request: Request):
 
 
 @router.post("/logout")
+@access(who="public")
 def logout(request: Request):
     session_id = getattr(request.state, "session_id", None)
     if session_id:
-        with request.app.state.store.write() as db:
-            sessions.end(db, session_id)
+        domain_of(request).write(dusers.log_out, session_id)
     response = redirect("/login")
     response.delete_cookie(sessions.COOKIE, path="/")
     return response
 
 
 @router.get("/")
+@access(roles=("editor", "approver", "auditor"))
 def dashboard(request: Request):
-    principal = auth.current_principal(request)
+    principal = current_principal(request)
     if principal.role == "auditor":
         return redirect("/reports")
     page_principal(request, "editor", "approver")
-    wall = status.wall(request.app.state, principal, None)
-    with request.app.state.store.read() as db:
-        pending = status.pending_schedules(db, principal)
-        alerts = status.active_alerts(db, principal, request.app.state.clock.now())
-        scope = status.scope_name(db, principal)
-        name = db.execute("SELECT display_name FROM users WHERE id = ?", [principal.user_id]).fetchone()[0]
-        inbox_pending = db.execute("SELECT count(*) FROM inbox WHERE status = 'pending'").fetchone()[0]
-        source_errors = db.execute("SELECT count(*) FROM sources WHERE enabled = 1 AND last_error IS NOT NULL").fetchone()[0]
-    return render(request, "dashboard.html", wall=wall, pending=pending, alerts=alerts, scope=scope, display_name=name or principal.username,
-                  inbox_pending=inbox_pending, source_errors=source_errors)
+    domain = domain_of(request)
+    return render(request, "dashboard.html", wall=domain.read(wall.wall, principal, None),
+                  pending=domain.read(dcontent.pending_schedules, principal), alerts=domain.read(dalerts.active, principal),
+                  scope=domain.read(wall.scope_name, principal), display_name=domain.read(dusers.display_name, principal),
+                  inbox_pending=domain.read(dinbox.pending_count, principal), source_errors=domain.read(dsources.error_count, principal))

@@ -3,12 +3,13 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from layouts import builtin_layouts
-from manager import auth, boards, units
-from manager.api import admin_api
-from manager.console import status
+from manager.api.access import CONTENT, access
+from manager.api.deps import domain_of
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
-from manager.errors import BadInput, NotFound
+from manager.domain import boards as dboards
+from manager.domain import wall as dwall
+from manager.errors import BadInput
 from protocol.legibility import min_line_height_px
 from protocol.pairing import PairingClaim
 
@@ -16,19 +17,17 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/boards")
+@access(roles=CONTENT, scope="object")
 def wall_page(request: Request, unit: str | None = None, page: int = 1):
     principal = page_principal(request, *CONTENT_ROLES)
-    with request.app.state.store.read() as db:
-        if unit:
-            auth.require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit)
-        unit_choices = status.scope_units(db, principal)
-        group_count = len(boards.groups_in_scope(db, principal))
-    wall = status.wall(request.app.state, principal, unit or None, page, status.PAGE_SIZE)
-    return render(request, "boards.html", wall=wall, per_page=status.PAGE_SIZE, units=unit_choices, unit=unit or "",
-                  group_count=group_count)
+    domain = domain_of(request)
+    wall = domain.read(dwall.wall, principal, unit or None, page, dwall.PAGE_SIZE)
+    return render(request, "boards.html", wall=wall, per_page=dwall.PAGE_SIZE, units=domain.read(dwall.scope_units, principal),
+                  unit=unit or "", group_count=len(domain.read(dboards.list_groups, principal)))
 
 
 @router.post("/boards/pair")
+@access(roles=CONTENT, scope="object")
 async def pair(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
@@ -37,38 +36,26 @@ async def pair(request: Request):
                          board_class=form.get("board_class") or "commune")
     if not code.isdigit():
         raise BadInput("Mã ghép chỉ gồm chữ số, như trên màn hình", "the pairing code is the digits on the screen")
-    board = await run_in_threadpool(admin_api.claim_board, code, claim, request, principal)
+    board = await run_in_threadpool(domain_of(request).write, dboards.claim, principal, code, claim)
     return redirect(f"/boards/{board['id']}", "boards.paired")
 
 
-def _board_for(request: Request, board_id: str, principal) -> dict:
-    with request.app.state.store.read() as db:
-        board = boards.get(db, board_id)
-        if not auth.in_scope(db, principal, board["unit_catalogue"], board["unit_code"]):
-            # Out of scope looks the same as missing: do not confirm another district's board ids.
-            raise NotFound(f"Không có bảng tin {board_id}", f"no board {board_id}")
-    return board
-
-
 @router.get("/boards/{board_id}")
+@access(roles=CONTENT, scope="object")
 def board_page(request: Request, board_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    board = _board_for(request, board_id, principal)
-    with request.app.state.store.read() as db:
-        found = status.board_status(request.app.state, db, board, request.app.state.clock.time())
-        recent = list(db.query("SELECT * FROM audit_log WHERE object_type = 'board' AND object_id = ? ORDER BY id DESC LIMIT 20", [board_id]))
-    return render(request, "board.html", s=found, b=boards.public(board), recent=recent)
+    domain = domain_of(request)
+    found = domain.read(dwall.board_status, principal, board_id)
+    return render(request, "board.html", s=found, b=domain.read(dboards.get_board, principal, board_id),
+                  recent=domain.read(dboards.recent_changes, principal, board_id))
 
 
 @router.get("/boards/{board_id}/screenshot")
+@access(roles=CONTENT, scope="object")
 def screenshot(request: Request, board_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    _board_for(request, board_id, principal)
-    with request.app.state.store.read() as db:
-        row = db.execute("SELECT mime, content FROM screenshots WHERE board_id = ?", [board_id]).fetchone()
-    if not row:
-        raise NotFound("Chưa có ảnh màn hình", "no screenshot yet")
-    return Response(row[1], media_type=row[0], headers={"Cache-Control": "private, no-cache"})
+    mime, data = domain_of(request).read(dboards.screenshot, principal, board_id)
+    return Response(data, media_type=mime, headers={"Cache-Control": "private, no-cache"})
 
 
 WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
@@ -76,9 +63,10 @@ SPARE_WINDOWS = 2  # empty rows offered below the board's windows
 
 
 @router.get("/boards/{board_id}/settings")
+@access(roles=CONTENT, scope="object")
 def settings_page(request: Request, board_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    board = boards.public(_board_for(request, board_id, principal))
+    board = domain_of(request).read(dboards.get_board, principal, board_id)
     windows = board["operating_hours"] + [{"weekdays": [], "start": "", "end": ""}] * SPARE_WINDOWS
     return render(request, "board_settings.html", b=board, windows=windows, weekdays=WEEKDAYS,
                   layouts=builtin_layouts(), classes=("commune", "large"), default_line_px=min_line_height_px(board["height"] or 1080))
@@ -131,18 +119,17 @@ def _whole(text: str) -> int:
 
 
 @router.post("/boards/{board_id}/settings")
+@access(roles=CONTENT, scope="object")
 async def settings_save(request: Request, board_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    _board_for(request, board_id, principal)
-    form = await form_of(request)
-    changes = settings_changes(form)
-    await run_in_threadpool(admin_api.update_board, board_id, changes, request, principal)  # checks, audits, wakes boards
+    changes = settings_changes(await form_of(request))
+    await run_in_threadpool(domain_of(request).write, dboards.update_board, principal, board_id, changes)  # checks, audits, wakes
     return redirect(f"/boards/{board_id}/settings", "common.saved")
 
 
 @router.post("/boards/{board_id}/revoke")
+@access(roles=CONTENT, scope="object")
 def revoke(request: Request, board_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    _board_for(request, board_id, principal)
-    admin_api.revoke_board(board_id, request, principal)
+    domain_of(request).write(dboards.revoke_board, principal, board_id)
     return redirect(f"/boards/{board_id}", "boards.revoked")

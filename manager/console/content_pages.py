@@ -8,12 +8,15 @@ from fastapi.responses import FileResponse
 from PIL import Image, ImageOps
 from starlette.concurrency import run_in_threadpool
 
-from layouts import builtin_layouts
+from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
 from manager import assets, content, documents
-from manager.api import admin_api
+from manager.api.access import CONTENT, access
+from manager.api.deps import domain_of
 from manager.console import notice_pages
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
+from manager.domain import assets as dassets
+from manager.domain import content as dcontent
 from manager.errors import BadInput, NotFound
 from protocol.imaging import flattened, to_display
 from protocol.layout import ZoneKind
@@ -24,30 +27,15 @@ ITEM_FIELDS = ("zone", "kind", "asset", "title", "body", "text", "duration_s", "
 
 
 def _visible_assets(request: Request, principal) -> list[dict]:
-    return admin_api.list_assets(request, principal)
-
-
-def _usage(db, principal, sha_list: list[str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Per file: the playlists in scope that use it, and how many others (not named) do."""
-    visible = {p["id"]: p for p in content.list_playlists(db, principal)}
-    used: dict[str, list[dict]] = {sha: [] for sha in sha_list}
-    elsewhere = {sha: 0 for sha in sha_list}
-    for row in db.query("SELECT DISTINCT asset_sha256, playlist_id FROM items WHERE asset_sha256 IS NOT NULL"):
-        if row["asset_sha256"] not in used:
-            continue
-        if row["playlist_id"] in visible:
-            used[row["asset_sha256"]].append(visible[row["playlist_id"]])
-        else:
-            elsewhere[row["asset_sha256"]] += 1
-    return used, elsewhere
+    return domain_of(request).read(dassets.list_assets, principal)
 
 
 @router.get("/library")
+@access(roles=CONTENT)
 def library(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     rows = _visible_assets(request, principal)
-    with request.app.state.store.read() as db:
-        usage, elsewhere = _usage(db, principal, [r["sha256"] for r in rows])
+    usage, elsewhere = domain_of(request).read(dcontent.playlist_uses_of_assets, principal, [r["sha256"] for r in rows])
     return render(request, "library.html", assets=rows, usage=usage, elsewhere=elsewhere, max_mb=request.app.state.settings.max_upload_mb)
 
 
@@ -92,16 +80,16 @@ def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
 
 
 @router.get("/library/{sha256}/thumb.jpg")
+@access(roles=CONTENT, scope="object")
 def thumbnail(request: Request, sha256: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    found = next((a for a in _visible_assets(request, principal) if a["sha256"] == sha256), None)
-    if found is None:
-        raise NotFound("Không có tệp này", "no such file")
+    found = domain_of(request).read(dassets.asset_for, principal, sha256)
     path = _thumbnail(request.app.state.assets, sha256, found["kind"])
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.get("/bulletins/new")
+@access(roles=CONTENT)
 def bulletin_editor(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     images = [a for a in _visible_assets(request, principal) if a["kind"] == "image"]
@@ -126,10 +114,11 @@ def _duration(form, default: float) -> float:
 
 
 @router.post("/bulletins/new")
+@access(roles=CONTENT)
 async def bulletin_save(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
-    layout = form.get("layout") or "landscape-16x9"
+    layout = form.get("layout") or DEFAULT_LAYOUT_ID
     duration = _duration(form, 20)
     items = []
     if form.get("asset"):
@@ -145,14 +134,15 @@ async def bulletin_save(request: Request):
     if not items:
         raise BadInput("Bản tin cần tiêu đề, nội dung hoặc dòng chữ chạy", "a bulletin needs a title, text or ticker")
     body = content.PlaylistIn(name=form.required("name", "tên danh sách phát", "playlist name"), layout=layout, items=items)
-    playlist = await run_in_threadpool(admin_api.create_playlist, body, request, principal)
+    playlist = await run_in_threadpool(domain_of(request).write, dcontent.create_playlist, principal, body)
     return redirect(f"/playlists/{playlist['id']}", "common.saved")
 
 
 @router.get("/playlists")
+@access(roles=CONTENT)
 def playlists(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
-    rows = admin_api.list_playlists(request, principal)
+    rows = domain_of(request).read(dcontent.list_playlists, principal)
     return render(request, "playlists.html", playlists=rows, layouts=builtin_layouts())
 
 
@@ -163,30 +153,23 @@ def item_json(item: dict) -> str:
 
 
 @router.get("/playlists/{playlist_id}")
+@access(roles=CONTENT, scope="object")
 def playlist_page(request: Request, playlist_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    playlist = admin_api.get_playlist(playlist_id, request, principal)
+    domain = domain_of(request)
+    playlist = domain.read(dcontent.get_playlist, principal, playlist_id)
     media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video", "document")]
     names = {a["sha256"]: a["original_name"] for a in media}
+    on_air = domain.read(dcontent.playlist_schedules, principal, playlist_id)
     return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names,
-                  layout=builtin_layouts().get(playlist["layout"]))
+                  layout=builtin_layouts().get(playlist["layout"]), schedules=on_air)
 
 
 @router.post("/playlists/{playlist_id}/items")
+@access(roles=CONTENT, scope="object")
 async def playlist_add(request: Request, playlist_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
     sha = form.required("asset", "tệp", "file")
-
-    def add():
-        playlist = admin_api.get_playlist(playlist_id, request, principal)
-        with request.app.state.store.read() as db:
-            kind = assets.get(db, sha)["kind"]
-        items = [content.ItemIn(**json.loads(item_json(i))) for i in playlist["items"]]
-        items.append(content.ItemIn(zone=_zone(playlist["layout"], ZoneKind.media), kind=kind, asset=sha,
-                                    duration_s=_duration(form, 10)))
-        body = content.PlaylistIn(name=playlist["name"], layout=playlist["layout"], items=items)
-        return admin_api.update_playlist(playlist_id, body, request, principal)
-
-    await run_in_threadpool(add)
+    await run_in_threadpool(domain_of(request).write, dcontent.add_media, principal, playlist_id, sha, _duration(form, 10))
     return redirect(f"/playlists/{playlist_id}", "common.saved")

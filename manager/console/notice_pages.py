@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from manager import bulletin_preview, notice_import
+from manager.api.access import access
 from manager.console.views import CONTENT_ROLES, page_principal
 from manager.errors import BadInput
 from protocol.notice import Notice, parse
@@ -43,6 +44,7 @@ async def _json(request: Request) -> dict:
 
 
 @router.get("/bulletins/preview-targets")
+@access(roles=CONTENT_ROLES)
 def preview_targets(request: Request):
     """The boards (and screen sizes) the editor may preview a bulletin for."""
     principal = page_principal(request, *CONTENT_ROLES)
@@ -51,6 +53,7 @@ def preview_targets(request: Request):
 
 
 @router.post("/bulletins/preview")
+@access(roles=CONTENT_ROLES)
 async def preview(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await _json(request)
@@ -73,6 +76,7 @@ def _target(request: Request, principal, value: str):
 
 
 @router.post("/bulletins/recognise")
+@access(roles=CONTENT_ROLES)
 async def recognise(request: Request):
     """A whole notice pasted as text, split into the format's fields."""
     page_principal(request, *CONTENT_ROLES)
@@ -89,6 +93,7 @@ def _recognised(read, source) -> Notice:
 
 
 @router.post("/bulletins/docx")
+@access(roles=CONTENT_ROLES)
 async def from_docx(request: Request):
     """A Word file's text in the notice format (the body is the file, as the library's upload sends it)."""
     page_principal(request, *CONTENT_ROLES)

@@ -5,42 +5,29 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from manager import auth, boards, content, manifest, units
-from manager.api import admin_api
-from manager.console import status, week
+from manager import content
+from manager.api.access import CONTENT, access
+from manager.api.deps import domain_of
+from manager.console import week
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
+from manager.domain import content as dcontent
+from manager.domain import manifests as dmanifests
+from manager.domain.wall import board_choices, scope_units
 from manager.errors import BadInput, NotFound
 from protocol.timebase import to_local
 
 router = APIRouter(include_in_schema=False)
 
 
-def _target_name(db, row: dict) -> str:
-    if row["target_kind"] == "board":
-        found = db.execute("SELECT name FROM boards WHERE id = ?", [row["target_id"]]).fetchone()
-    elif row["target_kind"] == "unit":
-        catalogue, code = row["target_id"].split(":", 1)
-        found = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [catalogue, code]).fetchone()
-    else:
-        found = db.execute("SELECT name FROM board_groups WHERE id = ?", [row["target_id"]]).fetchone()
-    return found[0] if found else row["target_id"]
-
-
 @router.get("/schedules")
+@access(roles=CONTENT)
 def schedules_page(request: Request, playlist: str | None = None):
     principal = page_principal(request, *CONTENT_ROLES)
-    with request.app.state.store.read() as db:
-        playlists = content.list_playlists(db, principal)
-        names = {p["id"]: p["name"] for p in playlists}
-        rows = [content.get_schedule(db, principal, r["id"])
-                for r in db.query("SELECT id, playlist_id FROM schedules ORDER BY updated_at DESC") if r["playlist_id"] in names]
-        for row in rows:
-            row["target_name"] = _target_name(db, row)
-            row["playlist_name"] = names[row["playlist_id"]]
-        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal), groups=boards.groups_in_scope(db, principal))
-    return render(request, "schedules.html", schedules=rows, playlists=playlists, chosen=playlist or "", transitions=content.TRANSITIONS,
-                  **choices)
+    domain = domain_of(request)
+    rows = domain.read(dcontent.list_schedules, principal)
+    choices = domain.read(dcontent.schedule_form_choices, principal)
+    return render(request, "schedules.html", schedules=rows, chosen=playlist or "", transitions=dcontent.TRANSITIONS, **choices)
 
 
 def _schedule_in(form) -> content.ScheduleIn:
@@ -68,47 +55,40 @@ def _schedule_in(form) -> content.ScheduleIn:
 
 
 @router.post("/schedules")
+@access(roles=CONTENT, scope="object")
 async def schedule_create(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
-    form = await form_of(request)
-    body = _schedule_in(form)
-    await run_in_threadpool(admin_api.create_schedule, body, request, principal)
+    body = _schedule_in(await form_of(request))
+    await run_in_threadpool(domain_of(request).write, dcontent.create_schedule, principal, body)
     return redirect("/schedules", "schedules.created")
 
 
 @router.post("/schedules/{schedule_id}/{action}")
+@access(roles=CONTENT, scope="object")
 async def schedule_transition(request: Request, schedule_id: str, action: str):
     principal = page_principal(request, *CONTENT_ROLES)
-    if action not in content.TRANSITIONS:
+    if action not in dcontent.TRANSITIONS:
         raise NotFound("Không có thao tác này", "no such action")
-    await run_in_threadpool(admin_api.schedule_action, schedule_id, action, request, principal)
+    form = await form_of(request)
+    await run_in_threadpool(domain_of(request).write, dcontent.transition, principal, schedule_id, action,
+                            form.get("reason", "")[:1000])
     return redirect("/schedules", f"schedules.done_{action}")
 
 
 @router.get("/week")
+@access(roles=CONTENT, scope="object")
 def week_page(request: Request, board: str | None = None, unit: str | None = None, start: str | None = None):
     principal = page_principal(request, *CONTENT_ROLES)
-    state = request.app.state
-    now = state.clock.now()
+    domain = domain_of(request)
+    now = request.app.state.clock.now()
     try:
         monday = week.monday_of(date.fromisoformat(start) if start else to_local(now).date())
     except ValueError as exc:
         raise BadInput("Ngày không hợp lệ (YYYY-MM-DD)", "invalid date (YYYY-MM-DD)") from exc
     _, week_end = week.week_bounds(monday)
     days = max(1, math.ceil((week_end - now).total_seconds() / 86400) + 1)
-    shown = []
-    with state.store.read() as db:
-        if board:
-            rows = [b for b in status.boards_in_scope(db, principal) if b["id"] == board]
-            if not rows:
-                raise NotFound(f"Không có bảng tin {board}", f"no board {board}")
-        elif unit:
-            auth.require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit)
-            rows = status.boards_in_scope(db, principal, unit)
-        else:
-            rows = []
-        for row in rows:
-            shown.append((row, week.board_week(manifest.build(db, row["id"], now, days), monday)))
-        choices = dict(boards=status.boards_in_scope(db, principal), units=status.scope_units(db, principal))
+    rows = domain.read(dcontent.week_boards, principal, board, unit)
+    shown = [(row, week.board_week(domain.read(dmanifests.preview, principal, row["id"], days), monday)) for row in rows]
+    choices = dict(boards=domain.read(board_choices, principal), units=domain.read(scope_units, principal))
     return render(request, "week.html", weeks=shown, monday=monday, board=board or "", unit=unit or "",
                   prev=(monday - timedelta(days=7)).isoformat(), next=(monday + timedelta(days=7)).isoformat(), **choices)

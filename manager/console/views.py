@@ -9,7 +9,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from manager import i18n
-from manager.auth import Principal, current_principal
+from manager.api.identity import current_principal
+from manager.auth import Principal
 from manager.errors import Forbidden
 from protocol.timebase import to_local
 
@@ -94,6 +95,7 @@ def page_principal(request: Request, *roles: str) -> Principal:
     principal = current_principal(request)
     if roles and not principal.is_admin and principal.role not in roles:
         raise Forbidden("Bạn không có quyền xem trang này", "you may not see this page")
+    request.state.principal = principal  # the pages read it, also when the caller came with an API token
     return principal
 
 
@@ -104,7 +106,7 @@ def redirect(path: str, notice: str | None = None) -> RedirectResponse:
 
 
 def error_page(request: Request, status: int, message_vi: str, message_en: str):
-    """The HTML side of `manager.errors.install_handlers`."""
+    """The HTML side of `manager.api.http_errors.install_handlers`."""
     if status == 401:
         return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
     message = i18n.pick(lang_of(request), message_vi, message_en)

@@ -12,11 +12,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from manager import auth, central, i18n, indicators as ind, units
-from manager.auth import Principal, current_principal
+from manager.api.identity import current_principal
+from manager.auth import Principal
 from manager.errors import BadInput, NotFound
 from manager.reports import export, service, tables
 from manager.reports.tables import Table
 from protocol.timebase import VN_TZ
+from manager.api.access import access
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -50,6 +52,7 @@ def _render(request: Request, name: str, **context) -> Response:
 
 
 @router.get("")
+@access(roles=("auditor",))
 def index(request: Request, catalogue: str | None = None, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     state = request.app.state
@@ -67,6 +70,7 @@ def _province(request: Request, principal, catalogue, province, grouping, with_c
 
 
 @router.get("/province/{catalogue}/{province}")
+@access(roles=("auditor",), scope="object")
 def province_page(request: Request, catalogue: str, province: str, grouping: str | None = None, principal: Principal = Who):
     view = _province(request, principal, catalogue, province, grouping)
     base = f"/reports/province/{catalogue}/{province}"
@@ -81,8 +85,10 @@ def province_page(request: Request, catalogue: str, province: str, grouping: str
 
 
 @router.get("/province/{catalogue}/{province}/units/{unit_code}")
+@access(roles=("auditor",), scope="object")
 def unit_page(request: Request, catalogue: str, province: str, unit_code: str, principal: Principal = Who):
-    view = _province(request, principal, catalogue, province, None, with_charts=False)
+    view = service.province_view(request.app.state, principal, catalogue, province, period_param(request), None,
+                                 with_charts=False, lang=lang_of(request), scope_unit=unit_code)
     key = view.report.period.key
     return _render(
         request, "reports/unit.html", r=view.report, unit=view.report.units[unit_code] if unit_code in view.report.units else _missing(unit_code),
@@ -98,6 +104,7 @@ def _missing(unit_code: str):
 
 
 @router.get("/province/{catalogue}/{province}/export/{table}.{fmt}")
+@access(roles=("auditor",), scope="object")
 def province_export(request: Request, catalogue: str, province: str, table: str, fmt: str,
                     grouping: str | None = None, principal: Principal = Who):
     view = _province(request, principal, catalogue, province, grouping, with_charts=table == "series")
@@ -105,6 +112,7 @@ def province_export(request: Request, catalogue: str, province: str, table: str,
 
 
 @router.get("/board/{board_id}")
+@access(roles=("auditor",), scope="object")
 def board_page(request: Request, board_id: str, principal: Principal = Who):
     v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
     b = v["board"]
@@ -117,6 +125,7 @@ def board_page(request: Request, board_id: str, principal: Principal = Who):
 
 
 @router.get("/board/{board_id}/export/{table}.{fmt}")
+@access(roles=("auditor",), scope="object")
 def board_export(request: Request, board_id: str, table: str, fmt: str, principal: Principal = Who):
     v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
     return _download(_pick(v["tables"], table), fmt, f"{board_id}-{v['period'].key}-{table}")
@@ -150,6 +159,7 @@ def _national_tables(national: central.National, lang: str = "vi") -> dict[str, 
 
 
 @router.get("/national")
+@access(roles=("auditor",))
 def national_page(request: Request, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     national = central.roll_up(request.app.state, period_param(request))
@@ -158,6 +168,7 @@ def national_page(request: Request, principal: Principal = Who):
 
 
 @router.get("/national/export/{table}.{fmt}")
+@access(roles=("auditor",))
 def national_export(request: Request, table: str, fmt: str, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     national = central.roll_up(request.app.state, period_param(request))

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from manager import auth, boards as boards_mod, i18n, indicators as ind, units as units_mod
 from manager.auth import Principal
+from manager.domain.policy import board_for
 from manager.errors import NotFound
 from manager.reports import build, chain, charts, period as periods, tables
 from manager.reports import verification as checks
@@ -53,14 +54,17 @@ def _allowed(db, principal: Principal, catalogue: str, unit_code: str) -> None:
 
 
 def province_view(state, principal: Principal, catalogue: str, province: str, period_text: str | None,
-                  grouping: str | None = None, with_charts: bool = True, lang: str = "vi") -> ProvinceView:
+                  grouping: str | None = None, with_charts: bool = True, lang: str = "vi",
+                  scope_unit: str | None = None) -> ProvinceView:
+    """`scope_unit`: the unit actually shown (its own report): an auditor of that unit may read it
+    without seeing the rest of the province."""
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
         unit = units_mod.get(db, catalogue, province)
         if unit["level"] != 1:
             raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
-        _allowed(db, principal, catalogue, province)
+        _allowed(db, principal, catalogue, scope_unit or province)
         report = build.province_report(db, catalogue, province, period, now, ind.load(), grouping, series=with_charts)
         ids = list(dict.fromkeys(b.board["id"] for b in report.boards))
         clocks = build.clock_figures(db, ids, period.start, period.end)
@@ -125,8 +129,8 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
-        board = boards_mod.get(db, board_id)
-        _allowed(db, principal, board["unit_catalogue"], board["unit_code"])
+        auth.require_role(principal, "auditor")
+        board = board_for(db, principal, board_id)  # another unit's board reads as missing
         unit = units_mod.get(db, board["unit_catalogue"], board["unit_code"])
         a, daily = build.board_availability(db, board, period, now)
         clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from layouts import builtin_layouts
 from manager import alerts, audit, content, units
+from manager.domain import content as dcontent
 from manager.auth import Principal, in_scope, require_role
 from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
 from manager.errors import AppError, BadInput, Conflict, NotFound
@@ -76,7 +77,11 @@ def _summary(row: dict) -> dict:
     """A list's row: the message's XML stays out, and its text is cut to a preview (a typhoon
     bulletin's description runs to kilobytes: 2,000 whole items were 5.5 MB); `GET
     /api/v1/inbox/{id}` has both whole."""
-    row = _public(row)
+    return summary_of(_public(row))
+
+
+def summary_of(item: dict) -> dict:
+    row = dict(item, payload=dict(item["payload"]))
     xml = row["payload"].pop("cap_xml", None)
     row["payload"]["cap_xml_chars"] = len(xml) if xml else 0
     row["body_chars"] = len(row["body"])
@@ -92,7 +97,9 @@ def get(db: Database, inbox_id: int) -> dict:
     return _public(rows[0])
 
 
-def list_items(db: Database, status: str | None = None, source_id: int | None = None, limit: int = 200) -> list[dict]:
+def list_items(db: Database, status: str | None = None, source_id: int | None = None, limit: int = 200, offset: int = 0,
+               full: bool = False) -> list[dict]:
+    """Newest first; `full` keeps each message's XML (the domain reads the area from it, then shows the summary)."""
     where, args = [], []
     if status:
         where.append("status = ?")
@@ -100,8 +107,8 @@ def list_items(db: Database, status: str | None = None, source_id: int | None = 
     if source_id is not None:
         where.append("source_id = ?")
         args.append(source_id)
-    sql = "SELECT * FROM inbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ?"
-    return [_summary(r) for r in db.query(sql, args + [limit])]
+    sql = "SELECT * FROM inbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ? OFFSET ?"
+    return [(_public if full else _summary)(r) for r in db.query(sql, args + [limit, offset])]
 
 
 def _set(db: Database, inbox_id: int, **changes) -> None:
@@ -330,15 +337,15 @@ def _accept_news(db: Database, inbox_id: int, principal: Principal, data: Accept
     row = get(db, inbox_id)
     if not data.playlist_id:
         raise BadInput("Chọn danh sách phát để đưa tin vào", "choose a playlist for the item")
-    playlist = content.get_playlist(db, principal, data.playlist_id)
+    playlist = dcontent.get_playlist(db, principal, data.playlist_id)
     layout = builtin_layouts()[playlist["layout"]]
     zone = data.zone or next((z.id for z in layout.zones if z.kind.value == "bulletin"), None)
     if zone is None:
         raise BadInput("Bố cục của danh sách phát không có vùng bản tin", "the playlist's layout has no bulletin zone")
-    items = [content.ItemIn(zone=i["zone"], kind=ItemKind(i["kind"]), asset=i["asset_sha256"], title=i["title"], body=i["body"],
-                            text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"])) for i in playlist["items"]]
+    items = [content.item_in(i) for i in playlist["items"]]
     items.append(content.ItemIn(zone=zone, kind=ItemKind.bulletin, title=row["title"][:500], body=row["body"], duration_s=data.duration_s))
-    content.update_playlist(db, principal, data.playlist_id, content.PlaylistIn(
+    # A new revision of the playlist: on screens once an approver approves it (manager.domain.content).
+    dcontent.update_playlist(db, principal, data.playlist_id, content.PlaylistIn(
         name=playlist["name"], layout=playlist["layout"], unit_code=playlist["unit_code"], items=items))
     _set(db, inbox_id, status="accepted", reason=f"Đã đưa vào danh sách phát {data.playlist_id}",
          decided_by=principal.user_id, decided_at=iso(utcnow()))

@@ -1,15 +1,13 @@
-"""Starts and stops the source link's two background threads with the application."""
+"""Starts and stops the source link's two background threads with the application (anything with a `.state`)."""
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
-
-from fastapi import FastAPI
 
 from manager.outbound import Pusher
 from manager.sources.guard import Guard
 from manager.sources.poller import Poller
 
 
-def start(app: FastAPI) -> None:
+def start(app) -> None:
     state, settings = app.state, app.state.settings
     state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days,
                           guard=outbound_guard(settings))
@@ -31,7 +29,7 @@ def outbound_guard(settings) -> Guard:
     return Guard(settings.source_allow_hosts, own)
 
 
-def stop(app: FastAPI) -> None:
+def stop(app) -> None:
     for name in ("poller", "pusher"):
         worker = getattr(app.state, name, None)
         if worker is not None:
@@ -39,7 +37,7 @@ def stop(app: FastAPI) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app):
     start(app)
     try:
         yield

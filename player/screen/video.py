@@ -45,7 +45,8 @@ class VideoStream:
         try:
             player = MediaPlayer(path, ff_opts=opts, loglevel="error")
         except Exception as exc:  # ffpyplayer raises plain Exception for unreadable files
-            Clock.schedule_once(lambda dt: self.on_error(f"cannot open video: {exc}"))
+            message = f"cannot open video: {exc}"  # `exc` is unbound once the except block ends
+            Clock.schedule_once(lambda dt: self.on_error(message))
             return
         started = time.monotonic()
         try:

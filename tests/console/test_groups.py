@@ -82,8 +82,11 @@ def test_group_api_checks_scope_and_input(manager, people, as_user):
     assert group["boards"] == [board.id] and group["schedules"] == 0
     assert group["id"] not in [g["id"] for g in other.get("/api/v1/groups").json()]
     headers = {"X-CSRF-Token": other.csrf}
-    assert other.put(f"/api/v1/groups/{group['id']}", json={"name": "Chiếm", "boards": [board.id]}, headers=headers).status_code == 403
-    assert other.delete(f"/api/v1/groups/{group['id']}", headers=headers).status_code == 403
+    # Another unit's group reads as missing (404), exactly like one that does not exist.
+    assert other.put(f"/api/v1/groups/{group['id']}", json={"name": "Chiếm", "boards": [board.id]}, headers=headers).status_code == 404
+    assert other.delete(f"/api/v1/groups/{group['id']}", headers=headers).status_code == 404
+    assert other.delete("/api/v1/groups/999999", headers=headers).json()["message"] == "Không có nhóm bảng tin 999999"
+    assert other.delete(f"/api/v1/groups/{group['id']}", headers=headers).json()["message"] == f"Không có nhóm bảng tin {group['id']}"
     bad = mine.put(f"/api/v1/groups/{group['id']}", json={"name": "Trống", "boards": []}, headers={"X-CSRF-Token": mine.csrf})
     assert bad.status_code == 422 and "ít nhất một bảng tin" in bad.json()["message"]
     kept = [g for g in mine.get("/api/v1/groups").json() if g["id"] == group["id"]]

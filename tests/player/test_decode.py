@@ -1,5 +1,4 @@
 """Image decoding off the main thread: EXIF orientation, fit and fill."""
-import io
 import struct
 
 from PIL import Image

@@ -233,8 +233,9 @@ def test_a_manifest_never_outlives_its_alerts(link, boards, capdoc_at):
 
 
 def test_each_source_keeps_its_own_problems_in_the_console(tmp_path):
-    from manager.console.source_pages import _problems
+    from manager.auth import Principal
     from manager.db import connect
+    from manager.domain.sources import problems
     from manager.migrations import migrate
     from manager.sources import store
 
@@ -246,7 +247,8 @@ def test_each_source_keeps_its_own_problems_in_the_console(tmp_path):
     store.record_event(db, quiet, "error", "Nguồn yên lặng hỏng một lần", "quiet source failed once")
     for n in range(store.EVENTS_PER_SOURCE + 20):
         store.record_event(db, noisy, "error", f"lỗi {n}", f"error {n}")
-    assert "Nguồn yên lặng hỏng một lần" in [p["message"] for p in _problems(db)]
+    admin = Principal(1, "admin", "admin", None, None)
+    assert "Nguồn yên lặng hỏng một lần" in [p["message"] for p in problems(db, admin)]
     assert len(store.events(db, noisy, 10_000)) == store.EVENTS_PER_SOURCE, "a noisy source keeps a bounded history of its own"
     assert len(store.events(db, quiet)) == 1
 

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from manager import cap, cap_feed
+from manager.api.http_errors import status_of
+from manager.errors import Invalid
 
 T0 = datetime(2025, 9, 5, 1, 0, tzinfo=timezone.utc)  # the typhoon warning's <sent>
 
@@ -112,7 +114,7 @@ def test_bad_documents_refused(name, reason, capdoc):
     with pytest.raises(cap.CapError) as err:
         cap.parse_cap(capdoc(name))
     assert err.value.reason == reason
-    assert err.value.status == 422
+    assert isinstance(err.value, Invalid) and status_of(err.value) == 422
     assert err.value.message_vi and err.value.message_en
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from manager import cap, content
+from manager.domain import content as dcontent
 from manager.auth import Principal
 from manager.db import Store
 from manager.migrations import migrate
@@ -104,12 +105,12 @@ def test_refused_items_are_kept_with_reasons(db, capdoc):
 
 
 def test_news_auto_rule_fills_the_playlist(db):
-    playlist = content.create_playlist(db, ADMIN, content.PlaylistIn(name="Tin nguồn", layout="landscape-16x9"))
+    playlist = dcontent.create_playlist(db, ADMIN, content.PlaylistIn(name="Tin nguồn", layout="landscape-16x9"))
     row, _ = store.create(db, ADMIN, store.SourceIn(name="RSS tỉnh", adapter="rss", mode="auto", config={"playlist_id": playlist["id"]}))
     item = InboundItem(external_id="tin-1", kind="news", title="Lịch cắt điện", body="Chủ nhật 12/10, 7h-11h.")
     got, changed = inbox.receive(db, row, item, datetime.now(timezone.utc))
     assert changed and got["status"] == "accepted"
-    items = content.get_playlist(db, ADMIN, playlist["id"])["items"]
+    items = dcontent.get_playlist(db, ADMIN, playlist["id"])["items"]
     assert [(i["kind"], i["title"], i["body"]) for i in items] == [("bulletin", "Lịch cắt điện", "Chủ nhật 12/10, 7h-11h.")]
 
 

@@ -4,7 +4,6 @@ import subprocess
 import sys
 import threading
 
-import requests
 
 from tests.console.board import BoardClient
 from tests.live_manager import ROOT, LiveManager

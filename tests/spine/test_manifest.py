@@ -90,7 +90,7 @@ def test_only_approved_content_reaches_boards(manager):
     schedule = manager.admin.post("/api/v1/schedules", json={"playlist_id": playlist["id"], "target": {"kind": "board", "id": board}}).json()
     assert schedule["status"] == "draft"
     assert playlist["id"] not in Manifest.model_validate_json(me.get(f"/api/v1/boards/{board}/manifest").content).playlists
-    manager.admin.post(f"/api/v1/schedules/{schedule['id']}/approve").raise_for_status()
+    manager.approve_own(schedule["id"])
     manifest = Manifest.model_validate_json(me.get(f"/api/v1/boards/{board}/manifest").content)
     assert playlist["id"] in manifest.playlists
     assert [r.id for r in manifest.schedule] == [schedule["id"]]

@@ -4,7 +4,7 @@ import sqlite3
 
 from manager.auth import create_api_token, create_user
 from manager.db import connect
-from tests.live_manager import Client, LiveManager, free_port
+from tests.live_manager import Client, free_port
 from tests.uptime import scenario as sc
 from tests.uptime.uptime_helpers import Chain, payloads
 

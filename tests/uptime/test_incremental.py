@@ -6,7 +6,7 @@ from manager import boards, heartbeats, units, uptime_store
 from manager.db import Store
 from manager.migrations import migrate
 from protocol.heartbeat import GENESIS_HASH, Heartbeat
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 
 def test_incremental_intervals_match_rebuild(tmp_path):

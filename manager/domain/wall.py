@@ -1,18 +1,17 @@
-"""What the console shows about boards and work in progress: status, versions, uptime.
+"""What people see about their boards: status, versions, uptime (the boards wall and the dashboard).
 
 Online means a heartbeat within 2.5 heartbeat intervals (the uptime rule);
 "applied" compares the version a board last reported with the version the
 manifest service gives that board now.
 """
-import json
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from manager import alerts, auth, content, units, uptime, uptime_store
-from manager.api import admin_api
-from manager.auth import Principal
-from protocol.timebase import iso
+from manager import units, uptime, uptime_store
+from manager.auth import Principal, require_role
+from manager.domain import db_of
+from manager.domain.policy import CONTENT, boards_in_scope, board_for
 
 WEEK_S = 7 * 86400
 
@@ -44,19 +43,7 @@ PAGE_SIZE = 60
 
 def is_online(board: dict, now: float) -> bool:
     seen = board["last_seen_at"]
-    return seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
-
-
-def boards_in_scope(db: Database, principal: Principal, unit_code: str | None = None) -> list[dict]:
-    rows = db.query("SELECT * FROM boards WHERE revoked_at IS NULL ORDER BY unit_code, name")
-    out = []
-    for row in rows:
-        if not auth.in_scope(db, principal, row["unit_catalogue"], row["unit_code"]):
-            continue
-        if unit_code and not units.is_within(db, row["unit_catalogue"], row["unit_code"], unit_code):
-            continue
-        out.append(row)
-    return out
+    return uptime.is_online(seen, board["heartbeat_interval_s"], now)
 
 
 def uptime_7d(db: Database, board: dict, now: float) -> float | None:
@@ -75,47 +62,59 @@ def _first_seen(db: Database, board_id: str) -> float | None:
     return row[0] if row else None
 
 
-def board_status(app_state, db: Database, board: dict, now: float) -> BoardStatus:
+def _status(x, db: Database, board: dict, now: float) -> BoardStatus:
     online = is_online(board, now)
-    current = app_state.manifests.version(board["id"])
+    current = x.manifests.version(board["id"])
     unit = db.execute("SELECT name FROM units WHERE catalogue = ? AND code = ?", [board["unit_catalogue"], board["unit_code"]]).fetchone()
     shot = db.execute("SELECT 1 FROM screenshots WHERE board_id = ?", [board["id"]]).fetchone()
     return BoardStatus(board, unit[0] if unit else board["unit_code"], online, current, board["applied_version"] == current,
                        uptime_7d(db, board, now), bool(shot))
 
 
-def wall(app_state, principal: Principal, unit_code: str | None, page: int = 1, per_page: int | None = None) -> Wall:
+def board_status(x, principal: Principal, board_id: str) -> BoardStatus:
+    db = db_of(x)
+    require_role(principal, *CONTENT)
+    return _status(x, db, board_for(db, principal, board_id), x.clock.time())
+
+
+def wall(x, principal: Principal, unit_code: str | None, page: int = 1, per_page: int | None = None) -> Wall:
     """The boards in scope: full status (uptime, screenshot) for one page only; online and applied counted over all.
 
     `per_page=None` puts every board on one page (the dashboard lists the ones that need attention).
     """
-    now = app_state.clock.time()
-    with app_state.store.read() as db:
-        rows = boards_in_scope(db, principal, unit_code)
-        online = sum(1 for b in rows if is_online(b, now))
-        applied = sum(1 for b in rows if b["applied_version"] == app_state.manifests.version(b["id"]))
-        size = len(rows) if per_page is None else per_page
-        pages = max(1, -(-len(rows) // size)) if size else 1
-        page = min(max(1, page), pages)
-        shown = rows[(page - 1) * size:page * size]
-        return Wall([board_status(app_state, db, b, now) for b in shown], len(rows), applied, online, page, pages)
+    db = db_of(x)
+    require_role(principal, *CONTENT)
+    if unit_code:
+        require_unit(db, principal, unit_code)
+    now = x.clock.time()
+    rows = boards_in_scope(db, principal, unit_code)
+    online = sum(1 for b in rows if is_online(b, now))
+    applied = sum(1 for b in rows if b["applied_version"] == x.manifests.version(b["id"]))
+    size = len(rows) if per_page is None else per_page
+    pages = max(1, -(-len(rows) // size)) if size else 1
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * size:page * size]
+    return Wall([_status(x, db, b, now) for b in shown], len(rows), applied, online, page, pages)
 
 
-def pending_schedules(db: Database, principal: Principal) -> list[dict]:
-    """Submitted schedules in scope, oldest first, with their playlist's name."""
-    visible = {p["id"]: p["name"] for p in content.list_playlists(db, principal)}
-    rows = db.query("SELECT id, playlist_id, updated_at FROM schedules WHERE status = 'submitted' ORDER BY updated_at")
-    return [{**r, "playlist_name": visible[r["playlist_id"]]} for r in rows if r["playlist_id"] in visible]
+def require_unit(db: Database, principal: Principal, unit_code: str) -> None:
+    """A unit asked for by code (a filter): it must be in the person's scope."""
+    from manager.auth import require_scope
+
+    require_scope(db, principal, principal.unit_catalogue or units.current_catalogue(db), unit_code)
 
 
-def active_alerts(db: Database, principal: Principal, now) -> list[dict]:
-    rows = db.query("SELECT id, area FROM alerts WHERE withdrawn_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC",
-                    [iso(now)])
-    return [alerts.get(db, r["id"]) for r in rows if admin_api.alert_in_scope(db, principal, json.loads(r["area"]))]
+def board_choices(x, principal: Principal, unit_code: str | None = None) -> list[dict]:
+    """Every board (not revoked) the person may pick, e.g. as a target or a group member."""
+    db = db_of(x)
+    if unit_code:
+        require_unit(db, principal, unit_code)
+    return boards_in_scope(db, principal, unit_code)
 
 
-def scope_units(db: Database, principal: Principal) -> list[dict]:
+def scope_units(x, principal: Principal) -> list[dict]:
     """Units a person can target: their own and those under it (admins: provinces and units with boards)."""
+    db = db_of(x)
     catalogue = principal.unit_catalogue or units.current_catalogue(db)
     if principal.is_admin:
         rows = list(db.query(
@@ -131,7 +130,8 @@ def scope_units(db: Database, principal: Principal) -> list[dict]:
     return out
 
 
-def scope_name(db: Database, principal: Principal) -> str:
+def scope_name(x, principal: Principal) -> str:
+    db = db_of(x)
     if principal.unit_code is None:
         return ""
     unit = units.get(db, principal.unit_catalogue, principal.unit_code)

@@ -1,0 +1,64 @@
+"""The one place where domain errors become HTTP answers.
+
+JSON for the API and for scripts; an HTML page (through the console's
+renderer) for browsers. A new error class gets its status here, nowhere else.
+"""
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from manager import errors
+
+STATUS: dict[type, int] = {
+    errors.Invalid: 422,
+    errors.Unauthorized: 401,
+    errors.NotAllowed: 403,
+    errors.NotFound: 404,  # OutOfScope too: it is a NotFound
+    errors.StateConflict: 409,
+    errors.TooLarge: 413,
+    errors.UnsupportedMedia: 415,
+    errors.TooManyRequests: 429,
+    errors.StorageFull: 507,
+}
+
+
+def status_of(exc: errors.AppError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return getattr(exc, "status", 400)  # a class that states its own status (kept for errors added elsewhere)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    detail = "; ".join(parts)
+    return f"Dữ liệu gửi lên không hợp lệ: {detail}", f"Invalid request: {detail}"
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict]:
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": e.get("type")} for e in exc.errors()]
+
+
+def install_handlers(app: FastAPI, html_renderer=None) -> None:
+    """`html_renderer(request, status, message_vi, message_en)` serves browsers, when given."""
+
+    def wants_html(request: Request) -> bool:
+        return html_renderer is not None and "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
+
+    @app.exception_handler(errors.AppError)
+    async def _app_error(request: Request, exc: errors.AppError):
+        status = status_of(exc)
+        if wants_html(request):
+            return html_renderer(request, status, exc.message_vi, exc.message_en)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(exc.body(), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        vi, en = _validation_message(exc)
+        if wants_html(request):
+            return html_renderer(request, 422, vi, en)
+        return JSONResponse({"error": "invalid", "message": vi, "message_en": en, "detail": jsonable_errors(exc)}, status_code=422)

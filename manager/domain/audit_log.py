@@ -1,0 +1,18 @@
+"""Reading the audit log: it names every unit's people and changes, so only admins and province-level auditors read it whole."""
+from manager import audit
+from manager.auth import Principal
+from manager.domain import db_of
+from manager.domain.policy import require_province_level
+
+
+def latest(x, principal: Principal, limit: int = 200, action: str | None = None) -> list[dict]:
+    db = db_of(x)
+    require_province_level(db, principal, "auditor")
+    rows = audit.latest(db, limit)
+    return [r for r in rows if r["action"] == action] if action else rows
+
+
+def may_read(x, principal: Principal) -> bool:
+    from manager.domain.policy import province_level
+
+    return principal.role in ("admin", "auditor") and province_level(db_of(x), principal)
