@@ -174,7 +174,7 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
         for alert_id in targets:
             alerts.withdraw(db, alert_id, principal)
         if not targets:
-            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để hủy", decided_at=now)
+            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để huỷ", decided_at=now)
             return False
         _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"Đã gỡ cảnh báo: {', '.join(targets)}",
              decided_by=principal.user_id, decided_at=now)

@@ -171,6 +171,8 @@ def samples(w: World) -> dict:
             {"catalogue": "vn-2025", "province": PROVINCE, "unit_code": HOME}, {}, HOME),
         ("GET", "/reports/province/{catalogue}/{province}/export/{table}.{fmt}"): lambda: (
             {"catalogue": "vn-2025", "province": PROVINCE, "table": "units", "fmt": "csv"}, {}, PROVINCE),
+        ("GET", "/reports/province/{catalogue}/{province}/workbook.xlsx"): lambda: (
+            {"catalogue": "vn-2025", "province": PROVINCE}, {}, PROVINCE),
         ("GET", "/reports/board/{board_id}/export/{table}.{fmt}"): lambda: ({"board_id": w.board, "table": "daily", "fmt": "csv"}, {}, HOME),
         ("GET", "/reports/national/export/{table}.{fmt}"): lambda: ({"table": "provinces", "fmt": "csv"}, {}, None),
     }
