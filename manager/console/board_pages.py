@@ -86,7 +86,7 @@ def _windows(form) -> list[dict]:
     found = []
     indexes = sorted({int(k.split("_", 1)[1]) for k in form if k.startswith(("start_", "end_")) and k.split("_", 1)[1].isdigit()})
     for i in indexes:
-        start, end = form.get(f"start_{i}", "").strip(), form.get(f"end_{i}", "").strip()
+        start, end = form.hhmm(f"start_{i}", "Giờ bắt đầu", "start time"), form.hhmm(f"end_{i}", "Giờ kết thúc", "end time")
         if not start and not end:
             continue
         if not start or not end:

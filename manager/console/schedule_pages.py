@@ -35,7 +35,8 @@ def _schedule_in(form) -> content.ScheduleIn:
     target_id = form.get(f"target_{kind}", "").strip()
     if not target_id:
         raise BadInput("Hãy chọn nơi phát (bảng tin, đơn vị hoặc nhóm)", "pick a target (board, unit or group)")
-    windows = [{"start": form["start"], "end": form["end"]}] if form.get("start") and form.get("end") else []
+    start, end = form.hhmm("start", "Giờ bắt đầu", "start time"), form.hhmm("end", "Giờ kết thúc", "end time")
+    windows = [{"start": start, "end": end}] if start and end else []
     weekdays = [int(d) for d in form.list_of("weekdays") if d.isdigit()]
     if not weekdays:
         raise BadInput("Hãy chọn ít nhất một ngày trong tuần", "pick at least one weekday")
@@ -47,7 +48,8 @@ def _schedule_in(form) -> content.ScheduleIn:
     try:
         return content.ScheduleIn(playlist_id=playlist_id,
                                   priority=form.get("priority") or "normal", target={"kind": kind, "id": target_id},
-                                  date_from=form.get("date_from") or None, date_to=form.get("date_to") or None,
+                                  date_from=form.local_date("date_from", "Từ ngày", "from date"),
+                                  date_to=form.local_date("date_to", "Đến ngày", "to date"),
                                   weekdays=weekdays, windows=windows, starts_at=starts_at, ends_at=ends_at,
                                   is_default=form.get("is_default") == "1")
     except ValueError as exc:

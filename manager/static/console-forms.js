@@ -1,7 +1,6 @@
 /* Bảng tin console: forms that say things in the console's language, not the browser's.
    Dates are typed dd/mm/yyyy (never type=date, whose format follows the browser's locale);
-   the report period picker chooses the kind whose field was touched; a button with
-   data-confirm asks first, in a dialog that states what it will do. */
+   the report period picker chooses the kind whose field was touched. */
 "use strict";
 (function () {
   var lang = document.documentElement.lang || "vi";
@@ -14,11 +13,27 @@
     return d.getFullYear() === Number(m[3]) && d.getMonth() === Number(m[2]) - 1 && d.getDate() === Number(m[1]);
   }
 
-  document.querySelectorAll("input[data-vn-date]").forEach(function (input) {
-    var message = lang === "en" ? "Type the date as dd/mm/yyyy, e.g. 05/01/2026"
-                                : "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/01/2026";
+  var TIME = /^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$/;
+  function validTime(text) {
+    var m = TIME.exec(text);
+    return !!m && (Number(m[1]) < 24 || (Number(m[1]) === 24 && m[2] === "00")) && Number(m[2]) < 60;
+  }
+  function validDateTime(text) {
+    var parts = text.trim().split(/\s+/);
+    return parts.length === 2 && validDate(parts[0]) && validTime(parts[1]);
+  }
+  var KINDS = {
+    "data-vn-date": [validDate, "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/01/2026",
+                     "Type the date as dd/mm/yyyy, e.g. 05/01/2026"],
+    "data-vn-time": [validTime, "Nhập giờ:phút theo 24 giờ, ví dụ 07:30", "Type a 24-hour HH:MM, e.g. 07:30"],
+    "data-vn-datetime": [validDateTime, "Nhập ngày/tháng/năm giờ:phút, ví dụ 05/01/2026 07:30",
+                         "Type dd/mm/yyyy HH:MM, e.g. 05/01/2026 07:30"]
+  };
+  document.querySelectorAll("input[data-vn-date], input[data-vn-time], input[data-vn-datetime]").forEach(function (input) {
+    var kind = KINDS[["data-vn-date", "data-vn-time", "data-vn-datetime"].filter(function (a) { return input.hasAttribute(a); })[0]];
+    var message = lang === "en" ? kind[2] : kind[1];
     function check() {
-      input.setCustomValidity(input.value === "" || validDate(input.value) ? "" : message);
+      input.setCustomValidity(input.value === "" || kind[0](input.value) ? "" : message);
     }
     input.addEventListener("input", check);
     input.addEventListener("blur", function () { check(); if (input.validationMessage) input.reportValidity(); });
@@ -56,23 +71,4 @@
     });
   });
 
-  /* A button that does something hard to undo asks first. Its form's data-confirm text says what. */
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (e) {
-      if (form.dataset.confirmed === "yes") return;
-      e.preventDefault();
-      var dialog = document.getElementById("confirm-dialog");
-      if (!dialog || typeof dialog.showModal !== "function") {
-        if (window.confirm(form.dataset.confirm)) { form.dataset.confirmed = "yes"; form.requestSubmit(); }
-        return;
-      }
-      dialog.querySelector("[data-confirm-text]").textContent = form.dataset.confirm;
-      dialog.returnValue = "";
-      dialog.onclose = function () {
-        if (dialog.returnValue === "yes") { form.dataset.confirmed = "yes"; form.requestSubmit(); }
-      };
-      dialog.showModal();
-      dialog.querySelector("button[value=no]").focus();
-    });
-  });
 })();

@@ -74,7 +74,8 @@ class World:
         return r.json()["id"]
 
     def new_alert(self) -> str:
-        r = self.as_["in_approver"].post("/api/v1/alerts", json={"level": 2, "headline": "Thử", "units": [{"code": HOME}]})
+        r = self.as_["in_approver"].post("/api/v1/alerts", json={"level": 2, "headline": "Thử", "authority": "UBND xã",
+                                                                        "units": [{"code": HOME}]})
         r.raise_for_status()
         return r.json()["id"]
 
@@ -156,7 +157,7 @@ def samples(w: World) -> dict:
             {"zone": "bulletin", "kind": "bulletin", "title": "Ma trận"}]}}, HOME),
         ("POST", "/api/v1/schedules"): lambda: ({}, {"json": {"playlist_id": w.playlist, "target": {"kind": "board", "id": w.board}}}, HOME),
         ("POST", "/api/v1/schedules/{schedule_id}/{action}"): lambda: ({"schedule_id": w.schedule, "action": "submit"}, {}, HOME),
-        ("POST", "/api/v1/alerts"): lambda: ({}, {"json": {"level": 2, "headline": "Thử", "units": [{"code": HOME}]}}, HOME),
+        ("POST", "/api/v1/alerts"): lambda: ({}, {"json": {"level": 2, "headline": "Thử", "authority": "UBND xã", "units": [{"code": HOME}]}}, HOME),
         ("POST", "/api/v1/alerts/{alert_id}/withdraw"): lambda: ({"alert_id": w.new_alert()}, {}, HOME),
         ("GET", "/api/v1/reports/indicators"): lambda: ({}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, PROVINCE),
         ("GET", "/api/v1/reports/units/{unit_code}"): lambda: ({"unit_code": HOME}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, HOME),
