@@ -74,11 +74,12 @@ def update(db: Database, alert_id: str, principal: Principal | None = None, **fi
     return get(db, alert_id)
 
 
-def withdraw(db: Database, alert_id: str, principal: Principal | None = None) -> dict:
+def withdraw(db: Database, alert_id: str, principal: Principal | None = None, **why) -> dict:
+    """`why` goes into the audit log (for a source's Cancel or all-clear: which message ended it)."""
     alert = get(db, alert_id)
     if not alert["withdrawn_at"]:
         db.execute("UPDATE alerts SET withdrawn_at = ?, updated_at = ? WHERE id = ?", [iso(utcnow()), iso(utcnow()), alert_id])
-        audit.record(db, principal, "withdraw", "alert", alert_id)
+        audit.record(db, principal, "withdraw", "alert", alert_id, **why)
     return get(db, alert_id)
 
 

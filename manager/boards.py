@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from manager import units, uptime_store
 from manager.auth import hash_token, new_token
 from manager.errors import BadInput, Conflict, NotFound
-from protocol.manifest import BoardClass, OperatingWindow
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, BoardClass, OperatingWindow
 from protocol.text import nfc
 from protocol.timebase import iso, utcnow
 
@@ -22,7 +22,7 @@ def new_board_id() -> str:
 def create(db: Database, *, name: str, unit_code: str, unit_catalogue: str | None = None, board_class: str = "commune",
            width: int = 1920, height: int = 1080, orientation: str | None = None, lat: float | None = None,
            lon: float | None = None, is_test: bool = False, operating_hours: list | None = None,
-           heartbeat_interval_s: int = 30, layout: str | None = None) -> dict:
+           heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S, layout: str | None = None) -> dict:
     catalogue = unit_catalogue or units.current_catalogue(db)
     units.get(db, catalogue, unit_code)
     BoardClass(board_class)

@@ -14,7 +14,7 @@ Conventions of this project (see docs/sources.md):
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from xml.etree.ElementTree import Element, ParseError, tostring
+from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -27,7 +27,6 @@ CAP_NAMESPACES = {
     "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
     "urn:oasis:names:tc:emergency:cap:1.1": "1.1",  # same elements as far as we read them
 }
-ATOM_NS = "http://www.w3.org/2005/Atom"
 UNIT_GEOCODE_PREFIX = "VN-UNIT:"
 RISK_LEVEL_PARAMETER = "VN-RISK-LEVEL"
 MAX_DOCUMENT_BYTES = 5_000_000  # real messages may embed a map or image (<resource><derefUri>)
@@ -35,11 +34,42 @@ DEFAULT_DURATION = timedelta(hours=24)
 
 
 class CapError(BadInput):
-    """A CAP message we refuse; `code` says why (cap_malformed, cap_expired, ...)."""
+    """A CAP message we refuse; `code` says why (cap_malformed, cap_expired, ...), `element` which
+    element of the message, when one is to blame."""
 
-    def __init__(self, reason: str, message_vi: str, message_en: str):
+    def __init__(self, reason: str, message_vi: str, message_en: str, element: str | None = None):
         super().__init__(message_vi, message_en, code=f"cap_{reason}")
         self.reason = reason
+        self.element = element
+
+    def body(self) -> dict:
+        return {**super().body(), **({"element": self.element} if self.element else {})}
+
+
+# The value lists of CAP 1.2 §3.2 (1.1 has the same, without AllClear and Avoid, and with the
+# deprecated certainty "Very Likely", read as Likely).
+STATUS = ("Actual", "Exercise", "System", "Test", "Draft")
+MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
+SCOPES = ("Public", "Restricted", "Private")
+CATEGORIES = ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other")
+RESPONSE_TYPES = ("Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None")
+URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+
+
+def _missing(name: str, where: str = "alert") -> CapError:
+    return CapError("invalid", f"Thiếu phần tử bắt buộc <{name}> (trong <{where}>)", f"required element <{name}> missing (in <{where}>)",
+                    element=name)
+
+
+def _enum(value: str, name: str, allowed: tuple[str, ...], where: str = "alert") -> str:
+    if not value:
+        raise _missing(name, where)
+    if value not in allowed:
+        raise CapError("invalid", f"Giá trị {value!r} của <{name}> không hợp lệ (cho phép: {', '.join(allowed)})",
+                       f"<{name}> value {value!r} is not allowed (allowed: {', '.join(allowed)})", element=name)
+    return value
 
 
 @dataclass(frozen=True)
@@ -65,6 +95,8 @@ class CapInfo:
     urgency: str
     severity: str
     certainty: str
+    categories: list[str] = field(default_factory=list)
+    response_types: list[str] = field(default_factory=list)
     headline: str = ""
     description: str = ""
     instruction: str = ""
@@ -109,19 +141,23 @@ def parse_xml(data: bytes) -> Element:
         raise CapError("malformed", f"XML không hợp lệ: {exc}", f"malformed XML: {exc}") from exc
 
 
-def _split(tag: str) -> tuple[str, str]:
+def split_tag(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         ns, _, local = tag[1:].partition("}")
         return ns, local
     return "", tag
 
 
-def _text(el: Element, ns: str, name: str, required: bool = False) -> str:
+def child_text(el: Element, ns: str, name: str, required: bool = False) -> str:
     child = el.find(f"{{{ns}}}{name}" if ns else name)
     value = nfc((child.text or "").strip()) if child is not None else ""
     if required and not value:
-        raise CapError("invalid", f"Thiếu trường bắt buộc <{name}>", f"required element <{name}> missing")
+        raise _missing(name, split_tag(el.tag)[1])
     return value
+
+
+def _texts(el: Element, ns: str, name: str) -> list[str]:
+    return [nfc((c.text or "").strip()) for c in el.findall(f"{{{ns}}}{name}")]
 
 
 def _time(value: str, name: str) -> datetime | None:
@@ -130,20 +166,20 @@ def _time(value: str, name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise CapError("invalid", f"Thời gian <{name}> không hợp lệ: {value!r}", f"bad <{name}> time: {value!r}") from exc
+        raise CapError("invalid", f"Thời gian <{name}> không hợp lệ: {value!r}", f"bad <{name}> time: {value!r}", element=name) from exc
     if parsed.tzinfo is None:
-        raise CapError("invalid", f"Thời gian <{name}> thiếu múi giờ: {value!r}", f"<{name}> lacks a UTC offset: {value!r}")
+        raise CapError("invalid", f"Thời gian <{name}> thiếu múi giờ: {value!r}", f"<{name}> lacks a UTC offset: {value!r}", element=name)
     return parsed.astimezone(timezone.utc)
 
 
 def _pairs(el: Element, ns: str, name: str) -> list[tuple[str, str]]:
-    return [(_text(p, ns, "valueName"), _text(p, ns, "value")) for p in el.findall(f"{{{ns}}}{name}")]
+    return [(child_text(p, ns, "valueName"), child_text(p, ns, "value")) for p in el.findall(f"{{{ns}}}{name}")]
 
 
 def _area(el: Element, ns: str) -> CapArea:
     """One <area>. A shape that cannot be read is skipped and noted: the rest of the area still
     counts, since refusing the whole warning would reach no board at all."""
-    area = CapArea(_text(el, ns, "areaDesc"), geocodes=_pairs(el, ns, "geocode"))
+    area = CapArea(child_text(el, ns, "areaDesc", required=True), geocodes=_pairs(el, ns, "geocode"))
     for name, parse, into in (("polygon", geo.parse_polygon, area.polygons), ("circle", geo.parse_circle, area.circles)):
         for shape in el.findall(f"{{{ns}}}{name}"):
             try:
@@ -155,19 +191,27 @@ def _area(el: Element, ns: str) -> CapArea:
 
 
 def _info(el: Element, ns: str) -> CapInfo:
+    categories = _texts(el, ns, "category")
+    if not categories:
+        raise _missing("category", "info")
+    for category in categories:
+        _enum(category, "category", CATEGORIES, "info")
+    certainty = child_text(el, ns, "certainty")
     return CapInfo(
-        language=_text(el, ns, "language") or "en-US",
-        event=_text(el, ns, "event"),
-        urgency=_text(el, ns, "urgency") or "Unknown",
-        severity=_text(el, ns, "severity") or "Unknown",
-        certainty=_text(el, ns, "certainty") or "Unknown",
-        headline=_text(el, ns, "headline"),
-        description=_text(el, ns, "description"),
-        instruction=_text(el, ns, "instruction"),
-        sender_name=_text(el, ns, "senderName"),
-        effective=_time(_text(el, ns, "effective"), "effective"),
-        onset=_time(_text(el, ns, "onset"), "onset"),
-        expires=_time(_text(el, ns, "expires"), "expires"),
+        language=child_text(el, ns, "language") or "en-US",  # CAP's default
+        event=child_text(el, ns, "event", required=True),
+        urgency=_enum(child_text(el, ns, "urgency"), "urgency", URGENCIES, "info"),
+        severity=_enum(child_text(el, ns, "severity"), "severity", SEVERITIES, "info"),
+        certainty=_enum("Likely" if certainty == "Very Likely" else certainty, "certainty", CERTAINTIES, "info"),
+        categories=categories,
+        response_types=[_enum(r, "responseType", RESPONSE_TYPES, "info") for r in _texts(el, ns, "responseType")],
+        headline=child_text(el, ns, "headline"),
+        description=child_text(el, ns, "description"),
+        instruction=child_text(el, ns, "instruction"),
+        sender_name=child_text(el, ns, "senderName"),
+        effective=_time(child_text(el, ns, "effective"), "effective"),
+        onset=_time(child_text(el, ns, "onset"), "onset"),
+        expires=_time(child_text(el, ns, "expires"), "expires"),
         parameters=_pairs(el, ns, "parameter"),
         areas=[_area(a, ns) for a in el.findall(f"{{{ns}}}area")],
     )
@@ -177,27 +221,33 @@ def _references(text: str) -> list[Reference]:
     refs = []
     for triple in text.split():
         parts = triple.split(",")
-        if len(parts) != 3:
-            raise CapError("invalid", f"<references> không đúng dạng 'sender,identifier,sent': {triple!r}", f"<references> entry is not 'sender,identifier,sent': {triple!r}")
+        if len(parts) != 3 or not all(parts):
+            raise CapError("invalid", f"<references> không đúng dạng 'sender,identifier,sent': {triple!r}",
+                           f"<references> entry is not 'sender,identifier,sent': {triple!r}", element="references")
         refs.append(Reference(*parts))
     return refs
 
 
 def alert_from_element(root: Element) -> CapAlert:
-    ns, local = _split(root.tag)
+    ns, local = split_tag(root.tag)
     if local != "alert" or ns not in CAP_NAMESPACES:
         shown = f"{{{ns}}}{local}" if ns else local
         raise CapError("namespace", f"Không phải bản tin CAP 1.2: phần tử gốc {shown}", f"not a CAP 1.2 message: root element {shown}")
-    msg_type = _text(root, ns, "msgType", required=True)
+    # Required elements first, in the specification's order, so a refusal names the first one missing.
+    identifier = child_text(root, ns, "identifier", required=True)
+    sender = child_text(root, ns, "sender", required=True)
+    sent = _time(child_text(root, ns, "sent", required=True), "sent")
+    status = _enum(child_text(root, ns, "status"), "status", STATUS)
+    msg_type = _enum(child_text(root, ns, "msgType"), "msgType", MSG_TYPES)
+    scope = _enum(child_text(root, ns, "scope"), "scope", SCOPES)
+    has_references = root.find(f"{{{ns}}}references") is not None
+    references = _references(child_text(root, ns, "references"))
+    if (msg_type in ("Update", "Cancel") or has_references) and not references:
+        raise CapError("invalid", f"Bản tin {msg_type} thiếu <references> (bản tin nó thay thế hoặc hủy)",
+                       f"{msg_type} message without <references> (the messages it replaces or cancels)", element="references")
     return CapAlert(
-        identifier=_text(root, ns, "identifier", required=True),
-        sender=_text(root, ns, "sender", required=True),
-        sent=_time(_text(root, ns, "sent", required=True), "sent"),
-        status=_text(root, ns, "status", required=True),
-        msg_type=msg_type,
-        scope=_text(root, ns, "scope") or "Public",
-        version=CAP_NAMESPACES[ns],
-        references=_references(_text(root, ns, "references")),
+        identifier=identifier, sender=sender, sent=sent, status=status, msg_type=msg_type, scope=scope,
+        version=CAP_NAMESPACES[ns], references=references,
         infos=[_info(i, ns) for i in root.findall(f"{{{ns}}}info")],
     )
 
@@ -205,64 +255,6 @@ def alert_from_element(root: Element) -> CapAlert:
 def parse_cap(data: bytes) -> CapAlert:
     """One CAP message; raises CapError for anything we cannot read."""
     return alert_from_element(parse_xml(data))
-
-
-@dataclass
-class FeedEntry:
-    id: str
-    title: str
-    updated: str
-    alert: CapAlert | None = None  # when the entry embeds the message
-    link: str | None = None  # when it only links to it
-    xml: str | None = None  # the embedded message as XML text
-    error: CapError | None = None  # an embedded message we refused; the rest of the feed still counts
-
-
-def is_feed(root: Element) -> bool:
-    return root.tag == f"{{{ATOM_NS}}}feed" or root.tag == "rss"
-
-
-def parse_cap_feed(data: bytes | Element) -> list[FeedEntry]:
-    """A feed of CAP messages: Atom entries that embed a message (in <content>) or link to it, or
-    RSS 2.0 items that link to it (as alerting authorities list theirs for the WMO Alert Hub)."""
-    root = data if isinstance(data, Element) else parse_xml(data)
-    if root.tag == "rss":
-        return [_rss_entry(item) for item in root.iter("item")]
-    if root.tag != f"{{{ATOM_NS}}}feed":
-        raise CapError("namespace", f"Không phải nguồn Atom hay RSS: phần tử gốc {root.tag}",
-                       f"not an Atom or RSS feed: root element {root.tag}")
-    entries = []
-    for entry in root.findall(f"{{{ATOM_NS}}}entry"):
-        item = FeedEntry(id=_text(entry, ATOM_NS, "id"), title=_text(entry, ATOM_NS, "title"), updated=_text(entry, ATOM_NS, "updated"))
-        embedded = [el for el in entry.iter() if _split(el.tag)[1] == "alert" and _split(el.tag)[0] != ATOM_NS]
-        if embedded:
-            try:
-                item.alert = alert_from_element(embedded[0])
-                item.xml = tostring(embedded[0], encoding="unicode")
-            except CapError as exc:
-                item.error = exc
-        else:
-            links = entry.findall(f"{{{ATOM_NS}}}link")
-            cap_links = [l for l in links if "cap" in (l.get("type") or "")] or links
-            item.link = cap_links[0].get("href") if cap_links else None
-            if not item.link:
-                item.error = _no_alert("Atom")
-        entries.append(item)
-    return entries
-
-
-def _rss_entry(item: Element) -> FeedEntry:
-    enclosures = [e.get("url") for e in item.findall("enclosure") if "cap" in (e.get("type") or "") and e.get("url")]
-    link = enclosures[0] if enclosures else _text(item, "", "link")
-    entry = FeedEntry(id=_text(item, "", "guid") or link, title=_text(item, "", "title"),
-                      updated=_text(item, "", "pubDate"), link=link or None)
-    if not entry.link:
-        entry.error = _no_alert("RSS")
-    return entry
-
-
-def _no_alert(kind: str) -> CapError:
-    return CapError("no_alert", f"Mục {kind} không chứa và không liên kết bản tin CAP", f"{kind} entry neither embeds nor links a CAP message")
 
 
 # ---------------------------------------------------------------- mapping
@@ -288,10 +280,11 @@ def risk_level(severity: str, urgency: str, certainty: str) -> int:
 
 
 def choose_info(alert: CapAlert) -> CapInfo | None:
-    """The Vietnamese <info> block when there is one, else the first."""
-    for info in alert.infos:
-        if info.language.lower() in ("vi", "vi-vn"):
-            return info
+    """The Vietnamese <info> block when there is one, else the English one, else the first."""
+    for prefix in ("vi", "en"):
+        for info in alert.infos:
+            if info.language.lower().split("-")[0] == prefix:
+                return info
     return alert.infos[0] if alert.infos else None
 
 
@@ -324,44 +317,54 @@ def _declared_level(info: CapInfo) -> int | None:
 
 @dataclass
 class Mapped:
-    """What the manager does with a message: `action` is publish, update or cancel."""
+    """What the manager does with a message: `action` is publish, update, cancel or allclear."""
 
     action: str
     fields: dict  # alert columns: level, headline, body, starts_at, ends_at, source, test, area
     references: list[Reference]
     problems: list[tuple[str, str]] = field(default_factory=list)  # what was skipped on the way, (vi, en)
+    holds: list[tuple[str, str]] = field(default_factory=list)  # why a person must look before it is shown, (vi, en)
+    area_names: list[str] = field(default_factory=list)  # <areaDesc>s to match to units, when nothing else targets
+
+
+def ends_warnings(alert: CapAlert) -> bool:
+    """An all-clear: the referenced warnings are over, whatever severity its own <info> states."""
+    return any("AllClear" in info.response_types for info in alert.infos)
 
 
 def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFAULT_DURATION) -> Mapped:
     """Decide what a parsed message means for the boards; refuse what must not be shown."""
     if alert.status not in ("Actual", "Test", "Exercise"):
-        raise CapError("status", f"Bản tin trạng thái {alert.status} không hiển thị trên bảng tin", f"status {alert.status} is not shown on boards")
+        raise CapError("status", f"Bản tin trạng thái {alert.status} không hiển thị trên bảng tin", f"status {alert.status} is not shown on boards",
+                       element="status")
     if alert.scope != "Public":
-        raise CapError("scope", f"Bản tin phạm vi {alert.scope} không được hiển thị công khai", f"scope {alert.scope} is not for public display")
+        raise CapError("scope", f"Bản tin phạm vi {alert.scope} không được hiển thị công khai", f"scope {alert.scope} is not for public display",
+                       element="scope")
     if alert.msg_type == "Cancel":
-        if not alert.references:
-            raise CapError("invalid", "Bản tin Cancel thiếu <references>", "Cancel without <references>")
         return Mapped("cancel", {}, alert.references)
     if alert.msg_type not in ("Alert", "Update"):
-        raise CapError("msg_type", f"Loại bản tin {alert.msg_type} không cần hiển thị", f"msgType {alert.msg_type} is not displayed")
-    if alert.msg_type == "Update" and not alert.references:
-        raise CapError("invalid", "Bản tin Update thiếu <references>", "Update without <references>")
+        raise CapError("msg_type", f"Loại bản tin {alert.msg_type} không cần hiển thị", f"msgType {alert.msg_type} is not displayed",
+                       element="msgType")
+    if ends_warnings(alert):  # never shown itself: without references it ends nothing and is skipped
+        return Mapped("allclear", {}, alert.references)
     info = choose_info(alert)
     if info is None:
-        raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block")
-    area = target_area(info)
+        raise CapError("no_info", "Bản tin CAP không có khối <info>", "CAP message has no <info> block", element="info")
+    area, holds = geo.unswapped(target_area(info))
     problems = [p for a in info.areas for p in a.problems]
-    if area_is_empty(area) and alert.msg_type == "Alert" and problems:
-        raise CapError("invalid", "; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems))
-    if area_is_empty(area) and alert.msg_type == "Alert":
-        raise CapError("no_area", "Bản tin CAP không có vùng nhắm được (mã đơn vị VN-UNIT, đa giác hoặc hình tròn)",
-                       "CAP message has no targetable area (VN-UNIT geocode, polygon or circle)")
+    # Names stand in for an area only where the sender gave no shape at all (a bad shape is the reason given instead).
+    names = [a.description for a in info.areas if not (a.polygons or a.circles or a.problems)] if area_is_empty(area) else []
+    if area_is_empty(area) and alert.msg_type == "Alert" and not names and problems:
+        raise CapError("invalid", "; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems), element="area")
+    if area_is_empty(area) and alert.msg_type == "Alert" and not names:
+        raise CapError("no_area", "Bản tin CAP không có vùng nhắm được (mã đơn vị VN-UNIT, đa giác, hình tròn hoặc tên địa bàn)",
+                       "CAP message has no targetable area (VN-UNIT geocode, polygon, circle or area name)", element="area")
     starts = info.effective or alert.sent
     ends = info.expires or starts + default_duration
     if ends <= starts:
-        raise CapError("invalid", "Thời điểm hết hạn <expires> không sau thời điểm hiệu lực", "<expires> is not after the start")
+        raise CapError("invalid", "Thời điểm hết hạn <expires> không sau thời điểm hiệu lực", "<expires> is not after the start", element="expires")
     if ends <= now:
-        raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}")
+        raise CapError("expired", f"Bản tin đã hết hạn lúc {ends.isoformat()}", f"message already expired at {ends.isoformat()}", element="expires")
     body = "\n\n".join(part for part in (info.description, info.instruction) if part)
     fields = {
         "level": _declared_level(info) or risk_level(info.severity, info.urgency, info.certainty),
@@ -373,4 +376,4 @@ def map_alert(alert: CapAlert, now: datetime, default_duration: timedelta = DEFA
         "test": alert.status != "Actual",
         "area": area,
     }
-    return Mapped("update" if alert.msg_type == "Update" else "publish", fields, alert.references, problems)
+    return Mapped("update" if alert.msg_type == "Update" else "publish", fields, alert.references, problems, holds, names)

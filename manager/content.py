@@ -10,7 +10,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlite_utils import Database
 
-from layouts import builtin_layouts
+from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
 from manager import assets
 from manager.errors import BadInput
 from protocol.layout import Fit, ZoneKind
@@ -43,7 +43,7 @@ class PlaylistIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: NFCStr = Field(min_length=1, max_length=200)
-    layout: str = "landscape-16x9"
+    layout: str = DEFAULT_LAYOUT_ID
     unit_code: str | None = None  # owner; default: the editor's own unit
     items: list[ItemIn] = Field(default_factory=list, max_length=500)
 

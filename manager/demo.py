@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from layouts import DEFAULT_LAYOUT_ID
 from manager import alerts, assets, boards, content, units
 from manager.auth import Principal, create_api_token, create_user, principal_for
+from manager.domain import content as dcontent
 from manager.settings import Settings
 from protocol.timebase import utcnow
 
@@ -112,7 +114,7 @@ def _seed_content(db: Database, db_path: Path) -> None:
     clip = _add_asset(db, store, work / "clip.mp4", "Phim ngắn tuyên truyền.mp4")
     work.rmdir()
 
-    playlist = content.create_playlist(db, admin, content.PlaylistIn(name="Chương trình thường ngày", layout="landscape-16x9", unit_code=PROVINCE, items=[
+    playlist = dcontent.create_playlist(db, admin, content.PlaylistIn(name="Chương trình thường ngày", layout=DEFAULT_LAYOUT_ID, unit_code=PROVINCE, items=[
         content.ItemIn(zone="main", kind="image", asset=poster, duration_s=12),
         content.ItemIn(zone="main", kind="video", asset=clip, duration_s=6),
         content.ItemIn(zone="bulletin", kind="bulletin", title="Thông báo lịch tiếp công dân",
@@ -122,9 +124,11 @@ def _seed_content(db: Database, db_path: Path) -> None:
                        body="Diệt lăng quăng, bọ gậy; đậy kín dụng cụ chứa nước; ngủ màn kể cả ban ngày.", duration_s=20),
         content.ItemIn(zone="ticker", kind="ticker", text=TICKER, duration_s=60),
     ]))
-    schedule = content.create_schedule(db, admin, content.ScheduleIn(
+    schedule = dcontent.create_schedule(db, admin, content.ScheduleIn(
         playlist_id=playlist["id"], target=content.TargetIn(kind="unit", id=PROVINCE), is_default=True))
-    content.transition(db, admin, schedule["id"], "approve")
+    dcontent.transition(db, admin, schedule["id"], "submit")
+    # The demo's own programme: approved by the administrator who made it, with the reason the audit log keeps.
+    dcontent.transition(db, admin, schedule["id"], "approve", "Dữ liệu trình diễn do máy tạo ra")
     alerts.create(db, level=2, headline="Bản tin thử nghiệm cảnh báo (cấp độ 2)",
                   body="Đây là bản tin thử nghiệm, chỉ hiện trên bảng tin thử nghiệm.", area={"units": [{"catalogue": "vn-2025", "code": PROVINCE}]},
                   starts_at=utcnow(), ends_at=utcnow() + timedelta(minutes=5), source="demo", test=True, principal=admin)

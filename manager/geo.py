@@ -16,6 +16,9 @@ import re
 
 EARTH_RADIUS_KM = 6371.0088
 _EDGE_EPS = 1e-9
+# Vietnam's land, Hoàng Sa, Trường Sa and the seas around them, generously: a warning for a ship
+# off Trường Sa is plausible, one centred in Libya or the Indian Ocean is not.
+VIETNAM_BOX = (6.0, 23.6, 102.0, 118.0)  # lat min, lat max, lon min, lon max
 
 
 class GeoError(ValueError):
@@ -28,9 +31,45 @@ def _point(text: str) -> tuple[float, float]:
         lat, lon = float(lat_s), float(lon_s)
     except ValueError as exc:
         raise GeoError(f"not a 'lat,lon' pair: {text!r}") from exc
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
+    if math.isnan(lat) or math.isnan(lon):
+        raise GeoError(f"coordinates out of range: {text!r}")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) and not in_vietnam(lon, lat):
+        # A pair that only makes sense swapped is kept as written, for `unswapped` to flag.
         raise GeoError(f"coordinates out of range: {text!r}")
     return lat, lon
+
+
+def in_vietnam(lat: float, lon: float) -> bool:
+    lat_min, lat_max, lon_min, lon_max = VIETNAM_BOX
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def _swapped(points: list[tuple[float, float]]) -> bool:
+    return all(not in_vietnam(lat, lon) and in_vietnam(lon, lat) for lat, lon in points)
+
+
+def unswapped(area: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """The area with shapes whose latitude and longitude were written the wrong way round put right,
+    and one (vi, en) reason per shape put right. A shape counts as swapped when every point lies
+    outside Vietnam and its seas, and every point lies inside once swapped: a sender's mistake that
+    would otherwise reach no board (or the wrong ones) without anyone noticing."""
+    reasons = []
+    polygons = []
+    for ring in area.get("polygons") or []:
+        points = [tuple(p) for p in ring]
+        if _swapped(points):
+            points = [(lon, lat) for lat, lon in points]
+            reasons.append(("Đa giác có vĩ độ và kinh độ bị đảo chỗ (nằm ngoài Việt Nam, đảo lại thì nằm trong)",
+                            "polygon has latitude and longitude swapped (outside Vietnam, inside when swapped)"))
+        polygons.append([list(p) for p in points])
+    circles = []
+    for circle in area.get("circles") or []:
+        if _swapped([(circle["lat"], circle["lon"])]):
+            circle = {**circle, "lat": circle["lon"], "lon": circle["lat"]}
+            reasons.append(("Hình tròn có vĩ độ và kinh độ bị đảo chỗ (tâm nằm ngoài Việt Nam, đảo lại thì nằm trong)",
+                            "circle has latitude and longitude swapped (centre outside Vietnam, inside when swapped)"))
+        circles.append(circle)
+    return {**area, "polygons": polygons, "circles": circles}, reasons
 
 
 def parse_polygon(text: str) -> list[tuple[float, float]]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from layouts import builtin_layouts
+from layouts import DEFAULT_LAYOUT_ID, PORTRAIT_LAYOUT_ID, builtin_layouts
 from manager import alerts, boards, revisions, units
 from protocol import api
 from protocol.layout import Layout
@@ -38,7 +38,7 @@ class ManifestInputs:
 def board_layout_id(board: dict) -> str:
     if board.get("layout"):
         return board["layout"]
-    return "portrait-9x16" if board["orientation"] == "portrait" else "landscape-16x9"
+    return PORTRAIT_LAYOUT_ID if board["orientation"] == "portrait" else DEFAULT_LAYOUT_ID
 
 
 def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInputs:
@@ -120,7 +120,9 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         orientation=board["orientation"], layout=layout_id,
         operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
         heartbeat_interval_s=board["heartbeat_interval_s"])
-    manifest = Manifest(generated_at=now, valid_until=now + timedelta(days=days), board=info,
+    # An answer never outlives an alert it carries: whoever keeps it (a cache, the board) must ask again by then.
+    valid_until = min([now + timedelta(days=days)] + [a.ends_at for a in inputs.alerts if a.ends_at])
+    manifest = Manifest(generated_at=now, valid_until=valid_until, board=info,
                         layouts={i: inputs.layouts[i] for i in sorted(layout_ids) if i in inputs.layouts},
                         assets=assets, playlists=playlists, schedule=rules, default_playlist=default_playlist,
                         alerts=inputs.alerts)

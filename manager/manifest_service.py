@@ -4,12 +4,14 @@ A long-polling board asks again on every change anywhere, and most answers
 are 304. So the version of every board's manifest is cached (a few dozen
 bytes a board, enough for every board of a province and more), while whole
 bodies are cached only for the boards asked most recently. Both hold for
-the current change generation and a minute at most, so alerts that end drop
-out.
+the current change generation, a minute at most, and never past the
+manifest's `valid_until` (the earliest end of an alert it lists), so alerts
+that end drop out at once.
 """
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from threading import Lock
 
 from manager.clock import Clock
@@ -43,15 +45,15 @@ class _Lru:
         self.size = size
         self.items: OrderedDict = OrderedDict()
 
-    def get(self, key, generation: int):
+    def get(self, key, generation: int, now: datetime):
         hit = self.items.get(key)
-        if hit is None or hit[0] != generation or time.monotonic() - hit[1] >= CACHE_SECONDS:
+        if hit is None or hit[0] != generation or time.monotonic() - hit[1] >= CACHE_SECONDS or now >= hit[3]:
             return None
         self.items.move_to_end(key)
         return hit[2]
 
-    def put(self, key, generation: int, built: float, value) -> None:
-        self.items[key] = (generation, built, value)
+    def put(self, key, generation: int, built: float, value, until: datetime) -> None:
+        self.items[key] = (generation, built, value, until)
         self.items.move_to_end(key)
         while len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -67,7 +69,7 @@ class ManifestService:
     def cached_version(self, board_id: str) -> str | None:
         """The version the board should have now, if known without building; never blocks on the database."""
         with self._lock:
-            return self._versions.get(board_id, self.changes.generation)
+            return self._versions.get(board_id, self.changes.generation, self.clock.now())
 
     def version(self, board_id: str) -> str:
         return self.cached_version(board_id) or self.current(board_id).version
@@ -76,7 +78,7 @@ class ManifestService:
         """The board's manifest, body and all."""
         generation = self.changes.generation
         with self._lock:
-            hit = self._bodies.get(board_id, generation)
+            hit = self._bodies.get(board_id, generation, self.clock.now())
         if hit is not None:
             return hit
         with self.store.read() as db:
@@ -84,6 +86,6 @@ class ManifestService:
         built = time.monotonic()
         served = Served(manifest.version, manifest.model_dump_json().encode(), generation, built)
         with self._lock:
-            self._bodies.put(board_id, generation, built, served)
-            self._versions.put(board_id, generation, built, served.version)
+            self._bodies.put(board_id, generation, built, served, manifest.valid_until)
+            self._versions.put(board_id, generation, built, served.version, manifest.valid_until)
         return served

@@ -237,6 +237,25 @@ def m007_board_hours_history(db: Database) -> None:
     )
 
 
+def m012_source_health(db: Database) -> None:
+    # Honest source health (issue 13): failures in a row and linked documents that failed in the last
+    # poll, beside the last success (last_ok_at) and failure (last_error_at) already kept.
+    _run(
+        db,
+        """
+        ALTER TABLE sources ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN linked_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE source_events ADD COLUMN code TEXT;
+        CREATE INDEX source_events_source_id ON source_events(source_id, id)
+        """
+    )
+
+
+def m013_inbox_message_key(db: Database) -> None:
+    # One alert per message (sender, identifier, sent) whichever source brought it: found by this index.
+    db.execute("CREATE INDEX inbox_message ON inbox(external_id, published_at)")
+
+
 def m008_playlist_revisions(db: Database) -> None:
     # Approved content is immutable (issue 10): a schedule approves one revision of its playlist, pinned
     # by content; boards play the approved revision while a later one waits for someone else's approval.
@@ -269,7 +288,8 @@ def m008_playlist_revisions(db: Database) -> None:
 
 
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
-              m006_console_sessions, m007_board_hours_history, m008_playlist_revisions]
+              m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
+              m008_playlist_revisions]
 
 
 def applied(db: Database) -> set[str]:

@@ -13,12 +13,12 @@ import requests
 from sqlite_utils import Database
 
 from manager import indicators as ind
+from manager import uptime
 from manager.reports import build, period as periods
 from protocol.timebase import VN_TZ, iso
 
 log = logging.getLogger("bangtin.manager.outbound")
 PLAYLOG_PAGE = 5000
-ONLINE_AFTER_INTERVALS = 3  # a board is online if it reported within three heartbeat intervals
 
 
 def _epoch_iso(value: float | None) -> str | None:
@@ -31,7 +31,7 @@ def status(db: Database, now: datetime) -> dict:
     for b in db.query("SELECT * FROM boards WHERE revoked_at IS NULL ORDER BY id"):
         last = db.execute("SELECT payload FROM heartbeats WHERE board_id = ? ORDER BY seq DESC LIMIT 1", [b["id"]]).fetchone()
         alert = json.loads(last[0]).get("alert") if last else None
-        online = b["last_seen_at"] is not None and now.timestamp() - b["last_seen_at"] <= ONLINE_AFTER_INTERVALS * b["heartbeat_interval_s"]
+        online = uptime.is_online(b["last_seen_at"], b["heartbeat_interval_s"], now.timestamp())
         out.append({
             "id": b["id"], "name": b["name"], "unit_catalogue": b["unit_catalogue"], "unit_code": b["unit_code"],
             "board_class": b["board_class"], "is_test": bool(b["is_test"]), "lat": b["lat"], "lon": b["lon"],

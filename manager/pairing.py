@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from manager import boards
 from manager.auth import hash_token
 from manager.errors import Conflict, Forbidden, NotFound
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
 from protocol.pairing import PairingClaim, PairingCode, PairingRequest, PairingState, PairingStatus
 
 CODE_DIGITS = 6
@@ -54,7 +55,7 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     return PairingStatus(state=PairingState.claimed, board_id=pairing["board_id"], token=token)
 
 
-def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = 30) -> dict:
+def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S) -> dict:
     pairing = _pairing(db, code)
     if pairing["board_id"] is not None:
         raise Conflict("Mã này đã được ghép với một bảng tin", "this code is already claimed")

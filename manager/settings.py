@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
+
 
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
@@ -26,7 +28,7 @@ class Settings:
     asset_dir: Path | None = field(default=None, metadata={"help": "where uploaded files are kept (default: <db>.assets beside the database)"})
     max_upload_mb: int = field(default=512, metadata={"help": "largest file an editor may upload, in MB"})
     max_image_pixels: int = field(default=50_000_000, metadata={"help": "largest image accepted, in pixels (decompression-bomb limit)"})
-    heartbeat_interval_s: int = field(default=30, metadata={"help": "how often newly paired boards report, in seconds (each board's own value can be changed later)"})
+    heartbeat_interval_s: int = field(default=DEFAULT_HEARTBEAT_INTERVAL_S, metadata={"help": "how often newly paired boards report, in seconds (each board's own value can be changed later)"})
     manifest_days: int = field(default=7, metadata={"help": "how many days ahead a board's manifest covers"})
     pairing_ttl_s: int = field(default=900, metadata={"help": "how long a pairing code shown on a board stays valid"})
     clock_tolerance_s: int = field(default=120, metadata={"help": "a live heartbeat whose corrected board time differs from the receive time by more is placed at the receive time"})
@@ -38,6 +40,7 @@ class Settings:
     source_link_push_url: str = field(default="", metadata={"help": "address of the provincial source system to push boards' status, play log and indicators to (empty: no push)"})
     source_link_push_token: str = field(default="", metadata={"help": "bearer token sent with each push to the source system"})
     source_link_push_interval_s: int = field(default=300, metadata={"help": "seconds between pushes to the source system"})
+    source_allow_hosts: str = field(default="", metadata={"help": "hosts (name or address, optionally :port) on the local network that sources and the documents they link to may be fetched from, comma-separated; without this, loopback, private, link-local and multicast addresses and the manager itself are refused (docs/sources.md)"})
     central_sources: Path | None = field(default=None, metadata={"help": "central mode: JSON file listing the provincial managers to roll up (name, url, token, catalogue, province)"})
 
     @property

@@ -23,9 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, NamedTuple, Sequence
 
+from protocol.schedule import window_minutes
 from protocol.timebase import VN_TZ
 
 GRACE_FACTOR = 2.5
+
+
+def is_online(last_seen_at: float | None, heartbeat_interval_s: float, now: float) -> bool:
+    """A board is online when it reported within GRACE_FACTOR of its heartbeat intervals: the uptime
+    rule, also used by the boards wall and the source link's status."""
+    return last_seen_at is not None and now - last_seen_at <= GRACE_FACTOR * heartbeat_interval_s
 STATES = ("on", "scheduled_off", "error", "offline")
 
 Segment = tuple[float, float]
@@ -178,18 +185,12 @@ def with_offline(intervals: Sequence[Interval], start: float, end: float) -> lis
     return merge(out)
 
 
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def operating_segments(hours: Sequence, start: float, end: float) -> list[Segment]:
     """Operating time within [start, end) as sorted segments.
 
     `hours` are OperatingWindow-like objects (weekdays, start, end in Vietnam
-    wall-clock time); empty means around the clock. Same rules as
-    `protocol.schedule.is_operating`: a window whose end is at or before its
-    start runs past midnight and belongs to its start day.
+    wall-clock time); empty means around the clock. What a window covers is
+    `protocol.schedule.window_minutes`, the rule the board itself uses.
     """
     if end <= start:
         return []
@@ -199,8 +200,8 @@ def operating_segments(hours: Sequence, start: float, end: float) -> list[Segmen
     offset = datetime.fromtimestamp(start, timezone.utc).astimezone(VN_TZ).utcoffset().total_seconds()
     windows = []
     for w in hours:
-        s, e = _minutes(w.start), _minutes(w.end)
-        windows.append((set(w.weekdays), 60 * s, 60 * (e + 24 * 60 if e <= s else e)))
+        s, e = window_minutes(w.start, w.end)
+        windows.append((set(w.weekdays), 60 * s, 60 * e))
     segments = []
     for day in range(int((start + offset) // 86400) - 1, int((end + offset) // 86400) + 1):
         midnight = day * 86400 - offset

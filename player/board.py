@@ -22,7 +22,7 @@ from player.screen.overlays import spaced_code
 from player.screen.stage import LayoutView, Stage
 from protocol.heartbeat import DisplayState
 from protocol.layout import Layout
-from protocol.manifest import Item, ItemKind, Manifest
+from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, Item, ItemKind, Manifest
 from protocol.pairing import PairingCode
 from protocol.playlog import PlayOutcome, PlayRecord
 
@@ -259,7 +259,7 @@ class Board:
 
     def _schedule_reports(self) -> None:
         board = self.manifest.board if self.manifest else None
-        interval = self.config.heartbeat_s or (board.heartbeat_interval_s if board else 30)
+        interval = self.config.heartbeat_s or (board.heartbeat_interval_s if board else DEFAULT_HEARTBEAT_INTERVAL_S)
         if interval != self._hb_interval:
             if self._hb_event is not None:
                 self._hb_event.cancel()

@@ -6,12 +6,11 @@ this module resolves the playlist's layout and splits its items by zone.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from layouts import DEFAULT_LAYOUT_ID
+from layouts import default_layout_id
 from protocol.layout import Layout, ZoneKind
 from protocol.manifest import Alert, Item, Manifest
 from protocol.schedule import Selection, select
 
-PORTRAIT_LAYOUT_ID = "portrait-9x16"
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def choose_layout(wanted: str | None, manifest: Manifest | None, local: dict[str
     for source in sources:
         if wanted and wanted in source:
             return source[wanted]
-    fallback = PORTRAIT_LAYOUT_ID if screen[1] > screen[0] else DEFAULT_LAYOUT_ID
+    fallback = default_layout_id(screen[0], screen[1])
     for source in (local,):
         if fallback in source:
             return source[fallback]

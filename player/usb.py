@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 from pathlib import Path
 
+from layouts import DEFAULT_LAYOUT_ID
 from protocol.manifest import AssetRef, BoardClass, BoardInfo, Item, ItemKind, Manifest, Playlist
 from protocol.text import nfc
 from protocol.timebase import utcnow
@@ -53,7 +54,7 @@ def folder_manifest(folder: Path, layout_id: str, name: str, item_s: float) -> M
     now = utcnow()
     board = BoardInfo(id="local", name=name, unit_catalogue="", unit_code="", unit_name=name,
                       board_class=BoardClass.commune, width=0, height=0, orientation="landscape",
-                      layout=layout_id or "landscape-16x9")
+                      layout=layout_id or DEFAULT_LAYOUT_ID)
     playlist = Playlist(id="usb", name="USB", layout=layout_id, items=items)
     return Manifest(generated_at=now, valid_until=now + timedelta(days=3650), board=board, layouts={},
                     assets=assets, playlists={"usb": playlist}, schedule=[], default_playlist="usb").with_version()

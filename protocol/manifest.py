@@ -19,6 +19,9 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
 
 
+# How often a board reports unless told otherwise: the one default, for the manager's settings, new boards and the player.
+DEFAULT_HEARTBEAT_INTERVAL_S = 30
+
 class Priority(str, Enum):
     """The three levels of Circular 39/2020/TT-BTTTT, lowest first."""
 
@@ -155,7 +158,7 @@ class BoardInfo(BaseModel):
     layout: str  # for the idle screen and alerts; playlists name their own
     # Empty: on around the clock.
     operating_hours: list[OperatingWindow] = Field(default_factory=list)
-    heartbeat_interval_s: int = Field(default=30, ge=5, le=3600)
+    heartbeat_interval_s: int = Field(default=DEFAULT_HEARTBEAT_INTERVAL_S, ge=5, le=3600)
     screenshot_interval_s: int = Field(default=300, ge=30, le=86400)
 
 

@@ -30,16 +30,25 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def _in_window(start: str, end: str, local: datetime, weekdays: list[int]) -> bool:
-    """True when `local` lies in the window; a window past midnight belongs to its start day."""
-    minute = local.hour * 60 + local.minute
+def window_minutes(start: str, end: str) -> tuple[int, int]:
+    """A window (operating hours or a schedule's) as minutes after its start day's midnight.
+
+    The one rule for what a window covers, used by the board ("is it on now")
+    and by the manager's uptime (its denominator, `manager.uptime.operating_segments`):
+    a window whose end is at or before its start runs past midnight and
+    belongs to its start day (equal times: the whole day from start to start).
+    """
     s, e = _minutes(start), _minutes(end)
+    return s, (e + 24 * 60 if e <= s else e)
+
+
+def _in_window(start: str, end: str, local: datetime, weekdays: list[int]) -> bool:
+    """True when `local` lies in the window, counted from today's start or, past midnight, from yesterday's."""
+    minute = local.hour * 60 + local.minute
+    s, e = window_minutes(start, end)
     today = local.isoweekday()
     yesterday = (today - 2) % 7 + 1
-    if s < e:
-        return today in weekdays and s <= minute < e
-    # Crosses midnight (or s == e: the whole day from start to start).
-    return (today in weekdays and minute >= s) or (yesterday in weekdays and minute < e)
+    return (today in weekdays and s <= minute < e) or (yesterday in weekdays and minute + 24 * 60 < e)
 
 
 def _rule_active(rule: ScheduleRule, now: datetime) -> bool:

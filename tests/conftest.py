@@ -7,7 +7,8 @@ from tests.live_manager import LiveManager
 @pytest.fixture(scope="session")
 def manager(tmp_path_factory):
     """One manager for the whole session; tests give their boards and content unique names."""
-    live = LiveManager(tmp_path_factory.mktemp("manager")).start()
+    # Tests serve feeds on loopback, which the manager refuses unless allow-listed (docs/sources.md).
+    live = LiveManager(tmp_path_factory.mktemp("manager"), extra_args=["--source-allow-hosts", "127.0.0.1"]).start()
     yield live
     live.stop()
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from manager import alerts, assets, content, units
+from manager import alerts, assets, content
 from manager.api.access import CONTENT, EVERYONE, access
 from manager.api.deps import domain_of
 from manager.api.identity import Who

@@ -5,9 +5,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from manager import assets, heartbeats, pairing, playlog
+from manager import playlog
 from manager.api.access import access
+from manager.api.deps import domain_of
 from manager.api.identity import board_for_request
+from manager.domain import board_link
 from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
 from protocol import api
@@ -27,9 +29,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 @router.post(api.PAIR, response_model=PairingCode, status_code=201)
 @access(who="public")
 def start_pairing(body: PairingRequest, request: Request):
-    state = request.app.state
-    with state.store.write() as db:
-        return pairing.start(db, body, state.clock.time(), state.settings.pairing_ttl_s)
+    return domain_of(request).write(board_link.start_pairing, body)
 
 
 @router.get(api.PAIR_STATUS, response_model=PairingStatus)
@@ -38,15 +38,11 @@ async def pairing_status(code: str, request: Request, secret: str = Query(min_le
                          wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """Long-polls until an editor claims the code (or `wait` runs out)."""
     state = request.app.state
-
-    def check():
-        with state.store.write() as db:
-            return pairing.status(db, code, secret, state.clock.time())
-
+    domain = domain_of(request)
     deadline = asyncio.get_running_loop().time() + wait
     while True:
         generation = state.changes.generation
-        status = await run_in_threadpool(check)
+        status = await run_in_threadpool(domain.write, board_link.pairing_status, code, secret)
         remaining = deadline - asyncio.get_running_loop().time()
         if status.state != "pending" or remaining <= 0:
             return status
@@ -78,27 +74,21 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
 async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
     # The hottest route (every board, every 30 s): its SQLite work takes well under a
     # millisecond, less than a hop to the thread pool, so it runs on the event loop.
-    state = request.app.state
     board = board_for_request(request, board_id)
-    with state.store.write() as db:
-        ack, _ = heartbeats.ingest(db, board, batch.heartbeats, state.clock.time(), state.settings.clock_tolerance_s)
-    return ack
+    return domain_of(request).write(board_link.heartbeats_in, board, batch.heartbeats)
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
 @access(who="board")
 def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
-    state = request.app.state
-    board_for_request(request, board_id)
-    with state.store.write() as db:
-        return playlog.ingest(db, board_id, batch.records, state.clock.time())
+    board = board_for_request(request, board_id)
+    return domain_of(request).write(board_link.playlog_in, board, batch.records)
 
 
 @router.put(api.SCREENSHOT, status_code=204)
 @access(who="board")
 async def put_screenshot(board_id: str, request: Request):
-    state = request.app.state
-    await run_in_threadpool(board_for_request, request, board_id)
+    board = await run_in_threadpool(board_for_request, request, board_id)
     mime = request.headers.get("content-type", "").split(";")[0].strip()
     if mime not in playlog.SCREENSHOT_TYPES:
         raise UnsupportedMedia("Ảnh chụp màn hình phải là JPEG hoặc PNG", "screenshot must be JPEG or PNG")
@@ -110,11 +100,7 @@ async def put_screenshot(board_id: str, request: Request):
     if not body:
         raise BadInput("Ảnh chụp màn hình rỗng", "empty screenshot")
 
-    def save():
-        with state.store.write() as db:
-            playlog.store_screenshot(db, board_id, mime, bytes(body), state.clock.time())
-
-    await run_in_threadpool(save)
+    await run_in_threadpool(domain_of(request).write, board_link.screenshot_in, board, mime, bytes(body))
     return Response(status_code=204)
 
 
@@ -123,8 +109,7 @@ async def put_screenshot(board_id: str, request: Request):
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
-    with request.app.state.store.read() as db:
-        mime = assets.get(db, sha256)["mime"]
+    mime = domain_of(request).read(board_link.asset_mime, sha256)
     if not path.is_file():
         raise NotFound("Không có tệp này", "no such asset")
     etag = f'"{sha256}"'

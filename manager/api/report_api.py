@@ -7,11 +7,12 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from manager import auth, central
-from manager.domain.policy import board_for
+from manager.api.access import access
+from manager.api.deps import domain_of
 from manager.api.identity import current_principal
 from manager.auth import Principal
-from manager.reports import chain, groupings, service
-from manager.api.access import access
+from manager.domain import reports as dreports
+from manager.reports import service
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Who = Depends(current_principal)
@@ -44,13 +45,7 @@ def board(board_id: str, request: Request, period: str | None = None, principal:
 @router.get("/boards/{board_id}/chain")
 @access(roles=("auditor",), scope="object")
 def board_chain(board_id: str, request: Request, principal: Principal = Who):
-    state = request.app.state
-    with state.store.read() as db:
-        auth.require_role(principal, "auditor")
-        board_for(db, principal, board_id)
-        status = chain.verify(db, board_id)
-    return {"board_id": board_id, "ok": status.ok, "heartbeats": status.heartbeats,
-            "first_bad_seq": status.first_bad_seq, "reason": status.reason}
+    return domain_of(request).read(dreports.board_chain, principal, board_id)
 
 
 class GroupIn(BaseModel):
@@ -73,10 +68,8 @@ class GroupingIn(BaseModel):
 @access(roles=())
 def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: Principal = Who):
     """Define (or replace) a province's grouping of units, e.g. its former districts, for indicator 2.2."""
-    auth.require_role(principal, "admin")
-    with request.app.state.store.write() as db:
-        count = groupings.replace(db, grouping, body.catalogue, body.province,
-                                  [(g.code, g.name, g.units) for g in body.groups])
+    count = domain_of(request).write(dreports.replace_grouping, principal, grouping, body.catalogue, body.province,
+                                     [(g.code, g.name, g.units) for g in body.groups])
     return {"grouping": grouping, "groups": len(body.groups), "units": count}
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from manager import cap
-from manager.api.access import CONTENT, EVERYONE, access
+from manager.api.access import EVERYONE, access
 from manager.api.deps import domain_of
 from manager.api.identity import Who, bearer
 from manager.auth import Principal
@@ -22,7 +22,8 @@ from manager.errors import TooLarge, Unauthorized, UnsupportedMedia
 from manager.sources import inbox, store
 
 router = APIRouter(prefix="/api/v1", tags=["source link"])
-CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml")
+CAP_TYPES = ("application/cap+xml", "application/xml", "text/xml", "application/atom+xml")
+JSON_TYPES = ("application/json",)
 LINK_READERS = ("source", "auditor")
 
 
@@ -85,28 +86,48 @@ def source_events(request: Request, source_id: int | None = None, limit: int = Q
 @router.post("/sources/{source_id}/cap")
 @access(who="source")
 async def push_cap(source_id: int, request: Request):
-    """The provincial system pushes one CAP 1.2 message (body: the XML) with the source's push token."""
+    """The provincial system pushes CAP with the source's push token: one message (the XML), or several
+    in one request (an Atom feed embedding them, or a JSON list of XML texts), answered per message."""
     token = bearer(request)
     if not token:
         raise Unauthorized("Thiếu mã truy cập của nguồn", "source push token required")
+    domain = domain_of(request)
+    source = await run_in_threadpool(domain.read, source_link.pushing_source, source_id, token)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in CAP_TYPES:
-        raise UnsupportedMedia(f"Cần gửi XML CAP ({', '.join(CAP_TYPES)})", f"send CAP XML ({', '.join(CAP_TYPES)})")
+    if media not in CAP_TYPES + JSON_TYPES:
+        raise UnsupportedMedia(f"Cần gửi XML CAP ({', '.join(CAP_TYPES)}) hoặc danh sách JSON", f"send CAP XML ({', '.join(CAP_TYPES)}) or a JSON list")
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > cap.MAX_DOCUMENT_BYTES:
-        raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap.MAX_DOCUMENT_BYTES:
-            raise TooLarge("Bản tin CAP quá lớn", "CAP message too large")
-        chunks.append(chunk)
-    row = await run_in_threadpool(domain_of(request).write, source_link.receive_push, source_id, token, b"".join(chunks))
-    if row["status"] == "refused":
-        code = row["payload"].get("error", "cap_invalid")
-        body = {"error": code, "message": row["reason"], "message_en": row["payload"].get("reason_en", ""), "inbox": row}
-        return JSONResponse(body, status_code=422)
-    return row
+    size = int(declared) if declared and declared.isdigit() else 0
+    chunks = []
+    if size <= cap.MAX_DOCUMENT_BYTES:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap.MAX_DOCUMENT_BYTES:
+                break
+            chunks.append(chunk)
+    if size > cap.MAX_DOCUMENT_BYTES:
+        await run_in_threadpool(domain.write, source_link.record_too_large, source, size)
+        raise TooLarge("Bản tin CAP quá lớn", "CAP message too large", code="cap_too_large")
+    return await run_in_threadpool(_receive_push, domain, source, media, b"".join(chunks))
+
+
+def _receive_push(domain, source: dict, media: str, data: bytes):
+    """Each message in a transaction of its own: one refused does not undo the others."""
+    items, single = domain.read(source_link.push_items, source, media, data)
+    results = [domain.write(source_link.receive_item, source, item) for item in items]
+    if single:  # one message: the item itself, or 422 with the refusal
+        row = results[0]
+        if row["status"] == "refused":
+            return JSONResponse({**_refusal(row), "inbox": row}, status_code=422)
+        return row
+    return {"results": [{"index": n, "status": row["status"], "inbox_id": row["id"], "external_id": row["external_id"],
+                         **(_refusal(row) if row["status"] == "refused" else {})} for n, row in enumerate(results)]}
+
+
+def _refusal(row: dict) -> dict:
+    return {"error": row["payload"].get("error", "cap_invalid"), "message": row["reason"], "message_en": row["payload"].get("reason_en", ""),
+            **({"element": row["payload"]["element"]} if row["payload"].get("element") else {})}
 
 
 @router.get("/inbox")

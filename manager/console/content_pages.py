@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 from PIL import Image, ImageOps
 from starlette.concurrency import run_in_threadpool
 
-from layouts import builtin_layouts
+from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
 from manager import assets, content
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
@@ -113,7 +113,7 @@ def _zone(layout_id: str, kind: ZoneKind) -> str:
 async def bulletin_save(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
-    layout = form.get("layout") or "landscape-16x9"
+    layout = form.get("layout") or DEFAULT_LAYOUT_ID
     try:
         duration = float(form.get("duration_s") or 20)
     except ValueError as exc:

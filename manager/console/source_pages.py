@@ -135,7 +135,9 @@ def inbox_item_page(request: Request, inbox_id: int):
 async def inbox_accept(request: Request, inbox_id: int):
     principal = page_principal(request, "editor", "approver")
     form = await form_of(request)
-    body = inbox.AcceptIn(playlist_id=form.get("playlist_id") or None)
+    # Units an approver chose for a warning that only names its area: ticked candidates ("catalogue:code").
+    chosen = [dict(zip(("catalogue", "code"), v.split(":", 1))) for v in form.list_of("unit") if ":" in v]
+    body = inbox.AcceptIn(playlist_id=form.get("playlist_id") or None, units=chosen)
     row = await run_in_threadpool(domain_of(request).write, dinbox.accept, principal, inbox_id, body)  # wakes the boards
     if row["status"] == "refused":  # e.g. expired while it waited
         raise BadInput(f"Không phát được: {row['reason']}", f"not published: {row['payload'].get('reason_en', '')}")

@@ -8,7 +8,7 @@ province level). The single-item view names only the caller's boards.
 from manager import alerts, cap
 from manager.auth import Principal
 from manager.domain import db_of, wake
-from manager.domain.policy import (alert_board_ids, alert_in_scope, board_visible, in_scope, province_level, require_role,
+from manager.domain.policy import (alert_in_scope, board_visible, in_scope, province_level, require_role,
                                    unit_overlaps)
 from manager.errors import NotFound, OutOfScope
 from manager.sources import inbox
@@ -36,9 +36,10 @@ def _visible(db, principal: Principal, item: dict) -> bool:
     if principal.is_admin:
         return True
     area = area_of(item)
-    if area is None or (not area and item["status"] == "refused"):
+    if area is None or (not area and item["status"] == "refused") or (area and cap.area_is_empty(area)):
         # News carries no area: any editor may put it in a playlist of their own. A document nobody could read
-        # names no unit either, and every reader needs to know the link lost something.
+        # names no unit either, and every reader needs to know the link lost something. A warning that only
+        # names its area (no code, no shape) has no unit yet: whoever publishes it chooses them (in their scope).
         return True
     if item["alert_id"]:
         try:
@@ -60,9 +61,9 @@ def _may_decide(db, principal: Principal, item: dict) -> bool:
     targeted = area.get("units", [])
     if not all(in_scope(db, principal, u["catalogue"], u["code"]) for u in targeted):
         return False
-    if area.get("polygons") or area.get("circles"):
-        return province_level(db, principal)
-    return bool(targeted)
+    if area.get("polygons") or area.get("circles") or not targeted:
+        return province_level(db, principal)  # a shape, or names only: it may cross any border
+    return True
 
 
 def item_for(x, principal: Principal, inbox_id: int) -> dict:
@@ -80,11 +81,11 @@ def list_items(x, principal: Principal, status: str | None = None, source_id: in
     found = []
     offset = 0
     while len(found) < limit:
-        batch = inbox.list_items(db, status, source_id, limit, offset)
+        batch = inbox.list_items(db, status, source_id, limit, offset, full=True)
         for item in batch:
             if _visible(db, principal, item):
                 item["may_decide"] = item["status"] == "pending" and _may_decide(db, principal, item)
-                found.append(item)
+                found.append(inbox.summary_of(item))
         if len(batch) < limit:
             break
         offset += limit

@@ -6,7 +6,7 @@ answered 404), with the same words as a missing object.
 """
 from sqlite_utils import Database
 
-from manager import alerts, geo, units
+from manager import alerts, units
 from manager.auth import Principal, in_scope, require_role, require_scope
 from manager.errors import NotFound, OutOfScope
 
@@ -139,19 +139,13 @@ def alert_board_ids(db: Database, alert: dict) -> list[str]:
 
 
 def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
-    """An alert is a person's to see or end when its area names a unit or board in their scope,
-    or (shapes from the source system) covers a board of theirs."""
+    """An alert is a person's to see or end when its area names a unit or board in their scope, or covers
+    (by `manager.alerts.targets_board`, the one coverage rule) a board of theirs."""
     if principal.is_admin:
         return True
-    targets = [(u.get("catalogue"), u.get("code")) for u in area.get("units", [])]
-    for board_id in area.get("boards", []):
-        row = db.execute("SELECT unit_catalogue, unit_code FROM boards WHERE id = ?", [board_id]).fetchone()
-        if row:
-            targets.append((row[0], row[1]))
-    if any(in_scope(db, principal, catalogue, code) for catalogue, code in targets):
+    if any(in_scope(db, principal, u.get("catalogue"), u.get("code")) for u in area.get("units", [])):
         return True
-    if area.get("polygons") or area.get("circles"):
-        for row in db.query("SELECT unit_catalogue, unit_code, lat, lon FROM boards WHERE lat IS NOT NULL AND lon IS NOT NULL"):
-            if geo.area_contains(area, row["lat"], row["lon"]) and in_scope(db, principal, row["unit_catalogue"], row["unit_code"]):
-                return True
+    for board in boards_in_scope(db, principal):
+        if alerts.targets_board(area, False, board, units.ancestors(db, board["unit_catalogue"], board["unit_code"])):
+            return True
     return False

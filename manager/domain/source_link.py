@@ -4,27 +4,45 @@ Reading back (every board's position and state, the play log, the
 indicators, the pushes made) is for the source system's own account and
 auditors at province level; admins always.
 """
-from manager import outbound
+from manager import cap, outbound
 from manager.auth import Principal
 from manager.domain import db_of, wake
 from manager.domain.policy import board_visible, require_province_level
 from manager.errors import NotAllowed, Unauthorized
-from manager.sources import inbox, store
+from manager.sources import inbox, push, store
 from manager.sources.cap_adapter import certificate_of, item_from_xml
 
 PLAYLOG_PAGE = outbound.PLAYLOG_PAGE
 READERS = ("source", "auditor")
 
 
-def receive_push(x, source_id: int, token: str, data: bytes) -> dict:
-    """One CAP document from the source whose push token this is; refusals are kept in the inbox with the reason."""
-    db = db_of(x)
-    source = store.by_push_token(db, source_id, token)
+def pushing_source(x, source_id: int, token: str) -> dict:
+    """The source whose push token this is, and which is enabled."""
+    source = store.by_push_token(db_of(x), source_id, token)
     if source is None:
         raise Unauthorized("Mã truy cập của nguồn không đúng", "invalid source push token")
     if not source["enabled"]:
         raise NotAllowed("Nguồn đang bị tắt", "this source is disabled")
-    row, changed = inbox.receive(db, source, item_from_xml(data, certificate_of(source)), x.clock.now())
+    return source
+
+
+def record_too_large(x, source: dict, size: int) -> None:
+    """A refused push is seen on /sources like any other: the sender may not know its message never arrived."""
+    store.record_event(db_of(x), source["id"], "error", f"Bản tin đẩy lên quá lớn ({size} byte, tối đa {cap.MAX_DOCUMENT_BYTES}): bị từ chối",
+                       f"pushed message too large ({size} bytes, at most {cap.MAX_DOCUMENT_BYTES}): refused", code="cap_too_large")
+
+
+def push_items(x, source: dict, media: str, data: bytes) -> tuple[list, bool]:
+    """The messages of one push (an Atom feed or a JSON list carries several), and whether it was a single one."""
+    items = push.items_of(data, media, certificate_of(source))
+    if items is None:
+        return [item_from_xml(data, certificate_of(source), media)], True
+    return items, False
+
+
+def receive_item(x, source: dict, item) -> dict:
+    """One message into the inbox; refusals are kept there with the reason."""
+    row, changed = inbox.receive(db_of(x), source, item, x.clock.now())
     if changed:
         wake(x, None)  # a new, updated or cancelled warning: its area decides, and an Update may move it
     return row

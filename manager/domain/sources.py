@@ -148,7 +148,8 @@ def require_link_reader(x, principal: Principal) -> None:
     require_province_level(db_of(x), principal, "source", "auditor")
 
 
-PROBLEMS = 50
+PROBLEMS = 50  # refused and skipped documents shown
+PER_SOURCE = 10  # events shown per source
 
 
 def problems(x, principal: Principal) -> list[dict]:
@@ -158,14 +159,16 @@ def problems(x, principal: Principal) -> list[dict]:
     db = db_of(x)
     require_role(principal, *READERS)
     names = {s["id"]: s["name"] for s in store.list_all(db)}
+    # Each source's own newest events: a noisy source cannot push a quiet one's failure off the page.
+    events = [e for source_id in names for e in _scrubbed_events(db, source_id, PER_SOURCE)]
     found = [{"at": e["at"], "source": names.get(e["source_id"], "—"), "level": e["level"], "message": e["message"],
-              "message_en": e["message_en"], "item": None} for e in _scrubbed_events(db, None, PROBLEMS)]
+              "message_en": e["message_en"], "item": None, "code": e.get("code")} for e in events]
     for row in dinbox.list_items(db, principal, "refused", None, PROBLEMS) + dinbox.list_items(db, principal, "skipped", None, PROBLEMS):
         found.append({"at": row["received_at"], "source": names.get(row["source_id"], "—"), "level": row["status"],
                       "message": row["reason"] or "", "message_en": row["payload"].get("reason_en", ""), "item": row["id"],
                       "code": row["payload"].get("error")})
     found.sort(key=lambda p: p["at"], reverse=True)
-    return found[:PROBLEMS]
+    return found
 
 
 def names(x, principal: Principal) -> dict[int, str]:

@@ -43,7 +43,7 @@ PAGE_SIZE = 60
 
 def is_online(board: dict, now: float) -> bool:
     seen = board["last_seen_at"]
-    return seen is not None and now - seen <= uptime.GRACE_FACTOR * board["heartbeat_interval_s"]
+    return uptime.is_online(seen, board["heartbeat_interval_s"], now)
 
 
 def uptime_7d(db: Database, board: dict, now: float) -> float | None:

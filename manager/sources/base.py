@@ -11,15 +11,19 @@ group `bangtin.source_adapters` of your own package). Adapters do no
 database work and hold no state between calls; what the inbox already holds
 reaches them as `source.seen_links`.
 """
-import threading
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
+from urllib.parse import urljoin
 
 import requests
 
 from manager.cap import CapAlert, CapError
+from manager.sources.guard import Blocked, Guard, GuardedAdapter
+
+log = logging.getLogger("bangtin.manager.sources")
 
 USER_AGENT = "bangtin-manager (+https://github.com/bangtin)"
 
@@ -44,6 +48,8 @@ class SourceConfig:
     # Addresses of linked messages already in the inbox: a feed lists the same messages poll after
     # poll, and fetching each again every minute would hammer the source.
     seen_links: frozenset[str] = frozenset()
+    # time.monotonic() by which the whole poll, linked documents included, must be over.
+    deadline: float | None = None
 
 
 @dataclass
@@ -59,49 +65,94 @@ class InboundItem:
     cap: CapAlert | None = None
     cap_xml: str | None = None  # the message as received, kept for audit and re-mapping on accept
     error: CapError | None = None  # an item read only far enough to refuse it
+    # A body that is not an alert at all (an HTML page, a JSON answer, an internal service's secrets)
+    # is never kept or shown whole: only its type, size and SHA-256.
+    document: dict | None = None
+
+
+MAX_REDIRECTS = 5
+
+
+@dataclass
+class Fetched:
+    body: bytes
+    content_type: str
+    url: str  # after redirects
 
 
 class Fetcher:
-    """HTTP GET with a timeout and a size limit; every failure is a SourceError."""
+    """HTTP GET through the outbound `Guard`, with a timeout, a deadline and a size limit.
 
-    def __init__(self, max_bytes: int = 5_000_000):
+    Every failure is a SourceError whose text says "không kết nối được" and the address, never the
+    system's own error ("Connection refused" would tell a feed's author which internal ports are
+    open); the detail goes to the log. Redirects are followed by hand, each one checked again.
+    """
+
+    def __init__(self, max_bytes: int = 5_000_000, guard: Guard | None = None):
         self.max_bytes = max_bytes
-        self._local = threading.local()  # requests sessions are not shared between threads
-        self._sessions: list[requests.Session] = []
+        self.guard = guard or Guard()
 
-    @property
-    def session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            session.headers["User-Agent"] = USER_AGENT
-            self._sessions.append(session)
+    def _session(self) -> requests.Session:
+        """One per fetch: polls are minutes apart and run on threads of their own, so nothing is
+        gained by keeping connections, and a session shared between threads is not safe."""
+        session = requests.Session()
+        session.trust_env = False  # a proxy from the environment would connect where the guard never looked
+        session.headers["User-Agent"] = USER_AGENT
+        adapter = GuardedAdapter(self.guard)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         return session
 
-    def get(self, url: str, timeout_s: float, headers: dict | None = None) -> bytes:
-        # requests' timeout bounds each socket wait; the deadline bounds the whole answer (a server trickling bytes).
-        deadline = time.monotonic() + 3 * timeout_s
-        try:
-            with self.session.get(url, timeout=timeout_s, headers=headers or {}, stream=True) as response:
-                if response.status_code >= 400:
-                    raise SourceError(f"Nguồn trả lỗi HTTP {response.status_code}: {url}", f"source answered HTTP {response.status_code}: {url}")
-                chunks, size = [], 0
-                for chunk in response.iter_content(65536):
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise SourceError(f"Dữ liệu từ nguồn quá lớn (> {self.max_bytes} byte): {url}", f"source sent more than {self.max_bytes} bytes: {url}")
-                    chunks.append(chunk)
-                    if time.monotonic() > deadline:
-                        raise SourceError(f"Nguồn trả dữ liệu quá chậm (> {3 * timeout_s:g} s): {url}", f"source too slow (over {3 * timeout_s:g} s): {url}")
-                return b"".join(chunks)
-        except requests.Timeout as exc:
-            raise SourceError(f"Hết thời gian chờ ({timeout_s:g} s) khi đọc {url}", f"timed out after {timeout_s:g} s reading {url}") from exc
-        except requests.RequestException as exc:
-            raise SourceError(f"Không kết nối được nguồn {url}: {exc}", f"cannot reach {url}: {exc}") from exc
+    def get(self, url: str, timeout_s: float, headers: dict | None = None, deadline: float | None = None) -> bytes:
+        return self.fetch(url, timeout_s, headers, deadline).body
+
+    def fetch(self, url: str, timeout_s: float, headers: dict | None = None, deadline: float | None = None) -> Fetched:
+        """`timeout_s` bounds each network wait; `deadline` (time.monotonic(); default three times
+        the timeout from now) the whole answer, redirects and a server trickling bytes included."""
+        deadline = deadline if deadline is not None else time.monotonic() + 3 * timeout_s
+        with self._session() as session:
+            return self._fetch(session, url, timeout_s, headers, deadline)
+
+    def _fetch(self, session: requests.Session, url: str, timeout_s: float, headers: dict | None, deadline: float) -> Fetched:
+        for _ in range(MAX_REDIRECTS + 1):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _unreachable(url, f"deadline passed before reading {url}")
+            try:
+                self.guard.check_url(url)
+            except Blocked as exc:
+                raise SourceError(f"Không kết nối được {url}: địa chỉ trong mạng nội bộ hoặc của chính máy chủ quản lý không được phép "
+                                  "(quản trị viên có thể cho phép bằng --source-allow-hosts)",
+                                  f"cannot reach {url}: internal or the manager's own address, not allowed "
+                                  "(an admin may allow it with --source-allow-hosts)") from exc
+            wait = min(timeout_s, remaining)
+            try:
+                with session.get(url, timeout=wait, headers=headers or {}, stream=True, allow_redirects=False) as response:
+                    if response.is_redirect and response.headers.get("location"):
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code >= 400:
+                        raise SourceError(f"Nguồn trả lỗi HTTP {response.status_code}: {url}", f"source answered HTTP {response.status_code}: {url}")
+                    chunks, size = [], 0
+                    for chunk in response.iter_content(65536):
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise SourceError(f"Dữ liệu từ nguồn quá lớn (> {self.max_bytes} byte): {url}", f"source sent more than {self.max_bytes} bytes: {url}")
+                        chunks.append(chunk)
+                        if time.monotonic() > deadline:
+                            raise _unreachable(url, f"too slow reading {url}")
+                    return Fetched(b"".join(chunks), response.headers.get("content-type", ""), url)
+            except requests.RequestException as exc:
+                raise _unreachable(url, f"{type(exc).__name__} reading {url}: {exc}") from exc
+        raise SourceError(f"Không kết nối được {url}: quá {MAX_REDIRECTS} lần chuyển hướng", f"cannot reach {url}: more than {MAX_REDIRECTS} redirects")
 
     def close(self) -> None:
-        for session in self._sessions:
-            session.close()
+        """Nothing is kept between fetches; here for callers that close what they open."""
+
+
+def _unreachable(url: str, detail: str) -> SourceError:
+    log.info("source fetch failed: %s", detail)
+    return SourceError(f"Không kết nối được {url}", f"cannot reach {url}")
 
 
 class Adapter(Protocol):

@@ -11,6 +11,7 @@ caller wakes long-polls after its transaction commits.
 """
 import json
 import logging
+import secrets
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +23,7 @@ from manager.domain import content as dcontent
 from manager.auth import Principal, in_scope, require_role
 from manager.cap import CapError, Mapped, area_is_empty, map_alert, parse_cap
 from manager.errors import AppError, BadInput, Conflict, NotFound
+from manager.sources import targeting
 from manager.sources.base import InboundItem
 from manager.sources.store import record_event
 from protocol.manifest import ItemKind
@@ -30,10 +32,20 @@ from protocol.timebase import iso, utcnow
 log = logging.getLogger("bangtin.manager.sources")
 
 
+class UnitChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    catalogue: str = Field(min_length=1, max_length=50)
+    code: str = Field(min_length=1, max_length=20)
+
+
 class AcceptIn(BaseModel):
-    """News only: the playlist (scheduled as normal or priority) that gets the bulletin."""
+    """News: the playlist (scheduled as normal or priority) that gets the bulletin. CAP targeted by an
+    area name that matched no single unit: the units the approver chose (`units`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    units: list[UnitChoice] = Field(default_factory=list, max_length=500)
 
     playlist_id: str | None = None
     zone: str | None = None  # default: the layout's first bulletin zone
@@ -58,6 +70,19 @@ def _public(row: dict) -> dict:
     return row
 
 
+def _summary(row: dict) -> dict:
+    return summary_of(_public(row))
+
+
+def summary_of(item: dict) -> dict:
+    """A list's row: the message's XML stays out (a list of 2,000 items would carry megabytes); `GET
+    /api/v1/inbox/{id}` has it."""
+    payload = dict(item["payload"])
+    xml = payload.pop("cap_xml", None)
+    payload["cap_xml_chars"] = len(xml) if xml else 0
+    return {**item, "payload": payload}
+
+
 def get(db: Database, inbox_id: int) -> dict:
     rows = list(db.query("SELECT * FROM inbox WHERE id = ?", [inbox_id]))
     if not rows:
@@ -65,7 +90,9 @@ def get(db: Database, inbox_id: int) -> dict:
     return _public(rows[0])
 
 
-def list_items(db: Database, status: str | None = None, source_id: int | None = None, limit: int = 200, offset: int = 0) -> list[dict]:
+def list_items(db: Database, status: str | None = None, source_id: int | None = None, limit: int = 200, offset: int = 0,
+               full: bool = False) -> list[dict]:
+    """Newest first; `full` keeps each message's XML (the domain reads the area from it, then shows the summary)."""
     where, args = [], []
     if status:
         where.append("status = ?")
@@ -74,7 +101,7 @@ def list_items(db: Database, status: str | None = None, source_id: int | None = 
         where.append("source_id = ?")
         args.append(source_id)
     sql = "SELECT * FROM inbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ? OFFSET ?"
-    return [_public(r) for r in db.query(sql, args + [limit, offset])]
+    return [(_public if full else _summary)(r) for r in db.query(sql, args + [limit, offset])]
 
 
 def _set(db: Database, inbox_id: int, **changes) -> None:
@@ -87,7 +114,7 @@ SETTLED = ("refused", "rejected", "skipped", "superseded")  # nothing on any boa
 
 def _refuse(db: Database, inbox_id: int, source: dict, exc: CapError) -> None:
     row = get(db, inbox_id)
-    payload = {**row["payload"], "error": exc.code, "reason_en": exc.message_en}
+    payload = {**row["payload"], "error": exc.code, "reason_en": exc.message_en, **({"element": exc.element} if exc.element else {})}
     if len(payload.get("cap_xml") or "") > REFUSED_KEEP_CHARS:
         # The reason is what an editor needs; a broken sender repeating a 5 MB document must not fill the disk.
         payload["cap_xml"] = payload["cap_xml"][:REFUSED_KEEP_CHARS] + "\n<!-- … cắt bớt / truncated -->"
@@ -106,11 +133,11 @@ def prune(db: Database, before: datetime) -> int:
 
 def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tuple[dict, bool]:
     """Store one item (once per source and external id) and act on it per the source's mode."""
-    external_id = item.external_id or f"unreadable:{iso(now)}"
+    external_id = item.external_id or f"unreadable:{iso(now)}:{secrets.token_hex(3)}"  # several may come in one second
     seen = list(db.query("SELECT * FROM inbox WHERE source_id = ? AND external_id = ?", [source["id"], external_id]))
     if seen:
         return _public(seen[0]), False
-    payload = {"cap_xml": item.cap_xml} if item.kind == "cap" else {}
+    payload = ({"cap_xml": item.cap_xml} if item.cap_xml is not None else {"document": item.document}) if item.kind == "cap" else {}
     inbox_id = db["inbox"].insert(dict(
         source_id=source["id"], external_id=external_id, kind=item.kind, title=item.title[:500], body=item.body[:20000],
         link=item.link, published_at=iso(item.published_at) if item.published_at and item.published_at.tzinfo else None,
@@ -120,23 +147,53 @@ def receive(db: Database, source: dict, item: InboundItem, now: datetime) -> tup
         return get(db, inbox_id), False
     changed = False
     if item.kind == "cap":
+        earlier = _same_message(db, source, external_id, item)
+        if earlier is not None and earlier["status"] == "pending" and source["mode"] == "auto":
+            # A copy waiting for a person elsewhere must not hold back the source that may publish at once.
+            _set(db, earlier["id"], status="superseded", reason=f"Cùng bản tin đã nhận từ nguồn {source['name']} (mục #{inbox_id})",
+                 decided_at=iso(now))
+            earlier = None
+        if earlier is not None:
+            _set(db, inbox_id, status="skipped", reason=f"Cùng bản tin đã nhận từ nguồn {earlier['source_name']} (mục #{earlier['id']})",
+                 alert_id=earlier["alert_id"], payload=json.dumps({**payload, "same_as": earlier["id"]}, ensure_ascii=False), decided_at=iso(now))
+            return get(db, inbox_id), False
         try:
             mapped = map_alert(item.cap, now)
         except CapError as exc:
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
-        _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))))
+        matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
+        _set(db, inbox_id, level=mapped.fields.get("level"), test=int(bool(mapped.fields.get("test"))),
+             payload=json.dumps({**payload, **({"area_names": matches} if matches else {}),
+                                 **({"holds": [en for _, en in mapped.holds]} if mapped.holds else {})}, ensure_ascii=False))
         for vi, en in mapped.problems:
             record_event(db, source["id"], "warning", f"{external_id}: {vi}", f"{external_id}: {en}")
             log.warning("source %s (%s): %s: %s", source["id"], source["name"], external_id, en)
         _supersede(db, mapped)
-        if source["mode"] == "auto":
+        if mapped.holds:
+            # Never shown without a person: a name we could not place, a shape that looks swapped.
+            _set(db, inbox_id, reason="Chờ người duyệt: " + "; ".join(vi for vi, _ in mapped.holds))
+            log.warning("source %s (%s): held %s: %s", source["id"], source["name"], external_id, "; ".join(en for _, en in mapped.holds))
+        elif source["mode"] == "auto":
             changed = _apply_safely(db, inbox_id, source, mapped, system_principal(source))
     elif source["mode"] == "auto" and source["config"].get("playlist_id"):
         _accept_news(db, inbox_id, system_principal(source), AcceptIn(playlist_id=source["config"]["playlist_id"]))
         changed = True
     log.info("source %s (%s): received %s -> %s", source["id"], source["name"], external_id, get(db, inbox_id)["status"])
     return get(db, inbox_id), changed
+
+
+def _same_message(db: Database, source: dict, external_id: str, item: InboundItem) -> dict | None:
+    """The same message (sender, identifier and sent) brought earlier by another source, unless that
+    one was refused or superseded: one message is one alert, whichever source brought it."""
+    if item.cap is None:
+        return None
+    rows = list(db.query(
+        "SELECT i.id, i.alert_id, i.status, s.name AS source_name FROM inbox i JOIN sources s ON s.id = i.source_id "
+        "WHERE i.external_id = ? AND i.published_at = ? AND i.source_id != ? AND i.status NOT IN ('refused', 'superseded') "
+        "ORDER BY i.id LIMIT 1",
+        [external_id, iso(item.cap.sent), source["id"]]))
+    return rows[0] if rows else None
 
 
 def _ref_keys(mapped: Mapped) -> list[str]:
@@ -170,13 +227,15 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
     row = get(db, inbox_id)
     targets = _referenced_alerts(db, mapped)
     now = iso(utcnow())
-    if mapped.action == "cancel":
+    if mapped.action in ("cancel", "allclear"):
+        # Whatever the severity of its own <info>: an all-clear is not a warning, it ends them.
         for alert_id in targets:
-            alerts.withdraw(db, alert_id, principal)
+            alerts.withdraw(db, alert_id, principal, ended_by=row["external_id"], ended_by_inbox=inbox_id, why=mapped.action)
         if not targets:
-            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để huỷ", decided_at=now)
+            _set(db, inbox_id, status="skipped", reason="Không có cảnh báo đang hiển thị nào để kết thúc", decided_at=now)
             return False
-        _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"Đã gỡ cảnh báo: {', '.join(targets)}",
+        what = "Hết cảnh báo (AllClear)" if mapped.action == "allclear" else "Đã gỡ cảnh báo"
+        _set(db, inbox_id, status="published", alert_id=targets[0], reason=f"{what}: {', '.join(targets)}",
              decided_by=principal.user_id, decided_at=now)
         return True
     fields = dict(mapped.fields)
@@ -191,6 +250,10 @@ def _apply_cap(db: Database, inbox_id: int, mapped: Mapped, principal: Principal
         return True
     if mapped.action == "update" and area_is_empty(fields["area"]):
         _set(db, inbox_id, status="skipped", reason="Không có cảnh báo nào để cập nhật, và bản tin không có vùng nhắm", decided_at=now)
+        return False
+    existing = db.execute("SELECT id FROM alerts WHERE external_id = ? AND withdrawn_at IS NULL", [row["external_id"]]).fetchone()
+    if existing:  # the same message accepted again from another source's inbox: still one alert
+        _set(db, inbox_id, status="published", alert_id=existing[0], reason="Cảnh báo này đã được phát", decided_by=principal.user_id, decided_at=now)
         return False
     created = alerts.create(db, external_id=row["external_id"], principal=principal, **fields)
     _set(db, inbox_id, status="published", alert_id=created["id"], decided_by=principal.user_id, decided_at=now)
@@ -233,10 +296,17 @@ def accept(db: Database, principal: Principal, inbox_id: int, data: AcceptIn, no
             source = db["sources"].get(row["source_id"])
             _refuse(db, inbox_id, source, exc)
             return get(db, inbox_id), False
+        matches = targeting.settle(db, mapped, bool(_referenced_alerts(db, mapped)))
+        if data.units:
+            targeting.choose_units(db, mapped, matches, [u.model_dump() for u in data.units])
+        if any(en.startswith("area name") for _, en in mapped.holds):
+            raise BadInput("Chọn đơn vị nhận cảnh báo: tên địa bàn trong bản tin không khớp đúng một đơn vị",
+                           "choose the units: the message's area name does not match exactly one unit")
         _check_alert_scope(db, principal, mapped)
         source = db["sources"].get(row["source_id"])
         changed = _apply_safely(db, inbox_id, source, mapped, principal)
-        audit.record(db, principal, "accept", "inbox", str(inbox_id), cap_action=mapped.action)
+        audit.record(db, principal, "accept", "inbox", str(inbox_id), cap_action=mapped.action,
+                     **({"units": mapped.fields["area"]["units"]} if data.units else {}))
         return get(db, inbox_id), changed
     require_role(principal, "editor", "approver")
     _accept_news(db, inbox_id, principal, data)

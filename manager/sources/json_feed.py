@@ -35,4 +35,4 @@ class JsonFeedAdapter:
     name = "json-feed"
 
     def fetch(self, http: Fetcher, source: SourceConfig) -> list[InboundItem]:
-        return items_from_json(http.get(source.url, source.timeout_s))
+        return items_from_json(http.get(source.url, source.timeout_s, deadline=source.deadline))

@@ -3,11 +3,10 @@
 A source that fails (timeout, HTTP error, unreadable feed, an adapter bug)
 costs one log line, a `source_events` row and its `last_error`; the loop and
 the manager carry on, and items already in the inbox or published stay as
-they are. Each item is stored in its own transaction. Sources are read by a
-small pool of threads, so a source that times out never delays a warning from
-another.
+they are. Each item is stored in its own transaction. Each source is read on
+a thread of its own, with a deadline for the whole poll (linked documents
+included), so a source that hangs never delays a warning from another.
 """
-import concurrent.futures
 import logging
 import threading
 import time
@@ -17,18 +16,20 @@ from datetime import timedelta
 from manager.errors import AppError
 from manager.sources import inbox, registry, store
 from manager.sources.base import Fetcher, SourceError
+from manager.sources.guard import Guard
 from manager.sources.cap_adapter import UNREACHABLE
 from protocol.timebase import iso
 
 log = logging.getLogger("bangtin.manager.sources")
-WORKERS = 4  # sources read at the same time
+DEADLINE_TIMEOUTS = 3  # a whole poll may take this many of the source's timeouts, linked documents included
 
 
 PRUNE_EVERY_S = 86400
 
 
 class Poller:
-    def __init__(self, db_store, clock, on_change: Callable[[], None], tick_s: float = 1.0, keep_days: int = 0):
+    def __init__(self, db_store, clock, on_change: Callable[[], None], tick_s: float = 1.0, keep_days: int = 0,
+                 guard: Guard | None = None):
         self.store = db_store
         self.clock = clock
         self.on_change = on_change
@@ -38,11 +39,10 @@ class Poller:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="source-poll")
-        self._busy: set[int] = set()
+        self._threads: dict[int, threading.Thread] = {}  # source id -> the thread polling it now
         self._lock = threading.Lock()
         self._one_at_a_time: dict[int, threading.Lock] = {}  # per source: "poll now" waits for a poll under way
-        self.http = Fetcher()
+        self.http = Fetcher(guard=guard)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="source-poller", daemon=True)
@@ -53,7 +53,11 @@ class Poller:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            running = list(self._threads.values())
+        end = time.monotonic() + timeout
+        for thread in running:  # each ends by its poll's deadline
+            thread.join(max(0.0, end - time.monotonic()))
         self.http.close()
 
     def poke(self) -> None:
@@ -84,23 +88,28 @@ class Poller:
         """Start polling every due source not already being polled; a slow one never holds up the others."""
         with self.store.read() as db:
             sources = store.due(db, iso(self.clock.now()))
-        futures = []
+        started = []
         for source in sources:
             with self._lock:
-                if self._stop.is_set() or source["id"] in self._busy:
+                if self._stop.is_set() or source["id"] in self._threads:
                     continue
-                self._busy.add(source["id"])
-            futures.append(self._pool.submit(self._poll_then_release, source))
+                thread = threading.Thread(target=self._poll_then_release, args=(source,), name=f"source-poll-{source['id']}", daemon=True)
+                self._threads[source["id"]] = thread
+            thread.start()
+            started.append(thread)
         if wait:
-            concurrent.futures.wait(futures)
-        return len(futures)
+            for thread in started:
+                thread.join()
+        return len(started)
 
     def _poll_then_release(self, source: dict) -> None:
         try:
             self.poll(source)
+        except Exception:  # the thread's last word; the next tick polls the source again
+            log.exception("source %s (%s): poll failed", source["id"], source["name"])
         finally:
             with self._lock:
-                self._busy.discard(source["id"])
+                self._threads.pop(source["id"], None)
 
     def poll(self, source: dict) -> int:
         """Read one source and store what it offers; returns how many items were new."""
@@ -114,8 +123,9 @@ class Poller:
         try:
             if adapter is None:
                 raise SourceError(f"Không có bộ chuyển đổi {source['adapter']!r}", f"no adapter {source['adapter']!r}")
+            deadline = time.monotonic() + DEADLINE_TIMEOUTS * float(source["timeout_s"])
             with self.store.read() as db:
-                config = store.config_of(source, db)
+                config = store.config_of(source, db, deadline)
             items = adapter.fetch(self.http, config)
         except SourceError as exc:
             self._failed(source, exc.message_vi, exc.message_en)
@@ -126,11 +136,13 @@ class Poller:
             return 0
         new = 0
         changed = False
+        linked_failures = 0
         for item in items:
             if item.error is not None and item.error.reason == UNREACHABLE:
+                linked_failures += 1
                 with self.store.write() as db:
                     store.record_event(db, source["id"], "error", f"Mục {item.external_id}: {item.error.message_vi}",
-                                       f"item {item.external_id}: {item.error.message_en}")
+                                       f"item {item.external_id}: {item.error.message_en}", code="linked_unreachable")
                 continue
             try:
                 with self.store.write() as db:
@@ -143,7 +155,7 @@ class Poller:
                 continue
             changed = changed or item_changed
         with self.store.write() as db:
-            store.mark_polled(db, source["id"], iso(self.clock.now()), None)
+            store.mark_polled(db, source["id"], iso(self.clock.now()), None, linked_failures)
         if changed:
             self.on_change()
         return new

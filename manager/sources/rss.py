@@ -42,4 +42,4 @@ class RssAdapter:
     name = "rss"
 
     def fetch(self, http: Fetcher, source: SourceConfig) -> list[InboundItem]:
-        return items_from_feed(http.get(source.url, source.timeout_s))
+        return items_from_feed(http.get(source.url, source.timeout_s, deadline=source.deadline))

@@ -1,15 +1,16 @@
-"""Starts and stops the source link's two background threads with the application."""
+"""Starts and stops the source link's two background threads with the application (anything with a `.state`)."""
 from contextlib import asynccontextmanager
-
-from fastapi import FastAPI
+from urllib.parse import urlsplit
 
 from manager.outbound import Pusher
+from manager.sources.guard import Guard
 from manager.sources.poller import Poller
 
 
-def start(app: FastAPI) -> None:
+def start(app) -> None:
     state, settings = app.state, app.state.settings
-    state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days)
+    state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days,
+                          guard=outbound_guard(settings))
     state.poller.start()
     state.pusher = None
     if settings.source_link_push_url:
@@ -18,7 +19,17 @@ def start(app: FastAPI) -> None:
         state.pusher.start()
 
 
-def stop(app: FastAPI) -> None:
+def outbound_guard(settings) -> Guard:
+    """The admin's allow-list, and the manager's own addresses (never fetched unless allow-listed with their port)."""
+    own = [(settings.host, settings.port)]
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        if public.hostname:
+            own.append((public.hostname, public.port or (443 if public.scheme == "https" else 80)))
+    return Guard(settings.source_allow_hosts, own)
+
+
+def stop(app) -> None:
     for name in ("poller", "pusher"):
         worker = getattr(app.state, name, None)
         if worker is not None:
@@ -26,7 +37,7 @@ def stop(app: FastAPI) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app):
     start(app)
     try:
         yield

@@ -82,6 +82,7 @@ def _public(row: dict) -> dict:
     row["config"] = json.loads(row["config"])
     row["enabled"] = bool(row["enabled"])
     row["has_push_token"] = bool(row.pop("push_token_hash", None))
+    row["health"] = health(row)
     return row
 
 
@@ -141,14 +142,14 @@ def by_push_token(db: Database, source_id: int, token: str) -> dict | None:
 SEEN_LINKS = 5000  # far more than any feed lists at once
 
 
-def config_of(row: dict, db: Database | None = None) -> SourceConfig:
+def config_of(row: dict, db: Database | None = None, deadline: float | None = None) -> SourceConfig:
     """The adapter's view of a source; with `db`, also the links its inbox already holds."""
     config = row["config"] if isinstance(row["config"], dict) else json.loads(row["config"])
     seen = frozenset(r[0] for r in db.execute(
         "SELECT link FROM inbox WHERE source_id = ? AND link IS NOT NULL ORDER BY id DESC LIMIT ?",
         [row["id"], SEEN_LINKS])) if db is not None else frozenset()
     return SourceConfig(id=row["id"], name=row["name"], adapter=row["adapter"], url=row["url"], config=config,
-                        timeout_s=row["timeout_s"], seen_links=seen)
+                        timeout_s=row["timeout_s"], seen_links=seen, deadline=deadline)
 
 
 def due(db: Database, now_iso: str) -> list[dict]:
@@ -166,18 +167,38 @@ def _seconds_between(earlier: str, later: str) -> float:
     return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
 
 
-def record_event(db: Database, source_id: int | None, level: str, message_vi: str, message_en: str) -> None:
-    """One console entry and one log line."""
-    db["source_events"].insert(dict(source_id=source_id, at=iso(utcnow()), level=level, message=message_vi, message_en=message_en))
+EVENTS_PER_SOURCE = 500  # each source keeps its own history: a noisy one cannot push another's away
+
+
+def record_event(db: Database, source_id: int | None, level: str, message_vi: str, message_en: str, code: str | None = None) -> None:
+    """One console entry and one log line; the source's oldest entries beyond EVENTS_PER_SOURCE go."""
+    db["source_events"].insert(dict(source_id=source_id, at=iso(utcnow()), level=level, message=message_vi, message_en=message_en, code=code))
+    db.execute("DELETE FROM source_events WHERE source_id IS ? AND id <= (SELECT id FROM source_events WHERE source_id IS ? "
+               "ORDER BY id DESC LIMIT 1 OFFSET ?)", [source_id, source_id, EVENTS_PER_SOURCE])
     log.log(logging.WARNING if level != "info" else logging.INFO, "source %s: %s", source_id, message_en)
 
 
-def mark_polled(db: Database, source_id: int, now_iso: str, error: tuple[str, str] | None) -> None:
+def mark_polled(db: Database, source_id: int, now_iso: str, error: tuple[str, str] | None, linked_failures: int = 0) -> None:
+    """After a poll: a success resets the failures in a row; linked documents that failed count apart
+    (the feed was read, yet messages it lists could not be)."""
     if error is None:
-        db.execute("UPDATE sources SET last_polled_at = ?, last_ok_at = ?, last_error = NULL WHERE id = ?", [now_iso, now_iso, source_id])
+        db.execute("UPDATE sources SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, consecutive_failures = 0, "
+                   "linked_failures = ? WHERE id = ?", [now_iso, now_iso, linked_failures, source_id])
         return
-    db.execute("UPDATE sources SET last_polled_at = ?, last_error = ?, last_error_at = ? WHERE id = ?", [now_iso, error[0], now_iso, source_id])
+    db.execute("UPDATE sources SET last_polled_at = ?, last_error = ?, last_error_at = ?, consecutive_failures = consecutive_failures + 1 "
+               "WHERE id = ?", [now_iso, error[0], now_iso, source_id])
     record_event(db, source_id, "error", *error)
+
+
+def health(source: dict) -> str:
+    """ok, degraded (read, but linked documents failed), failing (the last poll failed), or idle (never polled)."""
+    if source.get("last_error") and source.get("consecutive_failures"):
+        return "failing"
+    if source.get("linked_failures"):
+        return "degraded"
+    if not source.get("last_polled_at"):
+        return "idle"
+    return "ok"
 
 
 def events(db: Database, source_id: int | None = None, limit: int = 200) -> list[dict]:

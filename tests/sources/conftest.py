@@ -55,6 +55,7 @@ class FeedServer:
         import threading
 
         self.routes: dict[str, tuple[bytes, str, float]] = {}
+        self.redirects: dict[str, str] = {}  # path -> Location answered with 302
         self.posts: list[tuple[str, dict, bytes]] = []
         self.gets: list[str] = []
         server = self
@@ -64,6 +65,12 @@ class FeedServer:
                 import time
 
                 server.gets.append(self.path)
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path not in server.routes:
                     self.send_error(404)
                     return
@@ -114,6 +121,7 @@ def link(tmp_path_factory):
     """A manager of this module's own, so its alerts cannot reach other tests' boards."""
     from tests.live_manager import LiveManager
 
-    live = LiveManager(tmp_path_factory.mktemp("source-link")).start()
+    # Its test feeds are on loopback: allowed explicitly, as an admin would allow a feed on the LAN.
+    live = LiveManager(tmp_path_factory.mktemp("source-link"), extra_args=["--source-allow-hosts", "127.0.0.1"]).start()
     yield live
     live.stop()

@@ -165,9 +165,10 @@ def test_a_skipped_shape_is_published_and_noted_for_the_source(db, capdoc):
 def test_settled_items_are_pruned_and_refused_payloads_kept_small(db, capdoc):
     src = source(db)
     long_ago, now = T_SENT, T_SENT + timedelta(days=200)
-    huge = b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + b"x" * 300_000  # malformed and large
+    # A CAP message refused (no <scope>) and large: kept, but only in part.
+    huge = capdoc("cap_vi_typhoon.xml").replace(b"<scope>Public</scope>", b"").replace(b"<description>", b"<description>" + b"x" * 300_000)
     old_refused, _ = inbox.receive(db, src, item_from_xml(huge), long_ago)
-    assert old_refused["status"] == "refused"
+    assert old_refused["status"] == "refused" and old_refused["payload"]["element"] == "scope"
     assert len(old_refused["payload"]["cap_xml"]) < 70_000, "a refused document is kept only in part"
     old_published, _ = inbox.receive(db, src, item_from_xml(capdoc("cap_vi_typhoon.xml")), long_ago + timedelta(hours=13))
     assert old_published["status"] == "published"
