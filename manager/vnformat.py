@@ -5,6 +5,7 @@ Vietnamese groups thousands with "." and marks decimals with "," (1.234,5;
 locale. English keeps 1,234.5. Pure functions, so pages, exports and tests
 share one definition.
 """
+import re
 from datetime import date, datetime, timezone
 
 from protocol.timebase import to_local
@@ -58,3 +59,18 @@ def parse_day(text: str) -> date:
             if len(parts[2]) == 4:
                 return date(int(parts[2]), int(parts[1]), int(parts[0]))
     raise ValueError(f"not a date: {text!r}")
+
+
+LOCAL_STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})( \d{2}:\d{2}(:\d{2})?)?")
+
+
+def stamp(text: str) -> str:
+    """A report's machine-readable local time ("2026-03-02 10:25:05", kept so in JSON and CSV) as people read it."""
+    m = LOCAL_STAMP.fullmatch(text) if isinstance(text, str) else None
+    return f"{m[3]}/{m[2]}/{m[1]}{m[4] or ''}" if m else text
+
+
+def stamp_value(text):
+    """The same stamp as a datetime, for spreadsheets (a date cell, not text); anything else unchanged."""
+    m = LOCAL_STAMP.fullmatch(text) if isinstance(text, str) else None
+    return datetime.fromisoformat(text) if m else text

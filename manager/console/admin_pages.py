@@ -1,5 +1,4 @@
 """Emergency broadcasts, users and roles (administrators), and the audit log."""
-import json
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -119,6 +118,4 @@ def user_toggle(request: Request, user_id: int, action: str):
 def audit_page(request: Request, action: str | None = None, limit: int = 300):
     principal = page_principal(request, "auditor")
     rows = domain_of(request).read(audit_log.latest, principal, min(max(limit, 1), 5000), action)
-    for row in rows:
-        row["detail_obj"] = json.loads(row["detail"] or "{}")
     return render(request, "audit.html", rows=rows, action=action or "")

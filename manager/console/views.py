@@ -87,6 +87,13 @@ def pct(context, value, decimals: int | None = None) -> str:
     return vnformat.percent(value, decimals, lang_of(context["request"]))
 
 
+@pass_context
+def term(context, prefix: str, value) -> str:
+    """A stored word (zone id, board class, state, audit verb) in the console's language; unknown words as they are."""
+    key = f"{prefix}.{value}"
+    return i18n.text(lang_of(context["request"]), key) if i18n.has(key) else str(value)
+
+
 def short_hash(value: str | None, length: int = 10) -> str:
     """A SHA-256 as people compare it by eye: its first characters (the whole one stays in the title attribute)."""
     return (value or "")[:length]
@@ -94,8 +101,8 @@ def short_hash(value: str | None, length: int = 10) -> str:
 
 def install_globals(env) -> None:
     """Also given to the reports' environment, so their pages can extend base.html."""
-    env.globals.update(t=t, nav_items=nav_items, local_time=local_time, file_size=file_size)
-    env.filters.update(num=num, pct=pct, short_hash=short_hash)
+    env.globals.update(t=t, term=term, nav_items=nav_items, local_time=local_time, file_size=file_size)
+    env.filters.update(num=num, pct=pct, short_hash=short_hash, stamp=vnformat.stamp)
 
 
 install_globals(templates.env)

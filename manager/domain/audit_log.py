@@ -1,4 +1,6 @@
 """Reading the audit log: it names every unit's people and changes, so only admins and province-level auditors read it whole."""
+import json
+
 from manager import audit
 from manager.auth import Principal
 from manager.domain import db_of
@@ -6,10 +8,16 @@ from manager.domain.policy import require_province_level
 
 
 def latest(x, principal: Principal, limit: int = 200, action: str | None = None) -> list[dict]:
+    """Newest first, each row with `object_name` (the object's name now, when it still exists) and `detail_obj`."""
     db = db_of(x)
     require_province_level(db, principal, "auditor")
     rows = audit.latest(db, limit)
-    return [r for r in rows if r["action"] == action] if action else rows
+    rows = [r for r in rows if r["action"] == action] if action else rows
+    names = audit.object_names(db, {(r["object_type"], r["object_id"]) for r in rows})
+    for row in rows:
+        row["object_name"] = names.get((row["object_type"], row["object_id"]))
+        row["detail_obj"] = json.loads(row["detail"] or "{}")
+    return rows
 
 
 def may_read(x, principal: Principal) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from manager import i18n, indicators as ind
+from manager import i18n, indicators as ind, vnformat
 from manager.reports.period import Period
 from manager.reports.tables import Table
 from protocol.timebase import VN_TZ
@@ -75,10 +75,12 @@ def write_table(ws, table: Table, header_row: int = 1) -> None:
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        ws.append([row.get(k) for k, _ in table.columns])
+        ws.append([vnformat.stamp_value(row.get(k)) for k, _ in table.columns])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":  # text that looks like a formula stays text
                 cell.data_type = "s"
+            elif cell.is_date:
+                cell.number_format = "dd/mm/yyyy hh:mm:ss"
     for line in getattr(table, "note", None) or []:  # notes the table carries travel with it
         ws.append([line])
     for column in ws.iter_cols(min_row=header_row):
