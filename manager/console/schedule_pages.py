@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from manager import content
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
+from manager.domain import schedule_phase
 from manager.console import week
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
@@ -26,6 +27,9 @@ def schedules_page(request: Request, playlist: str | None = None):
     principal = page_principal(request, *CONTENT_ROLES)
     domain = domain_of(request)
     rows = domain.read(dcontent.list_schedules, principal)
+    now = request.app.state.clock.now()
+    for row in rows:
+        row["phase"], row["phase_at"] = schedule_phase.phase(row, now)
     choices = domain.read(dcontent.schedule_form_choices, principal)
     return render(request, "schedules.html", schedules=rows, chosen=playlist or "", transitions=dcontent.TRANSITIONS, **choices)
 

@@ -48,7 +48,8 @@ def test_schedule_with_exact_start_and_end_reaches_the_board_in_utc(manager, peo
     login(approver, manager, "c_approver")
     approver.goto(manager.base_url + "/schedules")
     approver.locator(f"tr[data-schedule='{schedule_id}'] button[data-action=approve]").click()
-    expect(approver.locator(f"tr[data-schedule='{schedule_id}'] .badge")).to_have_text("Đã duyệt, đang phát")
+    # Approved for tomorrow: not "on air" (finding 7), but when it starts.
+    expect(approver.locator(f"tr[data-schedule='{schedule_id}'] .badge")).to_have_text(f"Đã duyệt, bắt đầu 14:00 {starts:%d/%m/%Y}")
 
     assert board.fetch(), "the approved schedule changed the board's manifest"
     (rule,) = [r for r in board.manifest["schedule"] if r["playlist"] == playlist_id]

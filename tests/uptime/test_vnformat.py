@@ -34,3 +34,16 @@ def test_the_picker_reads_only_the_chosen_kind():
     for kind, fields in (("year", {"year": ""}), ("dates", {"from": "01/13/2026", "to": "02/02/2026"}), ("week", {})):
         with pytest.raises(BadInput):
             period.from_picker(kind, fields)
+
+
+def test_schedule_phase_tells_upcoming_from_on_air():
+    from datetime import datetime, timezone
+
+    from manager.domain.schedule_phase import phase
+
+    now = datetime(2026, 12, 2, 4, 0, tzinfo=timezone.utc)  # 11:00 in Vietnam
+    assert phase({"starts_at": "2026-12-09T01:00:00Z"}, now)[0] == "upcoming"
+    assert phase({"date_from": "2026-12-03"}, now) == ("upcoming", date(2026, 12, 3))
+    assert phase({"date_from": "2026-12-02", "date_to": "2026-12-02"}, now)[0] == "on_air"
+    assert phase({"ends_at": "2026-12-02T03:59:00Z"}, now)[0] == "ended"
+    assert phase({}, now) == ("on_air", None)
