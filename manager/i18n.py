@@ -81,7 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "boards.applied_on": ("Đã áp dụng trên {n} / {m} bảng tin", "Applied on {n} of {m} boards"),
     "boards.online": ("Đang kết nối", "Online"),
     "boards.offline": ("Mất kết nối", "Offline"),
-    "boards.never": ("Chưa từng kết nối", "Never connected"),
+    "boards.never": ("Đang chờ bảng tin kết nối", "Waiting for the board to connect"),
     "boards.last_seen": ("Tín hiệu gần nhất", "Last heartbeat"),
     "boards.version": ("Phiên bản nội dung", "Content version"),
     "boards.version_ok": ("Đã áp dụng bản mới nhất", "Applied the current version"),

@@ -72,3 +72,34 @@
   });
 
 })();
+
+/* Unit lists hold the whole catalogue (3,321 communes): a filter box above each, matching with or without
+   diacritics ("khao mang", "Khao Mang", "KHAO MANG" all find "Xã Khao Mang"). */
+(function () {
+  var lang = document.documentElement.lang || "vi";
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  }
+  document.querySelectorAll("select[data-units]").forEach(function (select, n) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "unit-search";
+    box.id = "unit-search-" + n;
+    box.autocomplete = "off";
+    box.placeholder = lang === "en" ? "Find a unit by name" : "Tìm đơn vị theo tên (gõ có dấu hoặc không dấu)";
+    box.setAttribute("aria-label", box.placeholder);
+    var options = Array.prototype.slice.call(select.options).map(function (o) { return [o, fold(o.text)]; });
+    box.addEventListener("input", function () {
+      var words = fold(box.value).split(/\s+/).filter(Boolean);
+      var first = null;
+      options.forEach(function (pair) {
+        var show = pair[0].value === "" || words.every(function (w) { return pair[1].indexOf(w) !== -1; });
+        pair[0].hidden = !show;
+        if (show && pair[0].value !== "" && !first) first = pair[0];
+      });
+      /* A single-choice list takes the first match, so typing a name and moving on is enough. */
+      if (!select.multiple && first && words.length) select.value = first.value;
+    });
+    select.parentNode.insertBefore(box, select);
+  });
+})();
