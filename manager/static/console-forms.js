@@ -103,3 +103,19 @@
     select.parentNode.insertBefore(box, select);
   });
 })();
+
+/* Phones show tables as cards: each cell carries its column's header as a label. */
+(function () {
+  document.querySelectorAll("main table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        var label = heads[i] && heads[i].textContent.trim();
+        if (label && cell.tagName === "TD" && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", label);
+        }
+      });
+    });
+  });
+})();
