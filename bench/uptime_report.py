@@ -22,6 +22,7 @@ board-weeks it expands the runs into real 30 s heartbeats and compares
 import argparse
 import bisect
 import hashlib
+import bisect
 import json
 import os
 import random
@@ -34,7 +35,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from manager import heartbeats, indicators, uptime  # noqa: E402
+from manager import evidence, heartbeats, indicators, uptime  # noqa: E402
 from manager.db import connect  # noqa: E402
 from manager.migrations import migrate  # noqa: E402
 from manager.auth import Principal  # noqa: E402
@@ -183,14 +184,22 @@ def fill_year(db, boards: list[dict], days: int) -> int:
                             [(row["id"], iv.start, iv.end, iv.state, int(iv.connected)) for iv in ivs])
         seq = 0
         cps = []
+        starts = [iv.start for iv in ivs]
+        h2 = "0" * 64
         for d in range(days):
             count = 2880
-            h1 = hashlib.sha256(f"{row['id']}{d}a".encode()).hexdigest()
-            h2 = hashlib.sha256(f"{row['id']}{d}b".encode()).hexdigest()
-            cps.append((row["id"], seq, seq + count - 1, count, h1, h2, start + d * 86400, start + (d + 1) * 86400 - 30,
-                        1, None, None, rng.random() * 3, 0, start + (d + 1) * 86400))
+            # Linked as sealing links them (each run's first prev_hash is the last hash before it), so the
+            # chain checks walk every checkpoint of the year, as they do on a real record.
+            h1, h2 = h2, hashlib.sha256(f"{row['id']}{d}b".encode()).hexdigest()
+            # Each day's checkpoint spans from the previous one's last heartbeat, with its intervals' digest (issue 16).
+            lo, hi = start + d * 86400 - 30 if d else start, start + (d + 1) * 86400 - 30
+            near = ivs[max(0, bisect.bisect_right(starts, lo) - 1):bisect.bisect_left(starts, hi)]
+            tail = json.dumps([[hi, "on", 1, STEP]])
+            cps.append((row["id"], seq, seq + count - 1, count, h1, h2, start + d * 86400, hi,
+                        1, None, None, rng.random() * 3, 0, start + (d + 1) * 86400, lo, hi,
+                        evidence.interval_digest(near, lo, hi), tail))
             seq += count
-        db.conn.executemany("INSERT INTO chain_checkpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cps)
+        db.conn.executemany("INSERT INTO chain_checkpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cps)
         total += len(ivs)
     db.conn.commit()
     return total

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from manager.settings import from_environment, setting_fields
 
-COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo", "verify-chain", "seal-heartbeats", "backup")
+COMMANDS = ("serve", "import-units", "create-user", "create-token", "demo", "verify-chain", "seal-heartbeats", "backup",
+            "export-evidence", "verify-evidence", "fetch-evidence")
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     seal.add_argument("--db", type=Path, required=True)
     seal.add_argument("--keep-hours", type=float, default=1.0, help="hours of raw heartbeats to keep (default: 1)")
 
+    bundle = sub.add_parser("export-evidence", help="write a province's evidence bundle for a period (docs/uptime.md)")
+    bundle.add_argument("--db", type=Path, required=True)
+    bundle.add_argument("--province", required=True, help="province code")
+    bundle.add_argument("--catalogue", help="catalogue of the province (default: the current one)")
+    bundle.add_argument("--period", required=True, help="2026-03, 2026-Q1, 2026 or 2026-01-05..2026-02-10")
+    bundle.add_argument("--out", type=Path, help="the archive (default: evidence-<province>-<period>.zip)")
+
+    check = sub.add_parser("verify-evidence", help="recompute every figure of an evidence bundle from it alone (no database)")
+    check.add_argument("bundle", type=Path)
+
+    fetch = sub.add_parser("fetch-evidence", help="central mode: fetch and keep each province's bundle of a closed period")
+    fetch.add_argument("--central-sources", type=Path, required=True, help="the JSON list of provincial managers")
+    fetch.add_argument("--period", required=True, help="a period that has ended, e.g. 2026-03")
+    fetch.add_argument("--dir", type=Path, required=True, help="where bundles are kept: DIR/<province>/<period>.zip")
+
     copy = sub.add_parser("backup", help="copy the database and uploaded files while the server runs (for cron)")
     copy.add_argument("--db", type=Path, required=True)
     copy.add_argument("--to", type=Path, required=True, help="the copy's database file; its files go to <TO>.assets")
@@ -96,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "backup":
         return _backup(args)
+    if args.command == "verify-evidence":  # no database, no web stack: only pure modules
+        from manager import evidence_verify
+
+        return evidence_verify.main(args.bundle)
+    if args.command == "fetch-evidence":
+        from manager import central
+
+        return central.fetch_evidence_command(args.central_sources, args.period, args.dir)
     db = _open(args.db)
     if args.command == "import-units":
         from manager import units
@@ -126,6 +150,16 @@ def main(argv: list[str] | None = None) -> int:
         from manager.reports import cli
 
         return cli.main(db, args)
+    elif args.command == "export-evidence":
+        import time
+
+        from manager import evidence_bundle, units
+        from manager.reports import period as periods
+
+        catalogue = args.catalogue or units.current_catalogue(db)
+        period = periods.parse(args.period)
+        out = args.out or Path(f"evidence-{args.province}-{period.key}.zip")
+        print(evidence_bundle.export(db, catalogue, args.province, period, time.time(), out))
     elif args.command == "demo":
         from manager import demo
 

@@ -9,6 +9,7 @@ from manager.api import admin_api, board_api, report_api, source_api
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
+from manager.documents import DocumentRenderer
 from manager.domain import Domain
 from manager.api.http_errors import install_handlers
 from manager.manifest_service import ManifestService
@@ -49,7 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.clock = Clock(settings.fake_clock_file)
     app.state.changes = ChangeFeed()
     app.state.assets = AssetStore(settings.assets_path)
-    app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days)
+    app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
+                                          DocumentRenderer(app.state.assets))
     app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests)
     install_handlers(app, console.render_error)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

@@ -1,38 +1,51 @@
 """Uploaded media: checked, then kept once under its SHA-256.
 
 A file is judged by its content, not its name: images are fully decoded with
-Pillow, videos probed with ffpyplayer, and a name that claims another type
-than the content is refused. Nothing reaches the store until every check has
-passed, so a refused upload leaves no trace.
+Pillow, videos probed with ffpyplayer, PDF documents opened with pdfium, and a
+name that claims another type than the content is refused. BMP and TIFF (what
+office scanners write) are converted to PNG, which every board decodes.
+Nothing reaches the store until every check has passed, so a refused upload
+leaves no trace.
 """
 import hashlib
+import logging
 import os
 import re
 import tempfile
 import time
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlite_utils import Database
 
+from manager import documents
 from manager.errors import BadInput, NotFound, TooLarge, UnsupportedMedia
+from protocol.imaging import to_display
 from protocol.text import nfc
 from protocol.timebase import iso, utcnow
 
+log = logging.getLogger(__name__)
 CHUNK = 1 << 20
-IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP",
+               "image/bmp": "BMP", "image/tiff": "TIFF"}
+CONVERTED = {"image/bmp", "image/tiff"}  # stored as PNG: boards decode only what the store holds
+DOCUMENT_TYPES = {"application/pdf"}
 VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo", "video/mp2t"}
 EXTENSIONS = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".mkv": "video/x-matroska",
     ".avi": "video/x-msvideo", ".ts": "video/mp2t",
+    ".bmp": "image/bmp", ".dib": "image/bmp", ".tif": "image/tiff", ".tiff": "image/tiff", ".pdf": "application/pdf",
     ".heic": "image/heif", ".heif": "image/heif", ".avif": "image/avif",
 }
-ACCEPTED_VI = "Chỉ nhận ảnh JPEG, PNG, GIF, WebP và video MP4, MOV, WebM, MKV, AVI, TS."
-ACCEPTED_EN = "Only JPEG, PNG, GIF and WebP images and MP4, MOV, WebM, MKV, AVI and TS videos are accepted."
+ACCEPTED_VI = "Chỉ nhận ảnh JPEG, PNG, GIF, WebP, BMP, TIFF, tài liệu PDF và video MP4, MOV, WebM, MKV, AVI, TS."
+ACCEPTED_EN = ("Only JPEG, PNG, GIF, WebP, BMP and TIFF images, PDF documents and MP4, MOV, WebM, MKV, AVI and TS videos "
+               "are accepted.")
 _NAMES = {"image/jpeg": "ảnh JPEG", "image/png": "ảnh PNG", "image/gif": "ảnh GIF", "image/webp": "ảnh WebP",
+          "image/bmp": "ảnh BMP", "image/tiff": "ảnh TIFF", "application/pdf": "tài liệu PDF",
           "video/mp4": "video MP4", "video/quicktime": "video MOV", "video/webm": "video WebM", "video/x-matroska": "video MKV",
           "video/x-msvideo": "video AVI", "video/mp2t": "video MPEG-TS"}
 # ISO base media files whose brand says HEIF/AVIF still image, not video: phones save photos this way.
@@ -48,6 +61,7 @@ class Probe:
     width: int | None
     height: int | None
     duration_s: float | None
+    pages: int | None = None  # a document's page count; a TIFF's, when only its first page is kept
 
 
 def sniff(head: bytes) -> str | None:
@@ -60,6 +74,12 @@ def sniff(head: bytes) -> str | None:
         return "image/gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    if head[:2] == b"BM" and head[14:15] in (b"\x0c", b"\x28", b"\x40", b"\x6c", b"\x7c"):  # the DIB header's size
+        return "image/bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if b"%PDF-" in head[:1024]:  # some writers put a few bytes before the header, as readers allow
+        return "application/pdf"
     if head[4:8] == b"ftyp":
         if head[8:12] in _STILL_BRANDS:
             return "image/heif"
@@ -82,22 +102,48 @@ def safe_name(filename: str) -> str:
     return (name or "tep-khong-ten")[:200]
 
 
+def image_too_large(max_pixels: int, size: tuple[int, int] | None = None) -> TooLarge:
+    shown = f" ({size[0]}x{size[1]} điểm ảnh)" if size else ""
+    return TooLarge(f"Ảnh quá lớn{shown}; tối đa {max_pixels:,} điểm ảnh",
+                    f"image too large{' (%dx%d)' % size if size else ''}; at most {max_pixels:,} pixels")
+
+
+def open_image(path: Path, max_pixels: int) -> Image.Image:
+    """Pillow's image, refused as too large before any pixel is decoded: a small file that would
+    decompress into gigabytes (a decompression bomb) is a picture too large, not a corrupt one."""
+    with warnings.catch_warnings():
+        # Pillow warns, then refuses, past its own limit; ours (max_pixels) is checked just below.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(path)
+        except Image.DecompressionBombError as exc:
+            raise image_too_large(max_pixels) from exc
+    if img.width * img.height > max_pixels:
+        img.close()
+        raise image_too_large(max_pixels, img.size)
+    return img
+
+
 def _probe_image(path: Path, mime: str, max_pixels: int) -> Probe:
     try:
-        with Image.open(path) as img:
-            if img.width * img.height > max_pixels:
-                raise TooLarge(f"Ảnh quá lớn ({img.width}x{img.height} điểm ảnh); tối đa {max_pixels:,} điểm ảnh",
-                               f"image too large ({img.width}x{img.height}); at most {max_pixels:,} pixels")
+        with open_image(path, max_pixels) as img:
             if img.format != IMAGE_TYPES[mime]:
                 raise BadInput("Nội dung ảnh không khớp với định dạng của nó", "image content does not match its format")
             img.load()  # a full decode: a truncated or corrupt file fails here, not on a board
             # EXIF orientations 5-8 turn the picture a quarter: the board shows it turned.
             turned = img.getexif().get(0x0112) in (5, 6, 7, 8)
             width, height = (img.height, img.width) if turned else img.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise BadInput(f"Tệp ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})",
-                       f"the image is corrupt or unreadable: {exc}", code="corrupt_media") from exc
-    return Probe(mime, "image", width, height, None)
+            frames = getattr(img, "n_frames", 1) if mime == "image/tiff" else None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        # The editor needs to know what to do, not Pillow's exception; the log keeps the detail.
+        log.info("refused image %s: %r", path.name, exc)
+        raise BadInput("Tệp ảnh bị hỏng hoặc không đọc được; hãy mở và lưu lại ảnh rồi tải lên",
+                       "the image is corrupt or unreadable; open and save it again, then upload it", code="corrupt_media") from exc
+    return Probe(mime, "image", width, height, None, frames)
+
+
+def _probe_document(path: Path, mime: str) -> Probe:
+    return Probe(mime, "document", None, None, None, documents.probe(path))
 
 
 def _probe_video(path: Path, mime: str, timeout_s: float = 10.0) -> Probe:
@@ -135,7 +181,58 @@ def probe(path: Path, filename: str, max_pixels: int) -> Probe:
                                f"the file contains {mime} but its name ends in {ext}")
     if mime in IMAGE_TYPES:
         return _probe_image(path, mime, max_pixels)
+    if mime in DOCUMENT_TYPES:
+        return _probe_document(path, mime)
     return _probe_video(path, mime)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An upload that passed every check: the file to keep (converted if need be) and what it is."""
+
+    path: Path
+    sha256: str
+    size: int
+    probe: Probe
+    note_vi: str | None = None  # what the editor should know (a TIFF's other pages were left out)
+    note_en: str | None = None
+
+
+def accept(store: "AssetStore", path: Path, sha256: str, size: int, filename: str, max_pixels: int) -> Accepted:
+    """Checks an uploaded file; BMP and TIFF come back converted to PNG (only a TIFF's first page)."""
+    found = probe(path, filename, max_pixels)
+    if found.mime not in CONVERTED:
+        return Accepted(path, sha256, size, found)
+    with open_image(path, max_pixels) as img:
+        picture = ImageOps.exif_transpose(img)
+        # Greys (most scans) stay grey; anything else becomes sRGB, as boards show it.
+        picture = picture.convert("L") if picture.mode in ("1", "L") else to_display(picture)
+    with store.new_upload() as f:
+        picture.save(f, "PNG", compress_level=6)
+        converted = Path(f.name)
+    data = converted.read_bytes()
+    path.unlink(missing_ok=True)
+    png = Probe("image/png", "image", picture.width, picture.height, None, found.pages)
+    if found.pages and found.pages > 1:
+        return Accepted(converted, hashlib.sha256(data).hexdigest(), len(data), png,
+                        f"Tệp TIFF có {found.pages} trang; bảng tin chỉ dùng trang đầu. Hãy gửi các trang khác thành "
+                        f"từng ảnh, hoặc gửi cả tài liệu dưới dạng PDF.",
+                        f"the TIFF has {found.pages} pages; only the first is used. Upload the others as separate "
+                        f"images, or the whole document as a PDF.")
+    return Accepted(converted, hashlib.sha256(data).hexdigest(), len(data), png)
+
+
+def mime_of(db: Database, store: "AssetStore", sha256: str) -> str:
+    """The media type to serve a stored file with: an upload's own, or PNG for a document's rendered page."""
+    rows = list(db.query("SELECT mime FROM assets WHERE sha256 = ?", [sha256]))
+    if rows:
+        return rows[0]["mime"]
+    path = store.path(sha256)
+    if path.is_file():
+        with path.open("rb") as f:
+            if f.read(8) == b"\x89PNG\r\n\x1a\n":
+                return "image/png"
+    raise NotFound("Không có tệp này", "no such asset")
 
 
 class AssetStore:
@@ -197,13 +294,13 @@ def too_large(max_bytes: int) -> TooLarge:
 
 
 def record(db: Database, sha256: str, size: int, found: Probe, filename: str, uploaded_by: int | None,
-           unit_catalogue: str | None, unit_code: str | None) -> dict:
+           unit_catalogue: str | None, unit_code: str | None, note: str | None = None) -> dict:
     existing = list(db.query("SELECT * FROM assets WHERE sha256 = ?", [sha256]))
     if existing:
         return existing[0]
     row = dict(sha256=sha256, size=size, mime=found.mime, kind=found.kind, width=found.width, height=found.height,
                duration_s=found.duration_s, original_name=safe_name(filename), uploaded_by=uploaded_by,
-               unit_catalogue=unit_catalogue, unit_code=unit_code, created_at=iso(utcnow()))
+               unit_catalogue=unit_catalogue, unit_code=unit_code, created_at=iso(utcnow()), pages=found.pages, note=note)
     db["assets"].insert(row)
     return row
 

@@ -7,7 +7,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from manager import units, uptime_store
+from manager import board_facts, units, uptime_store
 from manager.auth import hash_token, new_token
 from manager.errors import BadInput, Conflict, NotFound
 from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S, BoardClass, OperatingWindow
@@ -38,6 +38,7 @@ def create(db: Database, *, name: str, unit_code: str, unit_catalogue: str | Non
         raise BadInput("Tên bảng tin không được để trống", "board name is empty")
     db["boards"].insert(row)
     uptime_store.record_hours(db, row["id"], 0, row["operating_hours"])  # from the beginning: it had no others
+    board_facts.record(db, row["id"], 0)
     return get(db, row["id"])
 
 

@@ -7,7 +7,9 @@ province that cannot be reached is shown as such, and left out of the
 national figures, which are the sum of numerators over the sum of
 denominators of the provinces that have data.
 """
+import hashlib
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from manager import evidence_verify
 from manager.errors import AppError, BadInput
 from manager.reports import period as periods
 from manager.reports.service import default_period
@@ -112,3 +115,59 @@ def as_json(national: National) -> dict:
             for r in national.rows
         ],
     }
+
+
+def fetch_evidence(source: Source, period: periods.Period, keep: Path, client: httpx.Client) -> tuple[bool, str]:
+    """Fetch a province's evidence bundle for a closed period, verify it, keep it: (ok, what happened).
+
+    The first copy kept is never overwritten. A later fetch that differs is kept
+    beside it (`<period>-<sha256 prefix>.zip`) and reported: the province's
+    record of a closed period changed after the centre took its copy.
+    """
+    try:
+        response = client.get(source.url.rstrip("/") + "/api/v1/reports/evidence",
+                              params={"catalogue": source.catalogue, "province": source.province, "period": period.key},
+                              headers={"Authorization": f"Bearer {source.token}"})
+    except httpx.HTTPError as exc:
+        return False, f"cannot connect: {exc}"
+    if response.status_code != 200:
+        return False, f"HTTP {response.status_code}: {response.text[:200]}"
+    folder = keep / source.province
+    folder.mkdir(parents=True, exist_ok=True)
+    first = folder / f"{period.key}.zip"
+    digest = hashlib.sha256(response.content).hexdigest()
+    target = first if not first.exists() else folder / f"{period.key}-{digest[:12]}.zip"
+    part = target.with_name(target.name + ".part")
+    part.write_bytes(response.content)
+    result = evidence_verify.verify(part)
+    if not result.ok:
+        return False, f"the bundle does not verify, not kept ({part}): {result.problems[0]}"
+    if first.exists() and _evidence(first) == _evidence(part):
+        part.unlink()
+        return True, f"unchanged since kept: {first}"
+    part.replace(target)
+    if target != first:
+        return False, f"CHANGED since the copy kept in {first}; the new one is kept as {target}"
+    return True, f"kept {target} (verified, {result.figures_checked} figures)"
+
+
+def _evidence(path: Path) -> tuple:
+    """What must not change once a period is closed: the data and the figures (not when or by which build it was exported)."""
+    files = evidence_verify.read(path)
+    return (tuple(sorted((n, b) for n, b in files.items() if n not in ("manifest.json", "report.json", "software.json"))),
+            json.loads(files["report.json"])["figures"])
+
+
+def fetch_evidence_command(sources_path: Path, period_text: str, keep: Path) -> int:
+    """`fetch-evidence`: each province's bundle of a closed period, verified and kept; exit 1 when one is not."""
+    sources = load_sources(sources_path)
+    period = periods.parse(period_text)
+    if period.end > time.time():
+        raise SystemExit(f"{period.key} has not ended yet: bundles are kept for closed periods only")
+    failed = 0
+    with httpx.Client(timeout=TIMEOUT_S) as client:
+        for source in sources:
+            ok, what = fetch_evidence(source, period, keep, client)
+            failed += not ok
+            print(f"{source.province} {source.name}: {'OK' if ok else 'FAILED'}: {what}")
+    return 1 if failed else 0

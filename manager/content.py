@@ -19,7 +19,8 @@ from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
 
 ZONE_FOR_KIND = {
-    ItemKind.image: ZoneKind.media, ItemKind.video: ZoneKind.media, ItemKind.bulletin: ZoneKind.bulletin,
+    ItemKind.image: ZoneKind.media, ItemKind.video: ZoneKind.media, ItemKind.document: ZoneKind.media,
+    ItemKind.bulletin: ZoneKind.bulletin,
     ItemKind.ticker: ZoneKind.ticker, ItemKind.clock: ZoneKind.clock,
 }
 STATUSES = ("draft", "submitted", "approved", "withdrawn")
@@ -97,9 +98,9 @@ def check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
         if zone.kind != ZONE_FOR_KIND[item.kind]:
             raise BadInput(f"Mục {n}: không đặt được {item.kind.value} vào vùng {zone.kind.value}",
                            f"item {n}: a {item.kind.value} cannot go in a {zone.kind.value} zone")
-        if item.kind in (ItemKind.image, ItemKind.video):
+        if item.kind in (ItemKind.image, ItemKind.video, ItemKind.document):
             if not item.asset:
-                raise BadInput(f"Mục {n}: thiếu tệp ảnh/video", f"item {n}: asset missing")
+                raise BadInput(f"Mục {n}: thiếu tệp ảnh/video/tài liệu", f"item {n}: asset missing")
             found = assets.get(db, item.asset)
             if found["kind"] != item.kind.value:
                 raise BadInput(f"Mục {n}: tệp là {found['kind']}, không phải {item.kind.value}", f"item {n}: asset is a {found['kind']}")

@@ -15,9 +15,11 @@ from sqlite_utils import Database
 from layouts import DEFAULT_LAYOUT_ID, PORTRAIT_LAYOUT_ID, builtin_layouts
 from manager import alerts, boards, revisions, units
 from protocol import api
+from protocol.documents import reading_time_s
 from protocol.layout import Layout
-from protocol.manifest import (Alert, AssetRef, BoardInfo, Item, Manifest, OperatingWindow, Playlist, Priority,
-                               ScheduleRule, TimeWindow)
+from protocol.legibility import min_line_height_px
+from protocol.manifest import (Alert, AssetRef, BoardInfo, DocumentPart, Item, ItemKind, Manifest, OperatingWindow,
+                               Playlist, Priority, ScheduleRule, TimeWindow)
 from protocol.timebase import VN_TZ, iso
 
 
@@ -33,6 +35,8 @@ class ManifestInputs:
     assets: dict[str, dict]
     alerts: list[Alert]
     layouts: dict[str, Layout] = field(default_factory=builtin_layouts)
+    # Item id -> the document's parts rendered for this board (see manager.documents).
+    documents: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def board_layout_id(board: dict) -> str:
@@ -41,7 +45,29 @@ def board_layout_id(board: dict) -> str:
     return PORTRAIT_LAYOUT_ID if board["orientation"] == "portrait" else DEFAULT_LAYOUT_ID
 
 
-def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInputs:
+def zone_box(layout: Layout | None, zone_id: str, board: dict) -> tuple[int, int]:
+    """A zone's size in pixels on this board (the whole screen if the layout or zone is unknown)."""
+    zone = layout.zone(zone_id) if layout else None
+    if zone is None:
+        return board["width"], board["height"]
+    return round(zone.w * board["width"]), round(zone.h * board["height"])
+
+
+def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, documents) -> dict[str, list[dict]]:
+    if documents is None:  # the week view needs the schedule, not the pictures
+        return {}
+    floor = min_line_height_px(board["height"], board.get("min_line_px"))  # a board's own floor, where it has one
+    found = {}
+    for pid, rows in items.items():
+        layout = layouts.get(playlists[pid]["layout"])
+        for row in rows:
+            if row["kind"] == ItemKind.document.value and row["asset_sha256"]:
+                found[row["id"]] = documents.parts(row["asset_sha256"], zone_box(layout, row["zone"], board), floor)
+    return found
+
+
+def gather(db: Database, board_id: str, now: datetime, days: int, documents=None) -> ManifestInputs:
+    """`documents`: a `manager.documents.DocumentRenderer`, which renders PDF pages for this board's zones."""
     board = boards.get(db, board_id)
     ancestry = units.ancestors(db, board["unit_catalogue"], board["unit_code"])
     unit = units.get(db, board["unit_catalogue"], board["unit_code"])
@@ -73,8 +99,10 @@ def gather(db: Database, board_id: str, now: datetime, days: int) -> ManifestInp
     items: dict[str, list[dict]] = {keys[rid]: rev["items"] for rid, rev in approved.items()}
     shas = sorted({i["asset_sha256"] for rows in items.values() for i in rows if i["asset_sha256"]})
     asset_rows = {r["sha256"]: r for r in db.query(f"SELECT * FROM assets WHERE sha256 IN ({marks(shas)})", shas)}
+    layouts = builtin_layouts()
     return ManifestInputs(board=board, unit_name=unit["name"], ancestry=ancestry, group_ids=group_ids, schedules=schedules,
-                          playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now))
+                          playlists=playlists, items=items, assets=asset_rows, alerts=alerts.for_board(db, board, ancestry, now),
+                          layouts=layouts, documents=_document_parts(board, playlists, items, layouts, documents))
 
 
 def _specificity(schedule: dict, inputs: ManifestInputs) -> int:
@@ -106,12 +134,19 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         row = inputs.playlists[pid]
         playlists[pid] = Playlist(id=pid, name=row["name"], layout=row["layout"], items=[
             Item(id=i["id"], zone=i["zone"], kind=i["kind"], asset=i["asset_sha256"], title=i["title"], body=i["body"],
-                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]))
+                 text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]),
+                 parts=_parts(inputs.documents.get(i["id"], []), i["duration_s"]))
             for i in inputs.items.get(pid, [])])
-    shas = {i.asset for p in playlists.values() for i in p.items if i.asset}
+    # A document's PDF stays on the manager: boards fetch only its rendered parts.
+    shas = {i.asset for p in playlists.values() for i in p.items if i.asset and i.kind != ItemKind.document}
     assets = {sha: AssetRef(sha256=sha, size=a["size"], mime=a["mime"], kind=a["kind"], url=api.ASSET.format(sha256=sha),
                             width=a["width"], height=a["height"], duration_s=a["duration_s"])
               for sha, a in sorted(inputs.assets.items()) if sha in shas}
+    for item in (i for p in playlists.values() for i in p.items):
+        for part in inputs.documents.get(item.id, []):
+            assets[part["asset"]] = AssetRef(sha256=part["asset"], size=part["size"], mime="image/png", kind=ItemKind.image,
+                                             url=api.ASSET.format(sha256=part["asset"]), width=part["width"], height=part["height"])
+    assets = dict(sorted(assets.items()))
     layout_id = board_layout_id(board)
     layout_ids = {p.layout for p in playlists.values()} | {layout_id}
     info = BoardInfo(
@@ -129,5 +164,11 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
     return manifest.with_version()
 
 
-def build(db: Database, board_id: str, now: datetime, days: int) -> Manifest:
-    return assemble(gather(db, board_id, now, days), now, days)
+def _parts(rendered: list[dict], item_s: float) -> list[DocumentPart]:
+    """Each part for as long as its text takes to read, never less than the item's own duration."""
+    return [DocumentPart(asset=p["asset"], page=p["page"], pages=p["pages"], part=p["part"], parts=p["parts"],
+                         duration_s=reading_time_s(p["chars"], minimum_s=item_s)) for p in rendered]
+
+
+def build(db: Database, board_id: str, now: datetime, days: int, documents=None) -> Manifest:
+    return assemble(gather(db, board_id, now, days, documents), now, days)

@@ -60,8 +60,9 @@ class _Lru:
 
 
 class ManifestService:
-    def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int):
+    def __init__(self, store: Store, clock: Clock, changes: ChangeFeed, days: int, documents=None):
         self.store, self.clock, self.changes, self.days = store, clock, changes, days
+        self.documents = documents  # renders PDF documents' pages for each board (manager.documents)
         self._versions = _Lru(CACHE_VERSIONS)
         self._bodies = _Lru(CACHE_BODIES)
         self._lock = Lock()
@@ -82,7 +83,7 @@ class ManifestService:
         if hit is not None:
             return hit
         with self.store.read() as db:
-            manifest = build(db, board_id, self.clock.now(), self.days)
+            manifest = build(db, board_id, self.clock.now(), self.days, self.documents)
         built = time.monotonic()
         served = Served(manifest.version, manifest.model_dump_json().encode(), generation, built)
         with self._lock:

@@ -256,6 +256,72 @@ def m013_inbox_message_key(db: Database) -> None:
     db.execute("CREATE INDEX inbox_message ON inbox(external_id, published_at)")
 
 
+def m017_document_pages(db: Database) -> None:
+    # PDF documents (issue 12): a document's page count; and a note the editor should see with an
+    # upload (a multi-page TIFF of which only the first page was kept).
+    _run(
+        db,
+        """
+        ALTER TABLE assets ADD COLUMN pages INTEGER;
+        ALTER TABLE assets ADD COLUMN note TEXT
+        """
+    )
+
+
+def m010_evidence(db: Database) -> None:
+    # Issue 16: the figures bound to the chain, board facts kept with their dates, full checks recorded.
+    # Each checkpoint covers a span of time (from where the board's previous one ended to its own last
+    # heartbeat) and carries the digest of the intervals over it; `tail` keeps the last sealed heartbeat
+    # (and the last live one), which may still vouch past the span, so the intervals after it can be
+    # recomputed from raw heartbeats. Checkpoints sealed before this migration get the digest of the
+    # intervals as they are now (docs/uptime.md says so) and no tail.
+    from manager import evidence, uptime
+
+    _run(
+        db,
+        """
+        ALTER TABLE chain_checkpoints ADD COLUMN span_start REAL;
+        ALTER TABLE chain_checkpoints ADD COLUMN span_end REAL;
+        ALTER TABLE chain_checkpoints ADD COLUMN intervals_digest TEXT;
+        ALTER TABLE chain_checkpoints ADD COLUMN tail TEXT;
+        CREATE TABLE board_facts (
+            board_id TEXT NOT NULL, from_at REAL NOT NULL,
+            board_class TEXT NOT NULL, is_test INTEGER NOT NULL,
+            unit_catalogue TEXT NOT NULL, unit_code TEXT NOT NULL, hours TEXT NOT NULL,
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+            PRIMARY KEY (board_id, from_at));
+        CREATE TABLE chain_checks (
+            board_id TEXT NOT NULL, checked_at REAL NOT NULL, ok INTEGER NOT NULL,
+            heartbeats INTEGER NOT NULL, first_bad_seq INTEGER, reason TEXT,
+            PRIMARY KEY (board_id, checked_at))
+        """
+    )
+    cps = db.execute("SELECT board_id, first_seq, first_placed_at, last_placed_at FROM chain_checkpoints "
+                     "ORDER BY board_id, first_seq").fetchall()
+    prev_board, prev_end = None, None
+    for board_id, first_seq, first_at, last_at in cps:
+        start = prev_end if board_id == prev_board else first_at
+        rows = db.execute("SELECT start_at, end_at, state, connected FROM board_intervals WHERE board_id = ? "
+                          "AND end_at > ? AND start_at < ? ORDER BY start_at", [board_id, start, last_at]).fetchall()
+        digest = evidence.interval_digest([uptime.Interval(r[0], r[1], r[2], bool(r[3])) for r in rows], start, last_at)
+        db.execute("UPDATE chain_checkpoints SET span_start = ?, span_end = ?, intervals_digest = ? "
+                   "WHERE board_id = ? AND first_seq = ?", [start, last_at, digest, board_id, first_seq])
+        prev_board, prev_end = board_id, last_at
+    # Facts before this migration were not kept: each recorded change of hours gets today's class, flag and unit.
+    history = db.execute("SELECT b.id, coalesce(h.from_at, 0), coalesce(h.hours, b.operating_hours), b.board_class, "
+                         "b.is_test, b.unit_catalogue, b.unit_code FROM boards b LEFT JOIN board_hours h ON h.board_id = b.id "
+                         "ORDER BY b.id, h.from_at").fetchall()
+    prev_board, prev_hash = None, evidence.GENESIS
+    for board_id, from_at, hours, board_class, is_test, catalogue, code in history:
+        if board_id != prev_board:
+            prev_hash = evidence.GENESIS
+        fact = dict(board_id=board_id, from_at=float(from_at), board_class=board_class, is_test=int(is_test),
+                    unit_catalogue=catalogue, unit_code=code, hours=hours, prev_hash=prev_hash)
+        fact["hash"] = evidence.fact_hash(prev_hash, fact)
+        db["board_facts"].insert(fact)
+        prev_board, prev_hash = board_id, fact["hash"]
+
+
 def m008_playlist_revisions(db: Database) -> None:
     # Approved content is immutable (issue 10): a schedule approves one revision of its playlist, pinned
     # by content; boards play the approved revision while a later one waits for someone else's approval.
@@ -289,7 +355,7 @@ def m008_playlist_revisions(db: Database) -> None:
 
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
-              m008_playlist_revisions]
+              m017_document_pages, m010_evidence, m008_playlist_revisions]
 
 
 def applied(db: Database) -> set[str]:

@@ -1,14 +1,16 @@
 """Stored uptime: compacted intervals per board, and chain checkpoints for pruned heartbeats.
 
-Tables made by migrations m004_uptime_intervals and m007_board_hours_history.
+Tables made by migrations m004_uptime_intervals, m007_board_hours_history and m010_evidence.
 
 `board_intervals` holds only covered time (on, scheduled_off, error, with a
 connected flag); a gap is offline. It is updated on every stored heartbeat
 batch (`on_heartbeats`, called by the ingest), so reports never read raw
 heartbeats. `seal` turns raw heartbeats older than the retention into one
 checkpoint per contiguous run (first/last seq and hash, count, whether the
-run's chain verified, largest clock offset) and deletes them: a year of a
-province stays small, and the chain remains verifiable across the pruned part.
+run's chain verified, largest clock offset, and the digest of the intervals
+over the span it covers) and deletes them: a year of a province stays small,
+the chain remains verifiable across the pruned part, and the intervals stay
+bound to it (issue 16, docs/uptime.md).
 `board_hours` keeps every change of a board's operating hours with its time,
 so a past period is measured against the hours the board had then.
 """
@@ -18,7 +20,7 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
-from manager import uptime
+from manager import evidence, uptime
 from manager.uptime import Beat, Interval
 from protocol.heartbeat import Heartbeat, heartbeat_hash
 from protocol.manifest import OperatingWindow
@@ -97,13 +99,39 @@ def on_heartbeats(db: Database, board_id: str, placed: list[float], intervals_s:
     beats = _beats(db, "AND placed_at >= ? AND placed_at < ? ORDER BY placed_at, seq", [board_id, lo, hi])
     before = _beats(db, "AND placed_at < ? ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
     live_before = _beats(db, "AND placed_at < ? AND recorded_offline = 0 ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
+    floor, tail = sealed_tail(db, board_id)
+    # Once sealed, a heartbeat's row is gone: the checkpoint's tail stands in for it.
+    before = before or [b for b in tail[:1] if b.placed_at < lo]
+    live_before = live_before or [b for b in tail if b.live and b.placed_at < lo][:1]
     extra = {b for b in before + live_before}
     ordered = sorted(extra, key=lambda b: b.placed_at) + beats
     computed = uptime.compact(ordered, grace)
     # A live heartbeat from before `before` cannot vouch past `before`'s own
     # window unless intervals changed; the live one fetched covers that case.
+    # Sealed time is final (its digest is in a checkpoint): a late heartbeat changes only what comes after it.
+    lo = max(lo, floor)
+    if hi <= lo:
+        return
     top = uptime.clip(computed, lo, hi)
     _replace(db, board_id, lo, hi, top)
+
+
+def sealed_tail(db: Database, board_id: str) -> tuple[float, list[Beat]]:
+    """Where the board's sealed time ends (-inf when nothing is sealed), and the sealed heartbeats that may
+    still vouch past it: the last one, then the last live one."""
+    row = db.execute("SELECT span_end, tail FROM chain_checkpoints WHERE board_id = ? ORDER BY first_seq DESC LIMIT 1",
+                     [board_id]).fetchone()
+    if row is None or row[0] is None:
+        return float("-inf"), []
+    return row[0], tail_beats(row[1])
+
+
+def tail_beats(text: str | None) -> list[Beat]:
+    return [Beat(b[0], b[1], bool(b[2]), b[3]) for b in json.loads(text or "[]")]
+
+
+def span_digest(db: Database, board_id: str, start: float, end: float) -> str:
+    return evidence.interval_digest(intervals(db, board_id, start, end), start, end)
 
 
 def sealed_through(db: Database, board_id: str) -> int | None:
@@ -150,11 +178,12 @@ def _extend_last(db: Database, board_id: str, row: dict, grace: float = uptime.G
 
 
 def rebuild(db: Database, board_id: str, grace: float = uptime.GRACE_FACTOR) -> int:
-    """Recompute the board's intervals from all its raw heartbeats (pruned time keeps what is stored)."""
+    """Recompute the board's intervals from all its raw heartbeats (sealed time keeps what is stored)."""
     beats = _beats(db, "ORDER BY placed_at, seq", [board_id])
     if not beats:
         return 0
-    computed = uptime.compact(beats, grace)
+    floor, tail = sealed_tail(db, board_id)
+    computed = uptime.clip(uptime.compact(sorted(set(tail), key=lambda b: b.placed_at) + beats, grace), floor, float("inf"))
     base = intervals(db, board_id, float("-inf"), float("inf"))
     merged = uptime.overlay(base, computed)
     db.execute("DELETE FROM board_intervals WHERE board_id = ?", [board_id])
@@ -207,7 +236,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     day extend one checkpoint row, so a board costs one row a day.
     """
     rows = db.execute(
-        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s "
+        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s, interval_s "
         "FROM heartbeats WHERE board_id = ? AND seq <= "
         "(SELECT coalesce(max(seq), -1) FROM heartbeats WHERE board_id = ? AND placed_at < ?) ORDER BY seq",
         [board_id, board_id, before],
@@ -218,31 +247,48 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     if not rows:
         return SealResult(0, 0)
     last = db.execute(
-        "SELECT last_seq, last_hash, first_seq, ok, first_placed_at, count, max_clock_offset_s, displaced "
+        "SELECT last_seq, last_hash, first_seq, ok, first_placed_at, count, max_clock_offset_s, displaced, span_start, span_end, tail "
         "FROM chain_checkpoints WHERE board_id = ? ORDER BY first_seq DESC LIMIT 1", [board_id]
     ).fetchone()
     prev_seq, prev_hash = (last[0], last[1]) if last else (None, None)
     ok, bad_seq, reason = check_run([(r[0], r[1], r[2], r[3]) for r in rows], prev_hash, prev_seq)
     offsets = [abs(r[7] - r[6]) for r in rows]
     displaced = sum(1 for r in rows if abs(r[6] - (r[7] - r[8])) > CLOCK_DISPLACED_S)
-    if ok and last and last[3] and _local_day(last[4]) == _local_day(max(r[6] for r in rows)):
+    # The span this checkpoint vouches for: from where the board's sealed time ended to its last heartbeat
+    # sealed now; the intervals over it are final, and their digest goes into the checkpoint.
+    prev_end = last[9] if last and last[9] is not None else None
+    span_end = max([r[6] for r in rows] + ([prev_end] if prev_end is not None else []))
+    tail = _tail(rows, tail_beats(last[10]) if last else [])
+    if ok and last and last[3] and last[8] is not None and _local_day(last[4]) == _local_day(max(r[6] for r in rows)):
         # Extend the day's checkpoint: one row per board and day while the chain holds.
         db.execute(
             "UPDATE chain_checkpoints SET last_seq = ?, last_hash = ?, count = ?, last_placed_at = max(last_placed_at, ?), "
-            "max_clock_offset_s = ?, displaced = ?, sealed_at = ? WHERE board_id = ? AND first_seq = ?",
+            "max_clock_offset_s = ?, displaced = ?, sealed_at = ?, span_end = ?, intervals_digest = ?, tail = ? "
+            "WHERE board_id = ? AND first_seq = ?",
             [rows[-1][0], rows[-1][4], last[5] + len(rows), max(r[6] for r in rows), max(last[6], max(offsets)),
-             last[7] + displaced, now, board_id, last[2]])
+             last[7] + displaced, now, span_end, span_digest(db, board_id, last[8], span_end), tail, board_id, last[2]])
         db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq >= ? AND seq <= ?", [board_id, rows[0][0], rows[-1][0]])
         return SealResult(0, len(rows))
+    span_start = prev_end if prev_end is not None else min(r[6] for r in rows)
     db["chain_checkpoints"].insert(dict(
         board_id=board_id, first_seq=rows[0][0], last_seq=rows[-1][0], count=len(rows),
         first_prev_hash=rows[0][5], last_hash=rows[-1][4],
         first_placed_at=min(r[6] for r in rows), last_placed_at=max(r[6] for r in rows),
         ok=int(ok), first_bad_seq=bad_seq, reason=reason,
         max_clock_offset_s=max(offsets), displaced=displaced, sealed_at=now,
+        span_start=span_start, span_end=span_end, intervals_digest=span_digest(db, board_id, span_start, span_end), tail=tail,
     ))
     db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq >= ? AND seq <= ?", [board_id, rows[0][0], rows[-1][0]])
     return SealResult(1, len(rows))
+
+
+def _tail(rows: list[tuple], before: list[Beat]) -> str:
+    """The last heartbeat sealed and the last live one (either may be from an earlier seal), as JSON."""
+    sealed = sorted([Beat(r[6], r[2], not r[3], r[9]) for r in rows] + before)
+    last = sealed[-1]
+    live = next((b for b in reversed(sealed) if b.live), None)
+    chosen = [last] + ([live] if live is not None and live != last else [])
+    return json.dumps([[b.placed_at, b.state, int(b.live), b.interval_s] for b in chosen])
 
 
 def record_hours(db: Database, board_id: str, at: float, hours_json: str) -> None:

@@ -40,6 +40,7 @@ _PRIORITY_RANK = {Priority.normal: 1, Priority.priority: 2, Priority.emergency: 
 class ItemKind(str, Enum):
     image = "image"
     video = "video"
+    document = "document"  # a PDF, shown page by page as images rendered for the board
     bulletin = "bulletin"
     ticker = "ticker"
     clock = "clock"
@@ -63,6 +64,19 @@ class AssetRef(BaseModel):
     duration_s: float | None = None
 
 
+class DocumentPart(BaseModel):
+    """One image of a document as the board shows it: a whole page, or its half or third."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    asset: str = Field(pattern=SHA256_PATTERN)  # a PNG rendered for this board, listed in `assets`
+    page: int = Field(ge=1)
+    pages: int = Field(ge=1)  # the document's page count
+    part: int = Field(default=1, ge=1, le=3)
+    parts: int = Field(default=1, ge=1, le=3)  # 2: halves, 3: thirds, top to bottom
+    duration_s: float = Field(gt=0, le=86400)
+
+
 class Item(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -76,6 +90,8 @@ class Item(BaseModel):
     duration_s: float = Field(default=10, gt=0, le=86400)
     fit: Fit | None = None  # None: the zone's own fit
     muted: bool = True
+    # A document: `asset` is the PDF (boards never fetch it); these are what they show, in order.
+    parts: list[DocumentPart] = Field(default_factory=list)
 
 
 class Playlist(BaseModel):

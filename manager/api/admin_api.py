@@ -135,12 +135,13 @@ async def upload_asset(request: Request, filename: str = Query(min_length=1, max
         async for chunk in request.stream():
             sink.write(chunk)
         sha256 = sink.finish()
-        found = await run_in_threadpool(assets.probe, sink.path, filename, state.settings.max_image_pixels)
+        got = await run_in_threadpool(assets.accept, state.assets, sink.path, sha256, sink.size, filename,
+                                      state.settings.max_image_pixels)
     except BaseException:
         sink.discard()
         raise
-    return await run_in_threadpool(domain_of(request).write, dassets.record_upload, principal, sha256, sink.size, found, filename,
-                                   lambda: state.assets.keep(sink.path, sha256))
+    return await run_in_threadpool(domain_of(request).write, dassets.record_upload, principal, got, filename,
+                                   lambda: state.assets.keep(got.path, got.sha256))
 
 
 @router.get("/assets")

@@ -109,7 +109,7 @@ async def put_screenshot(board_id: str, request: Request):
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
-    mime = domain_of(request).read(board_link.asset_mime, sha256)
+    mime = domain_of(request).read(board_link.asset_mime, request.app.state.assets, sha256)
     if not path.is_file():
         raise NotFound("Không có tệp này", "no such asset")
     etag = f'"{sha256}"'

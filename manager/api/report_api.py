@@ -3,7 +3,7 @@
 The pages under /reports show the same data (manager/reports/pages.py); a
 central manager pulls /api/v1/reports/indicators from each province.
 """
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from manager import auth, central
@@ -25,6 +25,14 @@ def indicators(request: Request, catalogue: str, province: str, period: str | No
     """Every indicator that applies to the catalogue, for one province and period, with its tables."""
     view = service.province_view(request.app.state, principal, catalogue, province, period, grouping, with_charts=True)
     return view.as_json()
+
+
+@router.get("/evidence")
+@access(roles=("auditor",), scope="object")
+def evidence(request: Request, catalogue: str, province: str, period: str | None = None, principal: Principal = Who):
+    """The province's evidence bundle for the period: a ZIP that `verify-evidence` checks without a database."""
+    name, body = service.evidence(request.app.state, principal, catalogue, province, period)
+    return Response(body, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/units/{unit_code}")

@@ -9,7 +9,7 @@ from PIL import Image, ImageOps
 from starlette.concurrency import run_in_threadpool
 
 from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
-from manager import assets, content
+from manager import assets, content, documents
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
 from manager.console.forms import form_of
@@ -17,7 +17,7 @@ from manager.console.views import CONTENT_ROLES, page_principal, redirect, rende
 from manager.domain import assets as dassets
 from manager.domain import content as dcontent
 from manager.errors import BadInput, NotFound
-from protocol.imaging import to_display
+from protocol.imaging import flattened, to_display
 from protocol.layout import ZoneKind
 
 router = APIRouter(include_in_schema=False)
@@ -60,17 +60,20 @@ def _first_frame(path: Path, timeout_s: float = 5.0) -> Image.Image:
 
 def _thumbnail(store: assets.AssetStore, sha256: str, kind: str) -> Path:
     """A small JPEG beside the store, made once per file (the name is the content's hash)."""
-    out = store.root / "thumbs" / f"{sha256}.jpg"
+    # "-2": thumbnails made before transparency was kept showed some pictures all black; made again.
+    out = store.root / "thumbs" / f"{sha256}-2.jpg"
     if not out.exists():
         out.parent.mkdir(exist_ok=True)
         if kind == "video":
             small = _first_frame(store.path(sha256))
+        elif kind == "document":
+            small = documents.first_page(store.path(sha256), max(THUMB_SIZE))
         else:
             with Image.open(store.path(sha256)) as img:
                 small = to_display(ImageOps.exif_transpose(img))
         small.thumbnail(THUMB_SIZE)
         tmp = out.with_suffix(".tmp")
-        small.convert("RGB").save(tmp, "JPEG", quality=80)
+        flattened(small).save(tmp, "JPEG", quality=80)  # transparent parts as a checkerboard, not their hidden colour
         tmp.replace(out)
     return out
 
@@ -157,7 +160,7 @@ def playlist_page(request: Request, playlist_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
     domain = domain_of(request)
     playlist = domain.read(dcontent.get_playlist, principal, playlist_id)
-    media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video")]
+    media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video", "document")]
     names = {a["sha256"]: a["original_name"] for a in media}
     on_air = domain.read(dcontent.playlist_schedules, principal, playlist_id)
     return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names,

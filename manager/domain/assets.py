@@ -30,13 +30,15 @@ def asset_for(x, principal: Principal, sha256: str) -> dict:
     return rows[0]
 
 
-def record_upload(x, principal: Principal, sha256: str, size: int, found, filename: str, keep) -> dict:
-    """Stores the row, then `keep()` moves the file into place, in the same transaction; audited."""
+def record_upload(x, principal: Principal, got, filename: str, keep) -> dict:
+    """`got`: the checked upload (`manager.assets.accept`). Stores the row, then `keep()` moves the file into
+    place, in the same transaction; audited."""
     db = db_of(x)
     require_role(principal, *CONTENT)
-    row = assets.record(db, sha256, size, found, filename, principal.user_id, principal.unit_catalogue, principal.unit_code)
+    row = assets.record(db, got.sha256, got.size, got.probe, filename, principal.user_id, principal.unit_catalogue,
+                        principal.unit_code, note=got.note_vi)
     keep()
-    audit.record(db, principal, "upload", "asset", sha256, name=row["original_name"])
+    audit.record(db, principal, "upload", "asset", got.sha256, name=row["original_name"])
     return row
 
 

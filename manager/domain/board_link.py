@@ -29,5 +29,5 @@ def screenshot_in(x, board: dict, mime: str, data: bytes) -> None:
     playlog.store_screenshot(db_of(x), board["id"], mime, data, x.clock.time())
 
 
-def asset_mime(x, sha256: str) -> str:
-    return assets.get(db_of(x), sha256)["mime"]
+def asset_mime(x, store: assets.AssetStore, sha256: str) -> str:
+    return assets.mime_of(db_of(x), store, sha256)

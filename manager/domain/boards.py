@@ -1,5 +1,5 @@
 """Boards and groups of boards: who may see, pair, change and revoke them, and which boards to wake."""
-from manager import audit, boards, pairing, units, uptime_store
+from manager import audit, board_facts, boards, pairing, units, uptime_store
 from manager.auth import Principal, in_scope
 from manager.domain import db_of, wake
 from manager.domain.policy import CONTENT, board_for, boards_in_scope, require_role, require_scope
@@ -42,6 +42,7 @@ def update_board(x, principal: Principal, board_id: str, changes: dict) -> dict:
     boards.update(db, board_id, changes)
     if "operating_hours" in changes and changes["operating_hours"] != before["operating_hours"]:
         uptime_store.record_hours(db, board_id, x.clock.time(), changes["operating_hours"])
+    board_facts.record(db, board_id, x.clock.time())  # class, test flag, unit, hours: kept with their date
     audit.record(db, principal, "update", "board", board_id, fields=sorted(changes),
                  before={k: before[k] for k in changes}, after=changes)
     wake(x, [board_id])

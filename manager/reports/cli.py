@@ -5,6 +5,7 @@ from sqlite_utils import Database
 
 from manager import uptime_store
 from manager.reports import chain
+from manager.reports.tables import local
 
 
 def main(db: Database, args) -> int:
@@ -13,16 +14,27 @@ def main(db: Database, args) -> int:
     return seal(db, args.keep_hours)
 
 
-def verify(db: Database, board_ids: list[str] | None) -> int:
+def describe(status: chain.ChainStatus) -> str:
+    """One line for a board's full check, saying what was checked (raw rows hashed, sealed ones via their checkpoints)."""
+    covered = (f"full check: {status.heartbeats} raw heartbeats hashed, {status.sealed} sealed in checkpoints")
+    if status.ok:
+        return f"{status.board_id}: OK ({covered}; intervals and board facts match)"
+    where = f"at seq {status.first_bad_seq}" if status.first_bad_seq is not None else (
+        f"from {local(status.bad_at)} (Vietnam time)" if status.bad_at is not None else "in its board facts")
+    return f"{status.board_id}: BROKEN {where}: {status.reason} ({covered} before the failure)"
+
+
+def verify(db: Database, board_ids: list[str] | None, now: float | None = None) -> int:
+    """The full check of each board, printed and recorded (reports show when each board was last fully checked)."""
     ids = board_ids or [r[0] for r in db.execute("SELECT id FROM boards ORDER BY id").fetchall()]
+    now = time.time() if now is None else now
     bad = 0
     for board_id in ids:
         status = chain.verify(db, board_id)
-        if status.ok:
-            print(f"{board_id}: OK ({status.heartbeats} heartbeats)")
-        else:
-            bad += 1
-            print(f"{board_id}: BROKEN at seq {status.first_bad_seq}: {status.reason} ({status.heartbeats} heartbeats checked)")
+        with db.atomic():
+            chain.record(db, status, now)
+        bad += not status.ok
+        print(describe(status))
     return 1 if bad else 0
 
 

@@ -38,6 +38,10 @@ def to_csv(table: Table, title: list[tuple[str, str]] | None = None) -> bytes:
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(row.get(k), table.lang) for k, _ in table.columns])
+    if table.note:  # the page's verification status and what each check covers travel with the figures
+        writer.writerow([])
+        for line in table.note:
+            writer.writerow([_csv_cell(line, table.lang)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

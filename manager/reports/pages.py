@@ -79,6 +79,7 @@ def province_page(request: Request, catalogue: str, province: str, grouping: str
     key = view.report.period.key
     return _render(
         request, "reports/province.html", r=view.report, tables=view.tables, charts=view.charts, period_key=key,
+        verification=view.verification,
         export_base=f"{base}/export",
         unit_link=lambda row: f"{base}/units/{row['code']}?period={key}" if row["kind"] != "group" else "",
         board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
@@ -94,6 +95,7 @@ def unit_page(request: Request, catalogue: str, province: str, unit_code: str, p
     return _render(
         request, "reports/unit.html", r=view.report, unit=view.report.units[unit_code] if unit_code in view.report.units else _missing(unit_code),
         boards=service.unit_boards(view, unit_code), summary=service.unit_json(view, unit_code), period_key=key,
+        verification=view.verification,
         province_link=f"/reports/province/{catalogue}/{province}?period={key}",
         board_link=lambda row: f"/reports/board/{row['id']}?period={key}",
     )
@@ -161,14 +163,20 @@ def _national_tables(national: central.National, lang: str = "vi") -> dict[str, 
         for t in national.totals], lang)
     rows = []
     for r in national.rows:
-        base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error)
+        checked = r.summary.get("verification") or {}
+        verified = i18n.text(lang, f"reports.verified.{checked['state']}") if checked.get("state") else ""
+        base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error, verified=verified)
         for x in r.summary.get("indicators", []) if r.ok else [{}]:
             rows.append({**base, "indicator": x.get("id"), "numerator": x.get("numerator"),
                          "denominator": x.get("denominator"), "value_pct": tables.pct(x.get("value_pct"))})
     provinces = tables.titled("provinces", [
         ("province", "province_code"), ("name", "province"), ("indicator", "indicator"), ("numerator", "numerator"),
-        ("denominator", "denominator"), ("value_pct", "value"), ("status", "error"),
+        ("denominator", "denominator"), ("value_pct", "value"), ("verified", "verified"), ("status", "error"),
     ], rows, lang)
+    # Each province's own status (as its manager states it): a national figure is as verified as its parts.
+    totals.note = provinces.note = [i18n.text(lang, "reports.national_verification", provinces=", ".join(
+        f"{r.source.name}: {row['verified'] or '–'}" for r, row in zip(national.rows, _first_rows(national.rows, rows)))),
+        i18n.text(lang, "reports.chain_note")]
     return {"totals": totals, "provinces": provinces}
 
 
@@ -190,6 +198,14 @@ def national_export(request: Request, table: str, fmt: str, principal: Principal
     title = workbook.title_block(lang, i18n.text(lang, "reports.national"), national.period, request.app.state.clock.time(),
                                  None, workbook.indicator_definitions(lang))
     return _download(_pick(_national_tables(national, lang), table), fmt, f"national-{national.period.key}-{table}", title)
+
+
+def _first_rows(sources: list, rows: list[dict]) -> list[dict]:
+    """The first table row of each province, in the order of `sources`."""
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row["province"] + "|" + row["name"], row)
+    return [seen[r.source.province + "|" + r.source.name] for r in sources]
 
 
 def _pick(available: dict[str, Table], name: str) -> Table:

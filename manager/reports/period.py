@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 
 from manager import i18n
 from manager import vnformat
-from manager.errors import BadInput
 from protocol.timebase import VN_TZ
 
 
@@ -62,6 +61,9 @@ def month(year: int, m: int) -> Period:
 
 
 def parse(text: str) -> Period:
+    # Imported here: the rest of this module is pure, and `verify-evidence` uses it without the web stack.
+    from manager.errors import BadInput
+
     text = (text or "").strip()
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
@@ -96,7 +98,9 @@ def from_picker(kind: str, fields) -> str:
 
     Custom dates are typed as dd/mm/yyyy (or ISO); the answer is a period string for `parse`.
     """
-    value = lambda name: (fields.get(name) or "").strip()
+    from manager.errors import BadInput  # as in parse: the module stays usable without the web stack
+
+    value = lambda name: (fields.get(name) or "").strip()  # noqa: E731
     if kind == "dates":
         try:
             first, last = vnformat.parse_day(value("from")), vnformat.parse_day(value("to"))

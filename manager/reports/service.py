@@ -11,6 +11,7 @@ from manager.auth import Principal
 from manager.domain.policy import board_for
 from manager.errors import NotFound
 from manager.reports import build, chain, charts, period as periods, tables
+from manager.reports import verification as checks
 from manager.reports.tables import Table
 from protocol.timebase import VN_TZ
 
@@ -20,6 +21,7 @@ class ProvinceView:
     report: build.ProvinceReport
     tables: dict[str, Table]
     charts: dict[str, str] = field(default_factory=dict)
+    verification: checks.PeriodCheck | None = None
 
     def summary(self) -> dict:
         """The figures the central roll-up pulls."""
@@ -28,6 +30,7 @@ class ProvinceView:
             "catalogue": r.catalogue, "province": {"code": r.province["code"], "name": r.province["name"]},
             "period": {"key": r.period.key, "label": r.period.label_vi, "start": r.period.start, "end": r.period.end},
             "tiers": r.tiers, "grouping": r.grouping, "has_data": r.has_data, "boards": len(r.boards),
+            "verification": self.verification.as_json() if self.verification else None,
             "indicators": [
                 {"id": x.indicator.id, "number": x.indicator.number, "form": x.indicator.form,
                  "title_vi": x.indicator.title_vi, "numerator": x.numerator, "denominator": x.denominator,
@@ -63,15 +66,17 @@ def province_view(state, principal: Principal, catalogue: str, province: str, pe
             raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
         _allowed(db, principal, catalogue, scope_unit or province)
         report = build.province_report(db, catalogue, province, period, now, ind.load(), grouping, series=with_charts)
-        ids = [b.board["id"] for b in report.boards]
+        ids = list(dict.fromkeys(b.board["id"] for b in report.boards))
         clocks = build.clock_figures(db, ids, period.start, period.end)
-        chains = chain.quick(db, ids)
+        checked = checks.check(db, ids, period.start, period.end, now)
     view = ProvinceView(report, {
         "indicators": tables.indicator_table(report.results, lang),
         "units": tables.unit_table(report.results, lang),
-        "boards": tables.board_table(report.boards, clocks, chains, state.settings.clock_tolerance_s, lang),
+        "boards": tables.board_table(report.boards, clocks, checked.boards, state.settings.clock_tolerance_s, lang),
         "series": tables.series_table(report, lang),
-    })
+    }, verification=checked)
+    for table in view.tables.values():
+        table.note = checked.note(lang)
     if with_charts:
         t = lambda key, **values: i18n.text(lang, key, **values)  # noqa: E731
         labels = [row["label"] for row in report.series]
@@ -116,6 +121,7 @@ def unit_json(view: ProvinceView, unit_code: str) -> dict:
     return {"unit": {"code": unit["code"], "name": unit["name"], "kind": unit["kind"]},
             "period": {"key": view.report.period.key, "label": view.report.period.label_vi},
             "best_on_screen_pct": best("on_screen_pct"), "best_connected_pct": best("connected_pct"),
+            "verification": view.verification.as_json() if view.verification else None,
             "tables": {"boards": tables.as_json(boards)}}
 
 
@@ -126,20 +132,24 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         auth.require_role(principal, "auditor")
         board = board_for(db, principal, board_id)  # another unit's board reads as missing
         unit = units_mod.get(db, board["unit_catalogue"], board["unit_code"])
-        whole, _ = build.availabilities(db, [board], period.start, period.end, now)
-        a = whole[board_id]
-        daily = build.board_daily(db, board, period, now)
+        a, daily = build.board_availability(db, board, period, now)
         clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]
         status = chain.verify(db, board_id)
+        check = checks.BoardCheck(board_id, status, chain.last_full(db, [board_id]).get(board_id))
     daily_t = tables.daily_table(daily, lang)
+    note = [i18n.text(lang, "reports.verification_board", state=check.state_label(lang), at=tables.local(now),
+                      full=check.full_label(lang))] + ([check.failure] if check.failure else []) + [
+        i18n.text(lang, "reports.chain_note")]
+    outages_t = tables.outage_table(a, lang)
+    outages_t.note = daily_t.note = note
     return {
         "board": boards_mod.public(board), "unit": unit, "period": period, "availability": a,
         "on_screen_pct": tables.pct(a.on_screen_pct) if a else None,
         "connected_pct": tables.pct(a.connected_pct) if a else None,
         "operating_h": round(a.operating_s / 3600, 2) if a else None,
         "clock": clock, "clock_tolerance_s": state.settings.clock_tolerance_s,
-        "chain": status,
-        "tables": {"outages": tables.outage_table(a, lang), "daily": daily_t},
+        "chain": status, "check": check, "note": note,
+        "tables": {"outages": outages_t, "daily": daily_t},
         "chart": charts.line_chart([r["label"] for r in daily_t.rows], [
             (i18n.text(lang, "reports.on_screen"), [r["on_screen_pct"] for r in daily_t.rows]),
             (i18n.text(lang, "reports.connected"), [r["connected_pct"] for r in daily_t.rows]),
@@ -155,6 +165,24 @@ def board_json(view: dict) -> dict:
         "has_data": view["availability"] is not None,
         "on_screen_pct": view["on_screen_pct"], "connected_pct": view["connected_pct"], "operating_h": view["operating_h"],
         "clock": view["clock"],
-        "chain": {"ok": status.ok, "heartbeats": status.heartbeats, "first_bad_seq": status.first_bad_seq, "reason": status.reason},
+        "chain": {"ok": status.ok, "check": status.checked, "heartbeats": status.heartbeats, "sealed": status.sealed,
+                  "first_bad_seq": status.first_bad_seq, "reason": status.reason},
+        "verification": {"state": view["check"].state, "failure": view["check"].failure, "note": view["note"]},
         "tables": {name: tables.as_json(t) for name, t in view["tables"].items()},
     }
+
+
+def evidence(state, principal: Principal, catalogue: str, province: str, period_text: str | None) -> tuple[str, bytes]:
+    """A province's evidence bundle for a period (the central manager fetches those of closed periods)."""
+    from manager import evidence_bundle
+
+    now = state.clock.time()
+    period = periods.parse(period_text or default_period(now))
+    with state.store.read() as db:
+        unit = units_mod.get(db, catalogue, province)
+        if unit["level"] != 1:
+            raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+        _allowed(db, principal, catalogue, province)
+        with db.atomic():  # one snapshot: a seal running meanwhile cannot split the bundle
+            files = evidence_bundle.build_files(db, catalogue, province, period, now)
+    return f"evidence-{province}-{period.key}.zip", evidence_bundle.archive(files)

@@ -5,12 +5,11 @@ number; None stays None and reads "không có dữ liệu" (no data), never 0 %.
 Titles, headers and words come from manager/i18n.py in the asked language;
 Vietnamese is the default, so the JSON API and plain exports stay Vietnamese.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from manager import i18n, indicators as ind, units
 from manager.reports.build import BoardFigures, ProvinceReport
-from manager.reports.chain import ChainStatus
 from protocol.timebase import VN_TZ
 
 NONE_SET = "–"  # no target or baseline set for that year: not the same as no data
@@ -31,6 +30,7 @@ class Table:
     columns: list[tuple[str, str]]  # (key, header)
     rows: list[dict]
     lang: str = "vi"  # the language of the title, headers and words in the rows
+    note: list[str] = field(default_factory=list)  # lines every rendering carries below the table (verification status)
 
 
 def titled(name: str, columns: list[tuple[str, str]], rows: list[dict], lang: str,
@@ -109,16 +109,23 @@ def unit_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
     ], rows, lang)
 
 
-def board_table(figures: list[BoardFigures], clocks: dict[str, dict], chains: dict[str, ChainStatus],
-                tolerance_s: float, lang: str = "vi") -> Table:
+def in_force(f: BoardFigures) -> str:
+    """Empty when the board's facts held over the whole period, else the parts they were in force."""
+    return "" if f.whole else "; ".join(f"{local(s)[:16]} → {local(e)[:16]}" for s, e in f.segments)
+
+
+def board_table(figures: list[BoardFigures], clocks: dict[str, dict], checks: dict, tolerance_s: float,
+                lang: str = "vi") -> Table:
+    """`checks`: per board id, its verification (manager.reports.verification.BoardCheck)."""
     rows = []
     for f in figures:
         a = f.availability
         clock = clocks.get(f.board["id"], {})
         offset = clock.get("max_offset_s")
-        chain = chains.get(f.board["id"])
+        check = checks.get(f.board["id"])
         rows.append(dict(
-            id=f.board["id"], name=f.board["name"], unit_code=f.board["unit_code"], unit_name=f.unit_name,
+            id=f.board["id"], key=f.key or f.board["id"], in_force=in_force(f),
+            name=f.board["name"], unit_code=f.board["unit_code"], unit_name=f.unit_name,
             board_class=f.board["board_class"], on_screen_pct=pct(f.on_screen_pct), connected_pct=pct(f.connected_pct),
             operating_h=None if a is None else round(a.operating_s / 3600, 2),
             outages=None if a is None else len(a.outages),
@@ -126,16 +133,18 @@ def board_table(figures: list[BoardFigures], clocks: dict[str, dict], chains: di
             clock_offset_s=None if offset is None else round(offset, 1),
             clock_ok="" if offset is None else i18n.text(lang, "reports.clock_off" if offset > tolerance_s else "reports.clock_ok"),
             displaced=clock.get("displaced", 0),
-            chain="" if chain is None else chain.label(lang),
+            chain="" if check is None else check.quick.label(lang),
+            full_check="" if check is None else check.full_label(lang),
+            verified="" if check is None else check.state_label(lang),
         ))
     for row in rows:  # the class as people call it, not its stored id
         row["board_class"] = i18n.text(lang, f"boards.class_{row['board_class']}")
     return titled("boards", [
-        ("id", "board_id"), ("name", "name"), ("unit_code", "unit_code"), ("unit_name", "unit"),
+        ("id", "board_id"), ("in_force", "in_force"), ("name", "name"), ("unit_code", "unit_code"), ("unit_name", "unit"),
         ("board_class", "board_class"), ("on_screen_pct", "on_screen"), ("connected_pct", "connected"),
         ("operating_h", "operating_h"), ("outages", "outages"), ("outage_h", "outage_h"),
         ("clock_offset_s", "clock_offset"), ("clock_ok", "clock"),
-        ("displaced", "displaced"), ("chain", "chain"),
+        ("displaced", "displaced"), ("chain", "chain"), ("full_check", "full_check"), ("verified", "verified"),
     ], rows, lang)
 
 
@@ -166,4 +175,4 @@ def daily_table(rows: list[dict], lang: str = "vi") -> Table:
 
 def as_json(table: Table) -> dict:
     return {"name": table.name, "title": table.title, "columns": [k for k, _ in table.columns],
-            "headers": [h for _, h in table.columns], "rows": table.rows}
+            "headers": [h for _, h in table.columns], "rows": table.rows, "note": table.note}

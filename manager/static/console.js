@@ -63,7 +63,9 @@
           percent.textContent = "100 %";
           status.className = "flash ok";
           status.textContent = uploader.dataset.msgDone.replace("{name}", file.name);
-          setTimeout(function () { window.location.reload(); }, 700);
+          var note = (JSON.parse(xhr.responseText) || {}).note;
+          /* A note (a TIFF's other pages left out) stays to be read; the library shows it too. */
+          if (note) { status.textContent += ". " + note; } else { setTimeout(function () { window.location.reload(); }, 700); }
         } else {
           status.className = "flash error";
           status.textContent = uploader.dataset.msgFailed + ": " + messageOf(xhr.responseText, "HTTP " + xhr.status);

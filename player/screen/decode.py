@@ -18,15 +18,16 @@ class Decoded:
     height: int
     mode: str  # 'rgb' or 'rgba'
     pixels: bytes  # rows bottom-up, as OpenGL wants them
+    animated: bool = False  # an animated GIF's first frame: the animation itself plays as a video
 
 
-def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded | None:
-    """The picture scaled for the zone; None for an animated GIF, which plays as a video instead
-    (ffmpeg decodes GIF), so editors' animations move on the board as they did on their screen."""
+def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded:
+    """The picture scaled for the zone. For an animated GIF, its first frame, marked `animated`: the
+    animation then plays as a video (ffmpeg decodes GIF) from the moment the item is on screen, so
+    editors' animations move on the board as they did on their screen and always start at the start."""
     box = (max(1, int(box[0])), max(1, int(box[1])))
     with Image.open(path) as im:
-        if im.format == "GIF" and getattr(im, "is_animated", False):
-            return None
+        animated = im.format == "GIF" and getattr(im, "is_animated", False)
         if im.format != "JPEG" and im.width * im.height > MAX_FULL_DECODE_PIXELS:
             raise ValueError(f"{im.width}x{im.height} is too large to decode on a board")
         side = max(box)
@@ -37,4 +38,4 @@ def decode(path: Path, box: tuple[int, int], fit: Fit) -> Decoded | None:
         else:
             im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
         im = im.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-        return Decoded(im.width, im.height, im.mode.lower(), im.tobytes())
+        return Decoded(im.width, im.height, im.mode.lower(), im.tobytes(), animated)

@@ -1,28 +1,33 @@
-"""The media zone: images and videos in turn, the next one ready before the current ends.
+"""The media zone: images, videos and documents' pages in turn, the next one ready before the current ends.
 
 Two slots are stacked: the one on screen and the one being prepared. The new
 slot fades in over the old one and the old one is released only once the new
 one is fully opaque, so there is never a black frame between items. A broken
 item is reported once and skipped; the current picture stays until a good one
-is ready.
+is ready. A document plays as its parts (whole pages, or halves and thirds
+rendered by the manager for this board), each captioned with its page number.
 """
 import logging
+from pathlib import Path
 
 from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
+from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from player.screen.context import Showing, ZoneContext
 from player.screen.decode import Decoded, decode
 from player.screen.video import VideoStream
 from protocol.layout import Fit, Zone
+from protocol.legibility import min_line_height_px
 from protocol.manifest import Item, ItemKind
 from protocol.playlog import PlayOutcome
 
 log = logging.getLogger(__name__)
 RETRY_ALL_FAILED_S = 15
+STILL_KINDS = (ItemKind.image, ItemKind.document)  # shown as a decoded picture for their duration
 
 
 def hex_rgba(value: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -50,31 +55,58 @@ def place(src: tuple[int, int], box: tuple[float, float], fit: Fit) -> tuple[tup
 class Slot(Widget):
     """One item's picture, drawn in the zone's rectangle."""
 
-    def __init__(self, item: Item, fit: Fit, **kwargs):
+    def __init__(self, item: Item, fit: Fit, screen_height: int = 1080, **kwargs):
         super().__init__(**kwargs)
         self.item = item
         self.fit = fit
+        self.screen_height = screen_height  # for the caption's size: the screen's legibility floor
         self.texture: Texture | None = None
         self.video: VideoStream | None = None
         self.swap_on_first_frame = True  # False while preloaded: it waits for its turn
-        self.flipped_uv = False
+        self.animation: Path | None = None  # an animated GIF, played from its first frame once on screen
+        self.flipped = False  # video frames arrive upside down
+        self.caption: Label | None = None
         with self.canvas:
             self._color = Color(1, 1, 1, 1)
             self._rect = Rectangle()
         self.bind(pos=self._redraw, size=self._redraw)
+        if item.kind == ItemKind.document and item.parts:
+            self._add_caption(item)
 
-    def show_texture(self, texture: Texture) -> None:
+    def _add_caption(self, item: Item) -> None:
+        """'Trang 2/4' (and the half or third), so a page break is always seen from the street."""
+        part = item.parts[0]
+        text = f"Trang {part.page}/{part.pages}"
+        if part.parts > 1:
+            text += f" · phần {part.part}/{part.parts}"
+        self.caption = Label(text=text, font_name="BeVietnamPro", color=(1, 1, 1, 1), size_hint=(None, None))
+        with self.caption.canvas.before:
+            Color(0, 0, 0, 0.6)
+            self._caption_bg = Rectangle()
+        self.add_widget(self.caption)
+
+    def show_texture(self, texture: Texture, flipped: bool = False) -> None:
         self.texture = texture
+        self.flipped = flipped
         self._rect.texture = texture
         self._redraw()
 
     def _redraw(self, *args) -> None:
+        if self.caption is not None:
+            # At the legibility floor of the screen: the page number is read from as far as the page.
+            self.caption.font_size = min_line_height_px(self.screen_height) * 0.8
+            self.caption.texture_update()
+            w, h = self.caption.texture_size
+            pad = self.caption.font_size * 0.4
+            self.caption.size = (w + 2 * pad, h + pad)
+            self.caption.pos = (self.right - self.caption.width, self.y)
+            self._caption_bg.pos, self._caption_bg.size = self.caption.pos, self.caption.size
         if self.texture is None:
             return
         offset, size, uv = place(self.texture.size, self.size, self.fit)
         self._rect.pos = (self.x + offset[0], self.y + offset[1])
         self._rect.size = size
-        if self.video is not None:
+        if self.flipped:
             # Video textures are flipped: map the crop rectangle upside down.
             u0, v0, u1, _, _, v1, _, _ = uv
             uv = (u0, v1, u1, v1, u1, v0, u0, v0)
@@ -119,6 +151,7 @@ class MediaZone(Widget):
         return self.current.item.id if self.current is not None else None
 
     def play(self, items: list[Item]) -> None:
+        items = expand_documents(items)
         if _signature(items) == _signature(self.items):
             return
         self.items = list(items)
@@ -168,7 +201,8 @@ class MediaZone(Widget):
     def _prepare(self, item: Item, swap_when_ready: bool) -> None:
         generation = self._generation
         fit = item.fit or self.zone.fit
-        slot = Slot(item, fit, pos=self.pos, size=self.size, opacity=0)
+        window = self.get_root_window()  # importing kivy's Window instead would open one at import
+        slot = Slot(item, fit, window.height if window else self.height, pos=self.pos, size=self.size, opacity=0)
         self.incoming = slot
         path, ref = self.ctx.resolve(item.asset)
         if path is None:
@@ -177,7 +211,7 @@ class MediaZone(Widget):
         if item.kind == ItemKind.video:
             self._stream(slot, generation, path, fit, muted=item.muted, loop=len(self.items) == 1)
             return
-        if item.kind != ItemKind.image:
+        if item.kind not in STILL_KINDS:
             Clock.schedule_once(lambda dt: self._failed(slot, generation, f"{item.kind.value} cannot play in a media zone"))
             return
         box = (max(1, int(self.width)), max(1, int(self.height)))
@@ -187,10 +221,9 @@ class MediaZone(Widget):
             exc = fut.exception()
             if exc is not None:
                 Clock.schedule_once(lambda dt: self._failed(slot, generation, f"cannot decode image: {exc}"))
-            elif fut.result() is None:  # an animated GIF: it loops for the item's duration, like a picture
-                slot.swap_on_first_frame = swap_when_ready
-                Clock.schedule_once(lambda dt: self._stream(slot, generation, path, fit, muted=True, loop=True))
             else:
+                if fut.result().animated:  # it loops for the item's duration, like a picture
+                    slot.animation = path
                 Clock.schedule_once(lambda dt: self._decoded(slot, generation, fut.result(), swap_when_ready))
 
         future.add_done_callback(done)
@@ -216,11 +249,22 @@ class MediaZone(Widget):
         if swap_when_ready or self._waiting:
             self._swap(slot)
 
+    def _animate(self, slot: Slot) -> None:
+        """Start an animated GIF that is now on screen; its first frame is already there, decoded by Pillow.
+        Started any earlier, while preloaded, it would come on screen at whatever frame it had reached."""
+        generation = self._generation
+        slot.video = VideoStream(
+            slot.animation, muted=True, loop=True,
+            on_frame=lambda tex: self._video_frame(slot, generation, tex),
+            on_eof=lambda: None,
+            on_error=lambda msg: log.warning("zone %s: animation of %s stays still: %s", self.zone.id, slot.item.id, msg),
+            box=(max(2, int(self.width)), max(2, int(self.height))), cover=slot.fit == Fit.fill)
+
     def _video_frame(self, slot: Slot, generation: int, tex: Texture) -> None:
         if generation != self._generation:
             return
         first = slot.texture is None
-        slot.show_texture(tex)
+        slot.show_texture(tex, flipped=True)
         if first and slot is self.incoming and (slot.swap_on_first_frame or self._waiting):
             self._swap(slot)
 
@@ -241,6 +285,8 @@ class MediaZone(Widget):
             self.add_widget(slot)  # on top
         self.current = slot
         self.showing = Showing(slot.item, self.ctx.now())
+        if slot.animation is not None and slot.video is None:
+            self._animate(slot)
         if old_showing is not None:
             self._report(old_showing, PlayOutcome.played)
         fade = self.ctx.crossfade_s if old is not None else 0
@@ -255,7 +301,7 @@ class MediaZone(Widget):
         if len(self.items) == 1:
             # One item stays on screen: each of its periods is one play in the log.
             self._timer = Clock.schedule_once(self._relog, self._period(item))
-        elif item.kind == ItemKind.image:
+        elif item.kind in STILL_KINDS:
             self._timer = Clock.schedule_once(self._advance, item.duration_s)
             self._preload_next()
         elif item.kind == ItemKind.video and slot.video is not None:
@@ -278,7 +324,7 @@ class MediaZone(Widget):
 
     def _preload_next(self) -> None:
         nxt = self.items[(self.index + 1) % len(self.items)]
-        if nxt.kind == ItemKind.image:
+        if nxt.kind in STILL_KINDS:
             self.index = (self.index + 1) % len(self.items)
             self._prepare(nxt, swap_when_ready=False)
 
@@ -323,6 +369,19 @@ class MediaZone(Widget):
         if self.showing is not None:
             self._report(self.showing, PlayOutcome.played)
             self.showing = None
+
+
+def expand_documents(items: list[Item]) -> list[Item]:
+    """Each document item becomes one item per part: that part's image, for that part's time, always
+    letterboxed (cropping would cut text). They keep the document's id, so the play log names it."""
+    out = []
+    for item in items:
+        if item.kind != ItemKind.document:
+            out.append(item)
+            continue
+        out.extend(item.model_copy(update={"asset": part.asset, "duration_s": part.duration_s, "fit": Fit.fit, "parts": [part]})
+                   for part in item.parts)
+    return out
 
 
 def _signature(items: list[Item]) -> list[tuple]:

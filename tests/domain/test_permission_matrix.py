@@ -160,6 +160,7 @@ def samples(w: World) -> dict:
         ("POST", "/api/v1/alerts"): lambda: ({}, {"json": {"level": 2, "headline": "Thử", "authority": "UBND xã", "units": [{"code": HOME}]}}, HOME),
         ("POST", "/api/v1/alerts/{alert_id}/withdraw"): lambda: ({"alert_id": w.new_alert()}, {}, HOME),
         ("GET", "/api/v1/reports/indicators"): lambda: ({}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, PROVINCE),
+        ("GET", "/api/v1/reports/evidence"): lambda: ({}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, PROVINCE),
         ("GET", "/api/v1/reports/units/{unit_code}"): lambda: ({"unit_code": HOME}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, HOME),
         ("PUT", "/api/v1/reports/groupings/{grouping}"): lambda: ({"grouping": "thu"}, {"json": {"catalogue": "vn-2025", "province": PROVINCE,
                                                                    "groups": [{"code": "g1", "name": "Nhóm", "units": [HOME]}]}}, None),

@@ -199,9 +199,8 @@ def test_other_units_objects_read_as_missing(world):
     with w.store.write() as db:
         from manager import assets
 
-        class Probe:
-            mime, kind, width, height, duration_s = "image/png", "image", 10, 10, None
-        assets.record(db, "ab" * 32, 10, Probe(), "anh.png", w["o_editor"].user_id, "vn-2025", "00070")
+        assets.record(db, "ab" * 32, 10, assets.Probe("image/png", "image", 10, 10, None), "anh.png", w["o_editor"].user_id,
+                      "vn-2025", "00070")
     with pytest.raises(NotFound):
         w.domain.write(dcontent.create_playlist, w["a_editor"], content.PlaylistIn(
             name="Dùng ảnh người khác", items=[content.ItemIn(zone="main", kind="image", asset="ab" * 32)]))

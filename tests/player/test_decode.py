@@ -87,3 +87,37 @@ def test_oversized_picture_is_refused_before_decoding(tmp_path, monkeypatch):
     jpeg = tmp_path / "poster.jpg"
     Image.new("RGB", (200, 200), (1, 2, 3)).save(jpeg)
     assert decode(jpeg, (100, 100), Fit.fit).width == 100, "JPEG decodes at a reduced scale instead"
+
+
+def grey16_keyed(path, ground: int = 40000, ink: int = 0x8000, size=(40, 20)):
+    """A 16-bit grey PNG whose ground is made transparent by a tRNS chunk (a logo from a design tool)."""
+    img = Image.new("I;16", size, ground)
+    img.paste(Image.new("I;16", (size[0] // 2, size[1]), ink), (0, 0))
+    img.save(path, transparency=ground)
+    return path
+
+
+def test_transparency_of_16_bit_and_keyed_pictures(tmp_path):
+    out = decode(grey16_keyed(tmp_path / "logo16.png"), (40, 20), Fit.fit)
+    assert out.mode == "rgba"
+    rows = [out.pixels[i * 40 * 4:(i + 1) * 40 * 4] for i in range(20)]
+    ink, ground = tuple(rows[10][0:4]), tuple(rows[10][39 * 4:40 * 4])
+    assert all(124 <= v <= 132 for v in ink[:3]) and ink[3] == 255, f"ink is mid grey and opaque: {ink}"
+    assert ground[3] == 0, f"the tRNS ground is transparent: {ground}"
+    for mode, key in (("L", 200), ("RGB", (200, 200, 200))):
+        path = tmp_path / f"keyed-{mode}.png"
+        Image.new(mode, (40, 20), key).save(path, transparency=key)
+        assert decode(path, (40, 20), Fit.fit).pixels[3] == 0, f"8-bit {mode} with tRNS keeps its transparency"
+
+
+def test_animated_gif_decodes_to_its_first_frame(tmp_path):
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("RGB", (40, 20), c) for c in ((220, 30, 30), (30, 200, 30), (30, 30, 220))]
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+    out = decode(path, (40, 20), Fit.fit)
+    assert out.animated and close_rgb(_first_pixel(out), (220, 30, 30))
+    assert not decode(grey16_keyed(tmp_path / "still.png"), (40, 20), Fit.fit).animated
+
+
+def close_rgb(a, b, tol=12):
+    return all(abs(x - y) <= tol for x, y in zip(a, b))

@@ -73,6 +73,11 @@ def pair(live, name, unit, **claim) -> tuple[str, object]:
 
 def run(live) -> dict[str, str]:
     """Pairs the boards and sends every heartbeat at its own (simulated) time; returns name -> board id."""
+    return run_keeping(live)[0]
+
+
+def run_keeping(live) -> tuple[dict[str, str], dict, dict]:
+    """`run`, also returning each board's HTTP client and heartbeat chain, to go on sending."""
     live.set_clock(T0 - 600)
     setup_units(live)
     ids, clients, chains = {}, {}, {}
@@ -108,4 +113,4 @@ def run(live) -> dict[str, str]:
         r.raise_for_status()
         assert r.json()["accepted"] == len(hbs)
     live.set_clock(END + 3600)
-    return ids
+    return ids, clients, chains

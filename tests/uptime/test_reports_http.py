@@ -188,13 +188,17 @@ def test_exports_hold_the_same_numbers_as_the_page(province, table):
     sheet = _below_title([[c for c in row] for row in book.active.iter_rows(values_only=True)])
     keys = list(shown[0])
     assert rows[0] == list(sheet[0])
-    as_csv = [dict(zip(keys, (_norm(v) for v in r))) for r in rows[1:]]
-    as_xlsx = [dict(zip(keys, (_norm(v) for v in r))) for r in sheet[1:]]
+    # Below the table, after a blank row, each export carries the page's verification status and what each check covers.
+    blank, blank_x = rows.index([]), next(k for k, r in enumerate(sheet) if not any(r))
+    as_csv = [dict(zip(keys, (_norm(v) for v in r))) for r in rows[1:blank]]
+    as_xlsx = [dict(zip(keys, (_norm(v) for v in r))) for r in sheet[1:blank_x]]
     assert as_csv == shown
     assert as_xlsx == shown
-    # And the JSON API serves the same rows.
-    api = province_report(live)["tables"][table]["rows"]
-    assert [{k: _norm(r[k]) for k in keys} for r in api] == shown
+    # And the JSON API serves the same rows, and the same note.
+    api = province_report(live)["tables"][table]
+    assert [{k: _norm(r[k]) for k in keys} for r in api["rows"]] == shown
+    assert [r[0] for r in rows[blank + 1:]] == [r[0] for r in sheet[blank_x + 1:]] == api["note"]
+    assert api["note"][0].startswith("Xác minh số liệu với chuỗi:") and "Kiểm tra nhanh:" in api["note"][-1]
 
 
 def test_drill_down_pages(province):
@@ -215,7 +219,9 @@ def test_drill_down_pages(province):
     custom = live.admin.get(f"/reports/board/{ids['A1']}", params={"from": "2026-03-02", "to": "2026-03-03"})
     assert "02/03/2026 – 03/03/2026" in custom.text and "<svg" in custom.text
     out = live.admin.get(f"/reports/board/{ids['A1']}/export/outages.xlsx", params=Q)
-    assert len(_below_title(list(openpyxl.load_workbook(io.BytesIO(out.content)).active.iter_rows(values_only=True)))) == 3
+    sheet = _below_title(list(openpyxl.load_workbook(io.BytesIO(out.content)).active.iter_rows(values_only=True)))
+    assert not any(sheet[3]) and len([r for r in sheet[:3] if any(r)]) == 3, "a header, two outages, then the note"
+    assert sheet[4][0].startswith("Xác minh số liệu với chuỗi: đã xác minh (kiểm tra đầy đủ lúc")
 
 
 def test_auditor_sees_own_province_only(province):
@@ -245,7 +251,7 @@ def test_thinned_chain_fails_verification(province):
     page = live.admin.get(f"/reports/board/{board}", params=Q)
     assert 'data-ok="false"' in page.text and "seq 17" in page.text
     rows = {r["id"]: r for r in province_report(live)["tables"]["boards"]["rows"]}
-    assert rows[board]["chain"] == "bị phá vỡ tại seq 17" and rows[ids["A1"]]["chain"] == "toàn vẹn"
+    assert rows[board]["chain"] == "bị phá vỡ tại seq 17 (kiểm tra nhanh)" and rows[ids["A1"]]["chain"] == "toàn vẹn (kiểm tra nhanh)"
     cli = subprocess.run([sys.executable, "-m", "manager", "verify-chain", "--db", str(live.db_path), "--board", board,
                           "--board", ids["A1"]], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 1, cli.stderr

@@ -113,7 +113,7 @@ def test_seal_command_prunes_and_verify_command_reports(db, capsys):
     assert cli.seal(db, keep_hours=1, now=T0 + 600 + 3600) == 0
     assert db["heartbeats"].count == 0
     assert cli.verify(db, None) == 0
-    assert "b1: OK (20 heartbeats)" in capsys.readouterr().out
+    assert "b1: OK (full check: 0 raw heartbeats hashed, 20 sealed in checkpoints; intervals and board facts match)" in capsys.readouterr().out
 
 
 def test_a_batch_sent_again_after_sealing_is_a_duplicate(db):
