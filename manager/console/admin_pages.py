@@ -36,7 +36,7 @@ def _alert_in(form) -> alerts.AlertIn:
         raise BadInput("Hãy chọn cấp độ rủi ro (1 đến 5)", "choose the risk level (1 to 5)") from exc
     try:
         return alerts.AlertIn(level=level, headline=form.required("headline", "tiêu đề cảnh báo", "headline"),
-                              body=form.get("body", ""), authority=form.required("authority", "cơ quan ban hành", "issuing authority"),
+                              body=form.get("body", ""), authority=form.get("authority", ""),
                               units=[{"code": code} for code in area],
                               ends_at=form.local_datetime("ends_at", "Thời điểm kết thúc", "end time"))
     except ValueError as exc:

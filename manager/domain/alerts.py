@@ -45,17 +45,17 @@ def preview(x, principal: Principal, data: alerts.AlertIn) -> dict:
     """What `broadcast` would reach, checked the same way, without sending anything."""
     db = db_of(x)
     require_role(principal, "approver")
-    authority = _authority(data)
-    return {**_reach(db, _area(db, principal, data), data.test), "authority": authority}
+    area = _area(db, principal, data)  # scope first: another unit's area answers "not found", whatever else is missing
+    return {**_reach(db, area, data.test), "authority": _authority(data)}
 
 
 def broadcast(x, principal: Principal, data: alerts.AlertIn) -> dict:
     db = db_of(x)
     require_role(principal, "approver")
-    authority = _authority(data)
+    area = _area(db, principal, data)
     alert = alerts.create(db, level=data.level, headline=data.headline, body=data.body,
-                          area=_area(db, principal, data), starts_at=data.starts_at or utcnow(),
-                          ends_at=data.ends_at, source=authority, test=data.test, principal=principal)
+                          area=area, source=_authority(data), starts_at=data.starts_at or utcnow(),
+                          ends_at=data.ends_at, test=data.test, principal=principal)
     wake(x, alert_board_ids(db, alert))
     return alert
 

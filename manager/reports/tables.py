@@ -137,8 +137,6 @@ def board_table(figures: list[BoardFigures], clocks: dict[str, dict], checks: di
             full_check="" if check is None else check.full_label(lang),
             verified="" if check is None else check.state_label(lang),
         ))
-    for row in rows:  # the class as people call it, not its stored id
-        row["board_class"] = i18n.text(lang, f"boards.class_{row['board_class']}")
     return titled("boards", [
         ("id", "board_id"), ("in_force", "in_force"), ("name", "name"), ("unit_code", "unit_code"), ("unit_name", "unit"),
         ("board_class", "board_class"), ("on_screen_pct", "on_screen"), ("connected_pct", "connected"),

@@ -81,8 +81,10 @@ def write_table(ws, table: Table, header_row: int = 1) -> None:
                 cell.data_type = "s"
             elif cell.is_date:
                 cell.number_format = "dd/mm/yyyy hh:mm:ss"
-    for line in getattr(table, "note", None) or []:  # notes the table carries travel with it
-        ws.append([line])
+    if getattr(table, "note", None):  # the page's verification status and what each check covers travel with the figures
+        ws.append([])
+        for line in table.note:
+            ws.append([line])
     for column in ws.iter_cols(min_row=header_row):
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(12, width + 2))

@@ -12,6 +12,7 @@ import pytest
 
 from tests.live_manager import ROOT, Client
 from tests.uptime import scenario as sc
+from manager import i18n
 from manager.auth import create_api_token, create_user
 from manager.db import connect
 
@@ -190,13 +191,15 @@ def test_exports_hold_the_same_numbers_as_the_page(province, table):
     assert rows[0] == list(sheet[0])
     # Below the table, after a blank row, each export carries the page's verification status and what each check covers.
     blank, blank_x = rows.index([]), next(k for k, r in enumerate(sheet) if not any(r))
-    as_csv = [dict(zip(keys, (_norm(v) for v in r))) for r in rows[1:blank]]
-    as_xlsx = [dict(zip(keys, (_norm(v) for v in r))) for r in sheet[1:blank_x]]
+    # The page names a board's class ("Bảng tin cấp xã"); files and the API keep its id, as the evidence bundle does.
+    named = lambda k, v: i18n.text("vi", f"boards.class_{v}") if k == "board_class" and v else v  # noqa: E731
+    as_csv = [dict(zip(keys, (_norm(named(k, v)) for k, v in zip(keys, r)))) for r in rows[1:blank]]
+    as_xlsx = [dict(zip(keys, (_norm(named(k, v)) for k, v in zip(keys, r)))) for r in sheet[1:blank_x]]
     assert as_csv == shown
     assert as_xlsx == shown
     # And the JSON API serves the same rows, and the same note.
     api = province_report(live)["tables"][table]
-    assert [{k: _norm(r[k]) for k in keys} for r in api["rows"]] == shown
+    assert [{k: _norm(named(k, r[k])) for k in keys} for r in api["rows"]] == shown
     assert [r[0] for r in rows[blank + 1:]] == [r[0] for r in sheet[blank_x + 1:]] == api["note"]
     assert api["note"][0].startswith("Xác minh số liệu với chuỗi:") and "Kiểm tra nhanh:" in api["note"][-1]
 
