@@ -1,8 +1,9 @@
 """Reading the audit log: it names every unit's people and changes, so only admins and province-level auditors read it whole."""
 import json
 
-from manager import audit
+from manager import audit, units
 from manager.auth import Principal
+from manager.errors import NotFound
 from manager.domain import db_of
 from manager.domain.policy import require_province_level
 
@@ -14,9 +15,19 @@ def latest(x, principal: Principal, limit: int = 200, action: str | None = None)
     rows = audit.latest(db, limit)
     rows = [r for r in rows if r["action"] == action] if action else rows
     names = audit.object_names(db, {(r["object_type"], r["object_id"]) for r in rows})
+    catalogue = units.current_catalogue(db)
+    unit_names: dict[str, str] = {}
     for row in rows:
         row["object_name"] = names.get((row["object_type"], row["object_id"]))
-        row["detail_obj"] = json.loads(row["detail"] or "{}")
+        row["detail_obj"] = detail = json.loads(row["detail"] or "{}")
+        if isinstance(detail.get("unit"), str):  # a unit by its name, as people know it
+            code = detail["unit"]
+            if code not in unit_names:
+                try:
+                    unit_names[code] = units.get(db, catalogue, code)["name"]
+                except NotFound:  # a unit of an older catalogue: its code is all there is
+                    unit_names[code] = code
+            detail["unit"] = unit_names[code]
     return rows
 
 

@@ -80,7 +80,9 @@
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
-  document.querySelectorAll("select[data-units]").forEach(function (select, n) {
+  var made = 0;
+  function attach(select) {
+    var n = made++;
     var box = document.createElement("input");
     box.type = "search";
     box.className = "unit-search";
@@ -101,6 +103,21 @@
       if (!select.multiple && first && words.length) select.value = first.value;
     });
     select.parentNode.insertBefore(box, select);
+  }
+  document.querySelectorAll("select[data-units]").forEach(attach);
+  /* A long list repeated on every row (users) is copied in from the page's one when its row is opened. */
+  document.querySelectorAll("select[data-units-from]").forEach(function (select) {
+    var details = select.closest("details");
+    function fill() {
+      var source = document.querySelector(select.dataset.unitsFrom);
+      if (!source || select.dataset.filled) return;
+      var current = select.value;
+      select.innerHTML = source.innerHTML;
+      select.value = current;
+      select.dataset.filled = "yes";
+      attach(select);
+    }
+    if (details) details.addEventListener("toggle", fill); else fill();
   });
 })();
 
