@@ -129,7 +129,7 @@ def delete_group(db: Database, group: dict) -> None:
     db["board_groups"].delete(group["id"])
 
 
-EDITABLE = ("name", "operating_hours", "layout", "lat", "lon", "heartbeat_interval_s", "is_test", "board_class")
+EDITABLE = ("name", "operating_hours", "layout", "lat", "lon", "heartbeat_interval_s", "is_test", "board_class", "min_line_px")
 
 
 def _number(value, label_vi: str, label_en: str, low: float, high: float, whole: bool = False):
@@ -179,6 +179,10 @@ def validate_changes(changes: dict) -> dict:
                                                           "latitude" if key == "lat" else "longitude", -bound, bound)
         elif key == "heartbeat_interval_s":
             out[key] = _number(value, "Chu kỳ tín hiệu (giây)", "heartbeat interval (s)", 5, 3600, whole=True)
+        elif key == "min_line_px":
+            # Empty: the default floor, 1/30 of the screen height (protocol.pagination).
+            out[key] = None if value in (None, "") else _number(value, "Chiều cao dòng chữ tối thiểu (px)",
+                                                               "minimum line height (px)", 8, 400, whole=True)
         elif key == "is_test":
             if value not in (True, False, 0, 1):  # JSON true/false, or 0/1 as stored
                 raise BadInput("Cờ bảng thử nghiệm phải là đúng/sai", "is_test must be true or false")

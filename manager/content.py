@@ -15,6 +15,7 @@ from manager import assets
 from manager.errors import BadInput
 from protocol.layout import Fit, ZoneKind
 from protocol.manifest import ItemKind, Priority, TimeWindow
+from protocol.notice import Notice
 from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
 
@@ -38,6 +39,7 @@ class ItemIn(BaseModel):
     duration_s: float = Field(default=10, gt=0, le=86400)
     fit: Fit | None = None
     muted: bool = True
+    notice: Notice | None = None  # a bulletin set as an official notice
 
 
 class PlaylistIn(BaseModel):
@@ -104,16 +106,21 @@ def check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
             found = assets.get(db, item.asset)
             if found["kind"] != item.kind.value:
                 raise BadInput(f"Mục {n}: tệp là {found['kind']}, không phải {item.kind.value}", f"item {n}: asset is a {found['kind']}")
-        if item.kind == ItemKind.bulletin and not (item.title or item.body):
+        if item.notice is not None and item.kind != ItemKind.bulletin:
+            raise BadInput(f"Mục {n}: chỉ bản tin mới có dạng thông báo", f"item {n}: only a bulletin can be a notice")
+        if item.kind == ItemKind.bulletin and not (item.title or item.body or (item.notice and not item.notice.is_empty)):
             raise BadInput(f"Mục {n}: bản tin cần tiêu đề hoặc nội dung", f"item {n}: bulletin needs a title or body")
         if item.kind == ItemKind.ticker and not item.text:
             raise BadInput(f"Mục {n}: dòng chữ chạy đang trống", f"item {n}: ticker text is empty")
 
 
 def item_in(row: dict) -> ItemIn:
-    """A stored item as input again (to append to or edit a playlist)."""
+    """A stored item (its notice as stored JSON or already read) as input again (to append to or edit a playlist)."""
+    notice = row.get("notice")
+    if isinstance(notice, str):
+        notice = Notice.model_validate_json(notice)
     return ItemIn(zone=row["zone"], kind=ItemKind(row["kind"]), asset=row["asset_sha256"], title=row["title"], body=row["body"],
-                  text=row["text"], duration_s=row["duration_s"], fit=row["fit"], muted=bool(row["muted"]))
+                  text=row["text"], duration_s=row["duration_s"], fit=row["fit"], muted=bool(row["muted"]), notice=notice)
 
 
 def write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
@@ -121,7 +128,8 @@ def write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
     db["items"].insert_all([dict(
         id=new_id("i"), playlist_id=playlist_id, position=n, zone=item.zone, kind=item.kind.value, asset_sha256=item.asset,
         title=item.title, body=item.body, text=item.text, duration_s=item.duration_s,
-        fit=item.fit.value if item.fit else None, muted=int(item.muted)) for n, item in enumerate(items)])
+        fit=item.fit.value if item.fit else None, muted=int(item.muted),
+        notice=item.notice.model_dump_json() if item.notice else None) for n, item in enumerate(items)])
 
 
 def insert_playlist(db: Database, row: dict) -> None:
@@ -138,6 +146,7 @@ def playlist_row(db: Database, playlist_id: str) -> dict | None:
 
 
 def playlist_items(db: Database, playlist_id: str) -> list[dict]:
+    """The working copy's items as stored (a notice as its JSON text)."""
     return list(db.query("SELECT * FROM items WHERE playlist_id = ? ORDER BY position", [playlist_id]))
 
 

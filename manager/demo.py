@@ -16,6 +16,7 @@ from manager import alerts, assets, boards, content, units
 from manager.auth import Principal, create_api_token, create_user, principal_for
 from manager.domain import content as dcontent
 from manager.settings import Settings
+from protocol.notice import Notice
 from protocol.timebase import utcnow
 
 PROVINCE = "15"  # Lào Cai: mountains, floods and landslides, boards that matter
@@ -122,6 +123,13 @@ def _seed_content(db: Database, db_path: Path) -> None:
                             "Đề nghị người dân mang theo giấy tờ tuỳ thân và hồ sơ liên quan.", duration_s=20),
         content.ItemIn(zone="bulletin", kind="bulletin", title="Phòng chống sốt xuất huyết",
                        body="Diệt lăng quăng, bọ gậy; đậy kín dụng cụ chứa nước; ngủ màn kể cả ban ngày.", duration_s=20),
+        content.ItemIn(zone="bulletin", kind="bulletin", duration_s=40, notice=Notice(
+            issuer="ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI", number="Số: 25/TB-UBND", place_date="Lào Cai, ngày 01 tháng 12 năm 2026",
+            summary="Về việc chủ động phòng, chống rét đậm, rét hại",
+            body="1. Người dân che chắn chuồng trại, dự trữ thức ăn cho gia súc; không thả rông trâu, bò khi nhiệt độ dưới 10 độ C.\n"
+                 "2. Không đốt than, củi để sưởi trong phòng kín.\n"
+                 "3. Người cao tuổi, trẻ em giữ ấm cơ thể; khi có dấu hiệu bệnh đến ngay cơ sở y tế gần nhất.",
+            signer_title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", signer_name="Nguyễn Văn Hải")),
         content.ItemIn(zone="ticker", kind="ticker", text=TICKER, duration_s=60),
     ]))
     schedule = dcontent.create_schedule(db, admin, content.ScheduleIn(

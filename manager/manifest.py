@@ -20,7 +20,9 @@ from protocol.layout import Layout
 from protocol.legibility import min_line_height_px
 from protocol.manifest import (Alert, AssetRef, BoardInfo, DocumentPart, Item, ItemKind, Manifest, OperatingWindow,
                                Playlist, Priority, ScheduleRule, TimeWindow)
+from protocol.notice import Notice
 from protocol.timebase import VN_TZ, iso
+from protocol.zonefill import fill_empty
 
 
 @dataclass
@@ -60,6 +62,9 @@ def _document_parts(board: dict, playlists: dict, items: dict, layouts: dict, do
     found = {}
     for pid, rows in items.items():
         layout = layouts.get(playlists[pid]["layout"])
+        if layout is not None:
+            # Cut for the zone the board will give it: an empty neighbour's space included (protocol.zonefill).
+            layout = fill_empty(layout, {row["zone"] for row in rows})
         for row in rows:
             if row["kind"] == ItemKind.document.value and row["asset_sha256"]:
                 found[row["id"]] = documents.parts(row["asset_sha256"], zone_box(layout, row["zone"], board), floor)
@@ -135,6 +140,7 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         playlists[pid] = Playlist(id=pid, name=row["name"], layout=row["layout"], items=[
             Item(id=i["id"], zone=i["zone"], kind=i["kind"], asset=i["asset_sha256"], title=i["title"], body=i["body"],
                  text=i["text"], duration_s=i["duration_s"], fit=i["fit"], muted=bool(i["muted"]),
+                 notice=Notice.model_validate_json(i["notice"]) if i.get("notice") else None,
                  parts=_parts(inputs.documents.get(i["id"], []), i["duration_s"]))
             for i in inputs.items.get(pid, [])])
     # A document's PDF stays on the manager: boards fetch only its rendered parts.
@@ -154,7 +160,7 @@ def assemble(inputs: ManifestInputs, now: datetime, days: int) -> Manifest:
         unit_name=inputs.unit_name, board_class=board["board_class"], width=board["width"], height=board["height"],
         orientation=board["orientation"], layout=layout_id,
         operating_hours=[OperatingWindow.model_validate(w) for w in json.loads(board["operating_hours"])],
-        heartbeat_interval_s=board["heartbeat_interval_s"])
+        heartbeat_interval_s=board["heartbeat_interval_s"], min_line_px=board.get("min_line_px"))
     # An answer never outlives an alert it carries: whoever keeps it (a cache, the board) must ask again by then.
     valid_until = min([now + timedelta(days=days)] + [a.ends_at for a in inputs.alerts if a.ends_at])
     manifest = Manifest(generated_at=now, valid_until=valid_until, board=info,

@@ -322,6 +322,18 @@ def m010_evidence(db: Database) -> None:
         prev_board, prev_hash = board_id, fact["hash"]
 
 
+def m016_notices_and_legibility(db: Database) -> None:
+    # A bulletin may be an official notice in the Decree 30 layout (its fields as JSON), and a
+    # board may set a larger legibility floor than 1/30 of its screen height for its viewing distance.
+    _run(
+        db,
+        """
+        ALTER TABLE items ADD COLUMN notice TEXT;
+        ALTER TABLE boards ADD COLUMN min_line_px INTEGER
+        """
+    )
+
+
 def m008_playlist_revisions(db: Database) -> None:
     # Approved content is immutable (issue 10): a schedule approves one revision of its playlist, pinned
     # by content; boards play the approved revision while a later one waits for someone else's approval.
@@ -355,7 +367,7 @@ def m008_playlist_revisions(db: Database) -> None:
 
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
-              m017_document_pages, m010_evidence, m008_playlist_revisions]
+              m017_document_pages, m010_evidence, m016_notices_and_legibility, m008_playlist_revisions]
 
 
 def applied(db: Database) -> set[str]:

@@ -12,12 +12,12 @@ from sqlite_utils import Database
 from manager.errors import NotFound
 from protocol.timebase import iso, utcnow
 
-ITEM_KEYS = ("id", "zone", "kind", "asset_sha256", "title", "body", "text", "duration_s", "fit", "muted")
+ITEM_KEYS = ("id", "zone", "kind", "asset_sha256", "title", "body", "text", "duration_s", "fit", "muted", "notice")
 
 
 def snapshot(playlist_id: str, number: int, name: str, layout: str, items: list[dict]) -> tuple[str, str, str]:
     """(revision id, content hash, items JSON) for a playlist's content."""
-    rows = [{k: item[k] for k in ITEM_KEYS} for item in items]
+    rows = [{k: item.get(k) for k in ITEM_KEYS} for item in items]
     content = json.dumps({"name": name, "layout": layout, "items": [{k: v for k, v in r.items() if k != "id"} for r in rows]},
                          ensure_ascii=False, sort_keys=True)
     return f"{playlist_id}.r{number}", hashlib.sha256(content.encode()).hexdigest(), json.dumps(rows, ensure_ascii=False)
@@ -70,7 +70,7 @@ def changes(before: dict | None, after: dict) -> list[dict]:
     """What an approver should look at: items added and removed between two revisions, and a new name or layout."""
     if before is None:
         return [{"change": "added", "item": i} for i in after["items"]]
-    key = lambda i: json.dumps({k: i[k] for k in ITEM_KEYS if k != "id"}, sort_keys=True, ensure_ascii=False)  # noqa: E731
+    key = lambda i: json.dumps({k: i.get(k) for k in ITEM_KEYS if k != "id"}, sort_keys=True, ensure_ascii=False)  # noqa: E731
     old, new = [key(i) for i in before["items"]], [key(i) for i in after["items"]]
     out = []
     if before["name"] != after["name"]:

@@ -136,6 +136,7 @@ class Board:
 
         now = self.clock.now()
         size = tuple(int(v) for v in Window.size)
+        self.ctx.min_line_px = self.active.board.min_line_px if self.active is not None else None
         try:
             prog = programme.build(self.active, now, self.layouts, size, self.config.layout)
         except (KeyError, ValueError, StopIteration) as exc:

@@ -10,6 +10,7 @@ from layouts import default_layout_id
 from protocol.layout import Layout, ZoneKind
 from protocol.manifest import Alert, Item, Manifest
 from protocol.schedule import Selection, select
+from protocol.zonefill import fill_empty
 
 
 
@@ -58,11 +59,15 @@ def build(manifest: Manifest | None, now: datetime, local_layouts: dict[str, Lay
         zone = item.zone if item.zone in zones else _zone_for(item, by_kind)
         if zone is not None:
             zones[zone].append(item)
+    if any(zones.values()):
+        # A zone with nothing to show gives its space to a neighbour rather than stay an empty panel.
+        layout = fill_empty(layout, {zid for zid, items in zones.items() if items})
+        zones = {z.id: zones[z.id] for z in layout.zones}
     return Programme(True, layout, zones, sel.alerts, sel.playlist, sel.until)
 
 
 def _zone_for(item: Item, by_kind: dict[ZoneKind, str]) -> str | None:
     """A zone the layout lacks: put the item in the first zone of a suitable kind."""
-    kind = {"image": ZoneKind.media, "video": ZoneKind.media, "bulletin": ZoneKind.bulletin,
+    kind = {"image": ZoneKind.media, "video": ZoneKind.media, "document": ZoneKind.media, "bulletin": ZoneKind.bulletin,
             "ticker": ZoneKind.ticker, "clock": ZoneKind.clock}[item.kind.value]
     return by_kind.get(kind)

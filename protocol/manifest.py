@@ -11,6 +11,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from protocol.layout import Fit, Layout
+from protocol.notice import Notice
 from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
 
@@ -90,6 +91,7 @@ class Item(BaseModel):
     duration_s: float = Field(default=10, gt=0, le=86400)
     fit: Fit | None = None  # None: the zone's own fit
     muted: bool = True
+    notice: Notice | None = None  # a bulletin set as an official notice (Decree 30/2020/NĐ-CP)
     # A document: `asset` is the PDF (boards never fetch it); these are what they show, in order.
     parts: list[DocumentPart] = Field(default_factory=list)
 
@@ -176,6 +178,8 @@ class BoardInfo(BaseModel):
     operating_hours: list[OperatingWindow] = Field(default_factory=list)
     heartbeat_interval_s: int = Field(default=DEFAULT_HEARTBEAT_INTERVAL_S, ge=5, le=3600)
     screenshot_interval_s: int = Field(default=300, ge=30, le=86400)
+    # The smallest line pitch for text, px; None: 1/30 of the screen height (protocol.pagination).
+    min_line_px: int | None = Field(default=None, ge=8, le=400)
 
 
 class Manifest(BaseModel):

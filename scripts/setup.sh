@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3-venv xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core)
+# tesseract-ocr(-vie): the notice test reads the page number back from the board's and the preview's pixels.
+APT_PACKAGES=(python3-venv xvfb xauth chromium libmtdev1 libgl1-mesa-dri fonts-dejavu-core tesseract-ocr tesseract-ocr-vie)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -13,6 +13,21 @@ def manager(tmp_path_factory):
     live.stop()
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session (Playwright's sync API allows one per process), shared by the console
+    tests and the player tests that compare the board with the console."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def manager_factory(tmp_path_factory):
     """Managers of a test's own (a fake clock, a restart); all stopped at the end."""

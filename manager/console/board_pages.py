@@ -12,6 +12,7 @@ from manager.console.views import CONTENT_ROLES, page_principal, redirect, rende
 from manager.domain import boards as dboards
 from manager.domain import wall as dwall
 from manager.errors import BadInput
+from protocol.legibility import min_line_height_px
 from protocol.pairing import PairingClaim
 
 router = APIRouter(include_in_schema=False)
@@ -72,7 +73,7 @@ def settings_page(request: Request, board_id: str):
     board = domain_of(request).read(dboards.get_board, principal, board_id)
     windows = board["operating_hours"] + [{"weekdays": [], "start": "", "end": ""}] * SPARE_WINDOWS
     return render(request, "board_settings.html", b=board, windows=windows, weekdays=WEEKDAYS,
-                  layouts=builtin_layouts(), classes=("commune", "large"))
+                  layouts=builtin_layouts(), classes=("commune", "large"), default_line_px=min_line_height_px(board["height"] or 1080))
 
 
 def _float_or_none(value: str, label_vi: str, label_en: str) -> float | None:
@@ -109,7 +110,16 @@ def settings_changes(form) -> dict:
     return {"name": form.get("name", ""), "operating_hours": _windows(form), "layout": form.get("layout") or None,
             "lat": _float_or_none(form.get("lat", ""), "Vĩ độ", "latitude"),
             "lon": _float_or_none(form.get("lon", ""), "Kinh độ", "longitude"),
-            "heartbeat_interval_s": interval, "is_test": form.get("is_test") == "1", "board_class": form.get("board_class", "")}
+            "heartbeat_interval_s": interval, "is_test": form.get("is_test") == "1", "board_class": form.get("board_class", ""),
+            "min_line_px": form.get("min_line_px", "").strip() and _whole(form["min_line_px"])}
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError as exc:
+        raise BadInput("Chiều cao dòng chữ tối thiểu là một số điểm ảnh (8 đến 400)",
+                       "the minimum line height is a number of pixels (8 to 400)") from exc
 
 
 @router.post("/boards/{board_id}/settings")

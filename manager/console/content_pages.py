@@ -12,6 +12,7 @@ from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
 from manager import assets, content, documents
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
+from manager.console import notice_pages
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
 from manager.domain import assets as dassets
@@ -22,7 +23,7 @@ from protocol.layout import ZoneKind
 
 router = APIRouter(include_in_schema=False)
 THUMB_SIZE = (320, 180)
-ITEM_FIELDS = ("zone", "kind", "asset", "title", "body", "text", "duration_s", "fit", "muted")
+ITEM_FIELDS = ("zone", "kind", "asset", "title", "body", "text", "duration_s", "fit", "muted", "notice")
 
 
 def _visible_assets(request: Request, principal) -> list[dict]:
@@ -87,18 +88,12 @@ def thumbnail(request: Request, sha256: str):
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
-def _layouts_for_js() -> dict:
-    return {lid: {"name": layout.name, "width": layout.width, "height": layout.height, "background": layout.background,
-                  "zones": [z.model_dump(mode="json") for z in layout.zones]} for lid, layout in builtin_layouts().items()}
-
-
 @router.get("/bulletins/new")
 @access(roles=CONTENT)
 def bulletin_editor(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     images = [a for a in _visible_assets(request, principal) if a["kind"] == "image"]
-    return render(request, "bulletin.html", layouts=builtin_layouts(), layouts_json=json.dumps(_layouts_for_js(), ensure_ascii=False).replace("</", "<\\/"),
-                  images=images)
+    return render(request, "bulletin.html", layouts=builtin_layouts(), images=images)
 
 
 ZONE_KIND_VI = {ZoneKind.media: "ảnh, video", ZoneKind.bulletin: "bản tin", ZoneKind.ticker: "chữ chạy",
@@ -128,7 +123,10 @@ async def bulletin_save(request: Request):
     items = []
     if form.get("asset"):
         items.append(content.ItemIn(zone=_zone(layout, ZoneKind.media), kind="image", asset=form["asset"], duration_s=duration))
-    if form.get("title", "").strip() or form.get("body", "").strip():
+    notice = notice_pages.notice_of(form)
+    if notice is not None and not notice.is_empty:
+        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.bulletin), kind="bulletin", notice=notice, duration_s=duration))
+    elif notice is None and (form.get("title", "").strip() or form.get("body", "").strip()):
         items.append(content.ItemIn(zone=_zone(layout, ZoneKind.bulletin), kind="bulletin", title=form.get("title", "").strip(),
                                     body=form.get("body", "").strip(), duration_s=duration))
     if form.get("ticker", "").strip():

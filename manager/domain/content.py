@@ -13,6 +13,8 @@
   one) or drafted the schedule cannot approve it; an administrator may,
   with a reason the audit log keeps.
 """
+import json
+
 from manager import audit, content, revisions, units
 from manager.auth import Principal, in_scope
 from manager.domain import assets as dassets
@@ -127,6 +129,8 @@ def get_playlist(x, principal: Principal, playlist_id: str) -> dict:
     require_role(principal, *CONTENT)
     playlist = dict(_playlist_row(db, principal, playlist_id))
     playlist["items"] = content.playlist_items(db, playlist_id)
+    for item in playlist["items"]:
+        item["notice"] = json.loads(item["notice"]) if item.get("notice") else None
     return playlist
 
 
@@ -210,8 +214,6 @@ def create_schedule(x, principal: Principal, data: content.ScheduleIn) -> dict:
 
 
 def _json(value) -> str:
-    import json
-
     return json.dumps(value)
 
 

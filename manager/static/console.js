@@ -79,55 +79,6 @@
     });
   }
 
-  /* Bulletin editor: a live preview drawn from the chosen layout's zone fractions */
-  var preview = document.getElementById("preview");
-  if (preview) {
-    var layouts = JSON.parse(document.getElementById("layouts-data").textContent);
-    var fields = ["layout", "title", "body", "ticker", "asset"].map(function (id) { return document.getElementById(id); });
-    var draw = function () {
-      var layout = layouts[fields[0].value];
-      preview.replaceChildren();
-      if (!layout) return;
-      preview.style.aspectRatio = layout.width + " / " + layout.height;
-      preview.style.background = layout.background;
-      layout.zones.forEach(function (z) {
-        var el = document.createElement("div");
-        el.className = "zone zone-" + z.kind;
-        el.dataset.zone = z.id;
-        el.style.left = z.x * 100 + "%";
-        el.style.top = z.y * 100 + "%";
-        el.style.width = z.w * 100 + "%";
-        el.style.height = z.h * 100 + "%";
-        el.style.background = z.background;
-        el.style.color = z.foreground;
-        if (z.kind === "bulletin") {
-          var h = document.createElement("h3");
-          h.textContent = fields[1].value;
-          var p = document.createElement("p");
-          p.textContent = fields[2].value;
-          el.append(h, p);
-        } else if (z.kind === "ticker") {
-          var s = document.createElement("span");
-          s.className = "ticker-text";
-          s.textContent = fields[3].value;
-          el.append(s);
-        } else if (z.kind === "media" && fields[4].value) {
-          var img = document.createElement("img");
-          img.src = "/library/" + encodeURIComponent(fields[4].value) + "/thumb.jpg";
-          img.alt = "";
-          el.append(img);
-        } else if (z.kind === "clock") {
-          el.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
-        } else if (z.kind === "header") {
-          el.textContent = preview.dataset.header;
-        }
-        preview.append(el);
-      });
-    };
-    fields.forEach(function (f) { f.addEventListener("input", draw); f.addEventListener("change", draw); });
-    draw();
-  }
-
   /* Playlist: reorder by drag and drop, or with the Up/Down buttons (and Alt+arrow keys) */
   var list = document.getElementById("items");
   if (list) {

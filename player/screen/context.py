@@ -19,6 +19,7 @@ class ZoneContext:
     ticker_speed: float = 160.0  # px/s at 1080 px screen height
     font: str = "BeVietnamPro"
     font_bold: str = "BeVietnamProBold"
+    min_line_px: int | None = None  # the board's own legibility floor, from the manifest
 
 
 class Showing:

@@ -1,17 +1,6 @@
-"""Be Vietnam Pro, registered with Kivy under two names (regular and bold), and text made drawable in it."""
-import re
-from functools import cache
-from pathlib import Path
+"""Be Vietnam Pro registered with Kivy; `shown` (text made drawable in it) lives in protocol.typeface."""
 
-import fontpkg_be_vietnam_pro
-from fontTools.ttLib import TTFont
-
-from protocol.text import nfc
-
-FONT_DIR = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-REGULAR = FONT_DIR / "BeVietnamPro-Regular.ttf"
-BOLD = FONT_DIR / "BeVietnamPro-Bold.ttf"
-SEMIBOLD = FONT_DIR / "BeVietnamPro-SemiBold.ttf"
+from protocol.typeface import BOLD, ITALIC, REGULAR, SEMIBOLD, shown  # noqa: F401 (shown: for the zones)
 
 
 def register() -> None:
@@ -20,24 +9,4 @@ def register() -> None:
     LabelBase.register(name="BeVietnamPro", fn_regular=str(REGULAR), fn_bold=str(BOLD))
     LabelBase.register(name="BeVietnamProBold", fn_regular=str(BOLD))
     LabelBase.register(name="BeVietnamProSemiBold", fn_regular=str(SEMIBOLD))
-
-
-@cache
-def _covered() -> frozenset[int]:
-    covered = None
-    for path in (REGULAR, BOLD, SEMIBOLD):
-        with TTFont(path, lazy=True) as font:
-            cmap = set(font.getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    return frozenset(covered)
-
-
-def shown(text: str) -> str:
-    """NFC text without the characters the typeface cannot draw (emoji pasted into a bulletin,
-    say), which a board would otherwise show as empty boxes to the whole street."""
-    text = nfc(text or "")
-    covered = _covered()
-    if all(ord(ch) in covered or ch in "\n\t" for ch in text):
-        return text
-    kept = "".join(ch for ch in text if ord(ch) in covered or ch in "\n\t")
-    return re.sub(r"[ \t]{2,}", " ", re.sub(r"^[ \t]+|[ \t]+$", "", kept, flags=re.M))
+    LabelBase.register(name="BeVietnamProItalic", fn_regular=str(ITALIC))

@@ -4,7 +4,8 @@ from kivy.uix.floatlayout import FloatLayout
 from player.screen.context import ZoneContext
 from player.screen.media import MediaZone, hex_rgba
 from player.screen.overlays import DownloadIndicator, EmergencyOverlay, IdleView, PairingView
-from player.screen.textzones import BulletinZone, ClockZone, HeaderZone
+from player.screen.bulletin import BulletinZone
+from player.screen.textzones import ClockZone, HeaderZone
 from player.screen.ticker import TickerZone
 from protocol.layout import Layout, ZoneKind
 

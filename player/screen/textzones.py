@@ -1,17 +1,16 @@
-"""Text zones: bulletins with a fitted font, the clock and date, the header."""
+"""Text zones: the clock and date, the header (bulletins are in `player.screen.bulletin`)."""
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from player.screen.context import Showing, ZoneContext
+from player.screen.context import ZoneContext
 from player.screen.fonts import shown
 from player.screen.media import hex_rgba
 from player.screen.textfit import fit_font
 from player.vntime import clock_text, date_text
 from protocol.layout import Zone
 from protocol.manifest import Item
-from protocol.playlog import PlayOutcome
 
 
 class TextZone(Widget):
@@ -49,85 +48,6 @@ class TextZone(Widget):
         pass
 
     current_id = None
-
-
-class BulletinZone(TextZone):
-    """Title and body of one bulletin at a time, each item for its duration."""
-
-    def __init__(self, zone: Zone, ctx: ZoneContext, **kwargs):
-        super().__init__(zone, ctx, **kwargs)
-        self.items: list[Item] = []
-        self.index = 0
-        self.showing: Showing | None = None
-        self._timer = None
-        self.title = self.label(ctx.font_bold, halign="left", valign="top")
-        self.body = self.label(ctx.font, halign="left", valign="top", line_height=1.15)
-
-    @property
-    def current_id(self) -> str | None:
-        return self.showing.item.id if self.showing else None
-
-    def play(self, items: list[Item]) -> None:
-        if [(i.id, i.title, i.body, i.duration_s) for i in items] == \
-                [(i.id, i.title, i.body, i.duration_s) for i in self.items]:
-            return
-        self.flush_report()
-        self.items = list(items)
-        self.index = -1
-        self._next()
-
-    def stop(self) -> None:
-        self.play([])
-
-    def _next(self, *args) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self.flush_report()
-        if not self.items:
-            self.title.text = self.body.text = ""
-            return
-        self.index = (self.index + 1) % len(self.items)
-        item = self.items[self.index]
-        if self.title.text == shown(item.title) and self.body.text == shown(item.body or item.text):
-            self.showing = Showing(item, self.ctx.now())
-            self._timer = Clock.schedule_once(self._next, item.duration_s)
-            return
-        self.title.text = shown(item.title)
-        self.body.text = shown(item.body or item.text)
-        self.showing = Showing(item, self.ctx.now())
-        self.arrange()
-        # Several items take turns; a single one is re-logged once per its duration.
-        self._timer = Clock.schedule_once(self._next, item.duration_s)
-
-    def flush_report(self) -> None:
-        if self.showing is not None:
-            self.ctx.report(self.showing.item, self.zone.id, self.showing.started_at,
-                            self.showing.elapsed(), PlayOutcome.played, None)
-            self.showing = None
-
-    def arrange(self, *args) -> None:
-        pad = max(4.0, min(self.width, self.height) * 0.05)
-        inner_w = max(1.0, self.width - 2 * pad)
-        inner_h = max(1.0, self.height - 2 * pad)
-        title_h = 0.0
-        if self.title.text:
-            size = fit_font(self.title.text, self.ctx.font_bold, (inner_w, inner_h * 0.3), hi=inner_h / 7)
-            self.title.font_size = size
-            self.title.text_size = (inner_w, None)
-            self.title.texture_update()
-            title_h = self.title.texture_size[1]
-        gap = pad * 0.6 if self.title.text else 0
-        body_h = max(1.0, inner_h - title_h - gap)
-        if self.body.text:
-            cap = (self.title.font_size * 0.85) if self.title.text else inner_h / 6
-            self.body.font_size = fit_font(self.body.text, self.ctx.font, (inner_w, body_h), hi=cap)
-        self.title.text_size = (inner_w, title_h or 1)
-        self.title.size = (inner_w, title_h)
-        self.title.pos = (self.x + pad, self.top - pad - title_h)
-        self.body.text_size = (inner_w, body_h)
-        self.body.size = (inner_w, body_h)
-        self.body.pos = (self.x + pad, self.y + pad)
 
 
 class ClockZone(TextZone):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
 
 from manager.auth import create_user
 from manager.db import connect
@@ -24,7 +23,6 @@ PEOPLE = {
     "c_editor": ("editor", HOME), "c_approver": ("approver", HOME), "c_auditor": ("auditor", "15"),
     "c_other_editor": ("editor", OTHER), "c_other_approver": ("approver", OTHER),
 }
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +34,6 @@ def people(manager):
                 create_user(db, name, PASSWORD, role, None, unit, display_name=name)
     db.close()
     return PEOPLE
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

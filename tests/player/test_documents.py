@@ -11,10 +11,11 @@ from tests.pdfs import Page, text_lines, write_pdf
 from tests.player.conftest import close, grab, wait_for
 
 RED, GREEN, BLUE, YELLOW = (200, 30, 30), (30, 160, 30), (30, 30, 200), (230, 200, 30)
-# landscape-16x9 at 640x360: the media zone is x 0..410, y 36..324. Body text runs down the left
-# of each page; this point is page colour whether a page is shown whole or as a half.
+# landscape-16x9 at 640x360, a document alone: its media zone takes the empty bulletin and ticker space
+# (protocol.zonefill), x 0..640, y 36..360. Body text runs down the left of each page; this point is
+# page colour whether a page is shown whole or as a half.
 SAMPLE = (262, 180)
-CAPTION_BOX = (300, 300, 410, 324)
+CAPTION_BOX = (480, 330, 640, 360)
 
 
 def _document(path):
@@ -52,8 +53,9 @@ def test_pdf_uploaded_rendered_and_shown_page_by_page(manager, run_player, xdisp
         assert r.headers["content-type"] == "image/png"
         with Image.open(io.BytesIO(r.content)) as img:
             assert close(img.convert("RGB").getpixel((img.width * 2 // 3, img.height // 2)), colour, 30)
-            # Drawn for this board's zone (410x288 here): no larger than the zone, filling it on one side.
-            assert img.width <= 410 + 1 and img.height <= 288 + 1 and (img.width >= 405 or img.height >= 285)
+            # Drawn for this board's zone (640x324 here: the screen below the header, the document playing alone):
+            # no larger than the zone, filling it on one side.
+            assert img.width <= 640 + 1 and img.height <= 324 + 1 and (img.width >= 635 or img.height >= 319)
 
     data = tmp_path / "board"
     StateStore(data).save_identity(Identity(board_id, token, manager.base_url))

@@ -67,14 +67,16 @@ def test_slide_show_video_keeps_its_pace(run_player, xdisplay, tmp_path):
 
 
 def test_shipped_layouts_at_their_sizes(run_player, xdisplay, tmp_path):
-    """Portrait 9:16 and the 768x384 LED module: the picture lands in each layout's media zone."""
+    """Portrait 9:16 and the 768x384 LED module: the picture lands in each layout's media zone
+    (which, with nothing else to show, takes the bulletin and ticker space too)."""
     from layouts import builtin_layouts
+    from protocol.zonefill import fill_empty
 
     for layout_id, size in (("portrait-9x16", (360, 640)), ("led-768x384", (768, 384))):
         usb = tmp_path / layout_id
         usb.mkdir()
         (usb / "a.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
-        zone = next(z for z in builtin_layouts()[layout_id].zones if z.id == "main")
+        zone = fill_empty(builtin_layouts()[layout_id], {"header", "clock", "main"}).zone("main")
         centre = (int((zone.x + zone.w / 2) * size[0]), int((zone.y + zone.h / 2) * size[1]))
         run_player(tmp_path / f"data-{layout_id}", "--usb-dir", str(usb), "--layout", layout_id,
                    size=f"{size[0]}x{size[1]}")
@@ -93,6 +95,7 @@ def test_kiosk_covers_the_display_and_stops_on_sigterm(xdisplay, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
     (usb / "a.jpg").write_bytes(jpeg_bytes((230, 120, 0)))
+    (usb / "ticker.txt").write_text("Bảng tin xã", encoding="utf-8")  # the ticker band in use, so it reaches the corner
     env = {**os.environ, "DISPLAY": xdisplay, "KIVY_NO_ARGS": "1", "KIVY_HOME": str(tmp_path / "kivy")}
     proc = subprocess.Popen([sys.executable, "-m", "player", "--data-dir", str(tmp_path / "data"), "--usb-dir", str(usb),
                              "--layout", "landscape-16x9"], cwd=ROOT, env=env,

@@ -6,7 +6,8 @@ from tests.player.conftest import close, grab, wait_for
 from tests.player.media import animated_gif, jpeg_bytes, manifest, seed_cache
 
 WHITE, RED, GREEN, BLUE = (235, 235, 235), (220, 30, 30), (30, 200, 30), (30, 30, 220)
-INK, GROUND = (100, 180), (310, 180)  # the logo's left half is ink; its right half, transparent
+# The media zone has the screen below the header (nothing else plays): the 640x360 logo fits 576x324 at x 32.
+INK, GROUND = (100, 180), (470, 180)  # the logo's left half is ink; its right half, transparent
 
 
 def _logo16(path) -> bytes:
