@@ -43,5 +43,5 @@ def test_sources_page_does_not_call_a_source_with_failing_links_normal(manager):
         server.close()
     page = ConsoleSession(manager, "admin", ADMIN_PASSWORD).get("/sources").text
     row = re.search(rf'<tr data-source="{source_id}".*?</tr>', page, re.S).group(0)
-    assert "1 bản tin liên kết không tải được" in row and "Bình thường" not in row
+    assert "1 bản tin liên kết không tải được" in row and "Bình thường" not in row, row
     assert "Lần thành công gần nhất" in row
