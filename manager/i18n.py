@@ -257,6 +257,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.draft": ("Bản nháp", "Draft"),
     "status.submitted": ("Chờ duyệt", "Submitted"),
     "status.approved": ("Đã duyệt", "Approved"),
+    "schedules.target_boards": ("{n} bảng tin", "{n} boards"),
     "schedules.phase.upcoming": ("Đã duyệt, bắt đầu {when}", "Approved, starts {when}"),
     "schedules.phase.on_air": ("Đã duyệt, đang phát", "Approved, on air"),
     "schedules.phase.ended": ("Đã duyệt, đã kết thúc {when}", "Approved, ended {when}"),

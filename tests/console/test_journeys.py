@@ -96,6 +96,7 @@ def test_approver_sees_when_an_approved_schedule_starts(manager, people, screen)
     login(page, manager, "c_approver")
     page.goto(manager.base_url + "/schedules")
     row = page.locator(f"tr[data-schedule='{schedule}']")
+    expect(row.locator(".target-boards")).to_have_text("· 1 bảng tin")  # the target by name, with what it reaches
     approve = row.locator("button[data-action=approve]")
     on_screen(approve)
     fits(page)
