@@ -32,6 +32,8 @@ class AlertIn(BaseModel):
     level: int = Field(ge=1, le=5)
     headline: NFCStr = Field(min_length=1, max_length=300)
     body: NFCStr = Field(default="", max_length=5000)
+    # Who issued it (e.g. "Ban Chỉ huy PTDS tỉnh"): the boards show it as the warning's source. Required by the domain.
+    authority: NFCStr = Field(default="", max_length=200)
     units: list[UnitRef] = Field(default_factory=list)
     boards: list[str] = Field(default_factory=list)
     starts_at: UTCDateTime | None = None

@@ -124,7 +124,7 @@ def delete_group(db: Database, group: dict) -> None:
     """Refused while a schedule that is not withdrawn targets the group: its boards would silently lose that programme."""
     used = group_public(db, group)["schedules"]
     if used:
-        raise Conflict(f"Nhóm đang được {used} lịch phát sử dụng; hãy rút các lịch đó trước rồi xóa nhóm",
+        raise Conflict(f"Nhóm đang được {used} lịch phát sử dụng; hãy rút các lịch đó trước rồi xoá nhóm",
                        f"the group is the target of {used} schedule(s) not withdrawn; withdraw them first")
     db["board_groups"].delete(group["id"])
 

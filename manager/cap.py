@@ -257,7 +257,7 @@ def alert_from_element(root: Element) -> CapAlert:
     has_references = root.find(f"{{{ns}}}references") is not None
     references = _references(child_text(root, ns, "references"))
     if (msg_type in ("Update", "Cancel") or has_references) and not references:
-        raise CapError("invalid", f"Bản tin {msg_type} thiếu <references> (bản tin nó thay thế hoặc hủy)",
+        raise CapError("invalid", f"Bản tin {msg_type} thiếu <references> (bản tin nó thay thế hoặc huỷ)",
                        f"{msg_type} message without <references> (the messages it replaces or cancels)", element="references")
     return CapAlert(
         identifier=identifier, sender=sender, sent=sent, status=status, msg_type=msg_type, scope=scope,

@@ -21,7 +21,7 @@ from protocol.timebase import utcnow
 
 PROVINCE = "15"  # Lào Cai: mountains, floods and landslides, boards that matter
 DEMO_PASSWORD = "bangtin-demo"
-TICKER = ("Bảng tin điện tử công cộng — Ủy ban nhân dân xã thông báo: lịch tiêm chủng mở rộng thứ Bảy tuần này "
+TICKER = ("Bảng tin điện tử công cộng — Uỷ ban nhân dân xã thông báo: lịch tiêm chủng mở rộng thứ Bảy tuần này "
           "tại Trạm Y tế xã; người dân chủ động theo dõi bản tin thời tiết, phòng chống lũ quét và sạt lở đất.")
 
 
@@ -41,7 +41,7 @@ def _poster(path: Path) -> None:
         draw.line([(0, y), (1280, y)], fill=(15, 81 + y // 12, 50 + y // 10))
     draw.text((80, 200), "Chung tay phòng chống", font=_font(72), fill="#ffffff")
     draw.text((80, 300), "thiên tai mùa mưa lũ", font=_font(72), fill="#ffd400")
-    draw.text((80, 470), "Ủy ban nhân dân xã — Bảng tin điện tử", font=_font(36), fill="#e8f5e9")
+    draw.text((80, 470), "Uỷ ban nhân dân xã — Bảng tin điện tử", font=_font(36), fill="#e8f5e9")
     img.save(path, "JPEG", quality=88)
 
 
@@ -119,8 +119,8 @@ def _seed_content(db: Database, db_path: Path) -> None:
         content.ItemIn(zone="main", kind="image", asset=poster, duration_s=12),
         content.ItemIn(zone="main", kind="video", asset=clip, duration_s=6),
         content.ItemIn(zone="bulletin", kind="bulletin", title="Thông báo lịch tiếp công dân",
-                       body="Chủ tịch Ủy ban nhân dân xã tiếp công dân định kỳ vào sáng thứ Năm hằng tuần tại trụ sở. "
-                            "Đề nghị người dân mang theo giấy tờ tùy thân và hồ sơ liên quan.", duration_s=20),
+                       body="Chủ tịch Uỷ ban nhân dân xã tiếp công dân định kỳ vào sáng thứ Năm hằng tuần tại trụ sở. "
+                            "Đề nghị người dân mang theo giấy tờ tuỳ thân và hồ sơ liên quan.", duration_s=20),
         content.ItemIn(zone="bulletin", kind="bulletin", title="Phòng chống sốt xuất huyết",
                        body="Diệt lăng quăng, bọ gậy; đậy kín dụng cụ chứa nước; ngủ màn kể cả ban ngày.", duration_s=20),
         content.ItemIn(zone="bulletin", kind="bulletin", duration_s=40, notice=Notice(

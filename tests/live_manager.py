@@ -126,6 +126,7 @@ class LiveManager:
         return r.json()
 
     def emergency(self, level: int, headline: str, *, units: list[str] = (), boards: list[str] = (), **extra) -> dict:
+        extra.setdefault("authority", "Ban Chỉ huy Phòng thủ dân sự tỉnh")
         r = self.admin.post("/api/v1/alerts", json={"level": level, "headline": headline, "units": [{"code": u} for u in units],
                                                     "boards": list(boards), **extra})
         r.raise_for_status()

@@ -1,5 +1,4 @@
 """Emergency broadcasts, users and roles (administrators), and the audit log."""
-import json
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -27,29 +26,48 @@ def emergency_page(request: Request):
     return render(request, "emergency.html", active=active, units=domain.read(scope_units, principal))
 
 
-@router.post("/emergency")
-@access(roles=("approver",), scope="object")
-async def emergency_send(request: Request):
-    principal = page_principal(request, "approver")
-    form = await form_of(request)
+def _alert_in(form) -> alerts.AlertIn:
     area = form.list_of("units")
     if not area:
         raise BadInput("Hãy chọn ít nhất một đơn vị cho khu vực cảnh báo", "pick at least one unit for the area")
     try:
         level = int(form.get("level", ""))
     except ValueError as exc:
-        raise BadInput("Cấp độ rủi ro là một số từ 1 đến 5", "the risk level is a number from 1 to 5") from exc
-    body = alerts.AlertIn(level=level, headline=form.required("headline", "tiêu đề cảnh báo", "headline"), body=form.get("body", ""),
-                          units=[{"code": code} for code in area], ends_at=form.local_datetime("ends_at", "Thời điểm kết thúc", "end time"))
-    await run_in_threadpool(domain_of(request).write, dalerts.broadcast, principal, body)
+        raise BadInput("Hãy chọn cấp độ rủi ro (1 đến 5)", "choose the risk level (1 to 5)") from exc
+    try:
+        return alerts.AlertIn(level=level, headline=form.required("headline", "tiêu đề cảnh báo", "headline"),
+                              body=form.get("body", ""), authority=form.get("authority", ""),
+                              units=[{"code": code} for code in area],
+                              ends_at=form.local_datetime("ends_at", "Thời điểm kết thúc", "end time"))
+    except ValueError as exc:
+        raise BadInput(f"Cảnh báo không hợp lệ: {exc.errors()[0]['msg']}", f"invalid alert: {exc.errors()[0]['msg']}") from exc
+
+
+@router.post("/emergency")
+@access(roles=("approver",), scope="object")
+async def emergency_send(request: Request):
+    """Two steps: the first answers a page stating the level, units and number of boards; only its button sends."""
+    principal = page_principal(request, "approver")
+    form = await form_of(request)
+    body = _alert_in(form)
+    domain = domain_of(request)
+    if form.get("confirmed") != "yes":
+        reach = await run_in_threadpool(domain.read, dalerts.preview, principal, body)
+        return render(request, "emergency_confirm.html", alert=body, reach=reach, fields=form.pairs, withdraw=None)
+    await run_in_threadpool(domain.write, dalerts.broadcast, principal, body)
     return redirect("/emergency", "emergency.sent")
 
 
 @router.post("/emergency/{alert_id}/withdraw")
 @access(roles=("approver",), scope="object")
-def emergency_withdraw(request: Request, alert_id: str):
+async def emergency_withdraw(request: Request, alert_id: str):
     principal = page_principal(request, "approver")
-    domain_of(request).write(dalerts.withdraw, principal, alert_id)
+    form = await form_of(request)
+    domain = domain_of(request)
+    if form.get("confirmed") != "yes":
+        alert = domain.read(dalerts.withdraw_preview, principal, alert_id)
+        return render(request, "emergency_confirm.html", alert=alert, reach=alert, fields=[], withdraw=alert_id)
+    domain.write(dalerts.withdraw, principal, alert_id)
     return redirect("/emergency", "emergency.withdrawn")
 
 
@@ -100,6 +118,4 @@ def user_toggle(request: Request, user_id: int, action: str):
 def audit_page(request: Request, action: str | None = None, limit: int = 300):
     principal = page_principal(request, "auditor")
     rows = domain_of(request).read(audit_log.latest, principal, min(max(limit, 1), 5000), action)
-    for row in rows:
-        row["detail_obj"] = json.loads(row["detail"] or "{}")
     return render(request, "audit.html", rows=rows, action=action or "")

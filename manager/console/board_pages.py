@@ -1,4 +1,6 @@
 """The boards wall, one board's page and settings, its newest screenshot, and pairing a new board."""
+import re
+
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -31,11 +33,13 @@ def wall_page(request: Request, unit: str | None = None, page: int = 1):
 async def pair(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
-    code = form.required("code", "mã ghép", "pairing code")
+    # Typed as the board shows it ("666 745", "666-745"): only the digits count.
+    code = re.sub(r"[\s\-.·]", "", form.required("code", "mã ghép", "pairing code"))
     claim = PairingClaim(name=form.required("name", "tên bảng tin", "board name"), unit_code=form.required("unit", "đơn vị", "unit"),
                          board_class=form.get("board_class") or "commune")
     if not code.isdigit():
-        raise BadInput("Mã ghép chỉ gồm chữ số, như trên màn hình", "the pairing code is the digits on the screen")
+        raise BadInput("Mã ghép gồm các chữ số hiện trên màn hình bảng tin (có thể gõ cả dấu cách), ví dụ 666 745",
+                       "the pairing code is the digits on the board's screen (spaces allowed), e.g. 666 745")
     board = await run_in_threadpool(domain_of(request).write, dboards.claim, principal, code, claim)
     return redirect(f"/boards/{board['id']}", "boards.paired")
 
@@ -87,7 +91,7 @@ def _windows(form) -> list[dict]:
     found = []
     indexes = sorted({int(k.split("_", 1)[1]) for k in form if k.startswith(("start_", "end_")) and k.split("_", 1)[1].isdigit()})
     for i in indexes:
-        start, end = form.get(f"start_{i}", "").strip(), form.get(f"end_{i}", "").strip()
+        start, end = form.hhmm(f"start_{i}", "Giờ bắt đầu", "start time"), form.hhmm(f"end_{i}", "Giờ kết thúc", "end time")
         if not start and not end:
             continue
         if not start or not end:

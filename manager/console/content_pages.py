@@ -96,13 +96,17 @@ def bulletin_editor(request: Request):
     return render(request, "bulletin.html", layouts=builtin_layouts(), images=images)
 
 
+ZONE_KIND_VI = {ZoneKind.media: "ảnh, video", ZoneKind.bulletin: "bản tin", ZoneKind.ticker: "chữ chạy",
+                ZoneKind.clock: "đồng hồ", ZoneKind.header: "đầu trang"}
+
+
 def _zone(layout_id: str, kind: ZoneKind) -> str:
     layout = builtin_layouts().get(layout_id)
     if layout is None:
         raise BadInput(f"Không có bố cục {layout_id!r}", f"no layout {layout_id!r}")
     zones = layout.zones_of(kind)
     if not zones:
-        raise BadInput(f"Bố cục {layout.name} không có vùng {kind.value}", f"layout {layout_id} has no {kind.value} zone")
+        raise BadInput(f"Bố cục {layout.name} không có vùng {ZONE_KIND_VI[kind]}", f"layout {layout_id} has no {kind.value} zone")
     return zones[0].id
 
 

@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from manager import content
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
+from manager.domain import schedule_phase
 from manager.console import week
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
@@ -26,6 +27,9 @@ def schedules_page(request: Request, playlist: str | None = None):
     principal = page_principal(request, *CONTENT_ROLES)
     domain = domain_of(request)
     rows = domain.read(dcontent.list_schedules, principal)
+    now = request.app.state.clock.now()
+    for row in rows:
+        row["phase"], row["phase_at"] = schedule_phase.phase(row, now)
     choices = domain.read(dcontent.schedule_form_choices, principal)
     return render(request, "schedules.html", schedules=rows, chosen=playlist or "", transitions=dcontent.TRANSITIONS, **choices)
 
@@ -35,7 +39,8 @@ def _schedule_in(form) -> content.ScheduleIn:
     target_id = form.get(f"target_{kind}", "").strip()
     if not target_id:
         raise BadInput("Hãy chọn nơi phát (bảng tin, đơn vị hoặc nhóm)", "pick a target (board, unit or group)")
-    windows = [{"start": form["start"], "end": form["end"]}] if form.get("start") and form.get("end") else []
+    start, end = form.hhmm("start", "Giờ bắt đầu", "start time"), form.hhmm("end", "Giờ kết thúc", "end time")
+    windows = [{"start": start, "end": end}] if start and end else []
     weekdays = [int(d) for d in form.list_of("weekdays") if d.isdigit()]
     if not weekdays:
         raise BadInput("Hãy chọn ít nhất một ngày trong tuần", "pick at least one weekday")
@@ -47,7 +52,8 @@ def _schedule_in(form) -> content.ScheduleIn:
     try:
         return content.ScheduleIn(playlist_id=playlist_id,
                                   priority=form.get("priority") or "normal", target={"kind": kind, "id": target_id},
-                                  date_from=form.get("date_from") or None, date_to=form.get("date_to") or None,
+                                  date_from=form.local_date("date_from", "Từ ngày", "from date"),
+                                  date_to=form.local_date("date_to", "Đến ngày", "to date"),
                                   weekdays=weekdays, windows=windows, starts_at=starts_at, ends_at=ends_at,
                                   is_default=form.get("is_default") == "1")
     except ValueError as exc:

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
-from manager import i18n
+from manager import i18n, vnformat
 from manager.api.identity import current_principal
 from manager.auth import Principal
 from manager.errors import Forbidden
@@ -65,19 +65,44 @@ def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
     return to_local(moment).strftime(fmt)
 
 
-def file_size(size: int | None) -> str:
+@pass_context
+def file_size(context, size: int | None) -> str:
     if size is None:
         return "—"
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{size:.0f} {unit}" if unit == "B" else f"{num(context, size, 1)} {unit}"
         size /= 1024
     return ""
 
 
+@pass_context
+def num(context, value, decimals: int | None = None) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English (manager/vnformat.py)."""
+    return vnformat.number(value, decimals, lang_of(context["request"]))
+
+
+@pass_context
+def pct(context, value, decimals: int | None = None) -> str:
+    return vnformat.percent(value, decimals, lang_of(context["request"]))
+
+
+@pass_context
+def term(context, prefix: str, value) -> str:
+    """A stored word (zone id, board class, state, audit verb) in the console's language; unknown words as they are."""
+    key = f"{prefix}.{value}"
+    return i18n.text(lang_of(context["request"]), key) if i18n.has(key) else str(value)
+
+
+def short_hash(value: str | None, length: int = 10) -> str:
+    """A SHA-256 as people compare it by eye: its first characters (the whole one stays in the title attribute)."""
+    return (value or "")[:length]
+
+
 def install_globals(env) -> None:
     """Also given to the reports' environment, so their pages can extend base.html."""
-    env.globals.update(t=t, nav_items=nav_items, local_time=local_time, file_size=file_size)
+    env.globals.update(t=t, term=term, nav_items=nav_items, local_time=local_time, file_size=file_size)
+    env.filters.update(num=num, pct=pct, short_hash=short_hash, stamp=vnformat.stamp)
 
 
 install_globals(templates.env)

@@ -3,7 +3,7 @@ from manager import alerts, units
 from manager.auth import Principal
 from manager.domain import db_of, wake
 from manager.domain.policy import alert_board_ids, alert_in_scope, board_for, board_visible, covered_boards, require_role, require_scope
-from manager.errors import NotFound, OutOfScope
+from manager.errors import BadInput, NotFound, OutOfScope
 from protocol.timebase import utcnow
 
 
@@ -11,10 +11,8 @@ def _no_alert(alert_id: str) -> tuple[str, str]:
     return f"Không có cảnh báo {alert_id}", f"no alert {alert_id}"
 
 
-def broadcast(x, principal: Principal, data: alerts.AlertIn) -> dict:
+def _area(db, principal: Principal, data: alerts.AlertIn) -> dict:
     """Every unit and board of the area must be the approver's."""
-    db = db_of(x)
-    require_role(principal, "approver")
     area_units = []
     for ref in data.units:
         catalogue = ref.catalogue or units.current_catalogue(db)
@@ -23,9 +21,41 @@ def broadcast(x, principal: Principal, data: alerts.AlertIn) -> dict:
         area_units.append({"catalogue": catalogue, "code": ref.code})
     for board_id in data.boards:
         board_for(db, principal, board_id)
+    return {"units": area_units, "boards": data.boards}
+
+
+def _authority(data: alerts.AlertIn) -> str:
+    """Residents read who issued a warning on the screen; a console login name is not an authority."""
+    authority = data.authority.strip()
+    if not authority:
+        raise BadInput("Hãy ghi cơ quan ban hành cảnh báo; tên này hiện trên bảng tin",
+                       "name the issuing authority; the boards show it")
+    return authority
+
+
+def _reach(db, area: dict, test: bool) -> dict:
+    """The area in words (unit names) and how many boards it covers, for the confirmation step."""
+    names = [units.get(db, u["catalogue"], u["code"])["name"] for u in area["units"]]
+    boards = covered_boards(db, {"area": area, "test": test})
+    names += [b["name"] for b in boards if b["id"] in area.get("boards", [])]
+    return {"units": names, "boards": len(boards)}
+
+
+def preview(x, principal: Principal, data: alerts.AlertIn) -> dict:
+    """What `broadcast` would reach, checked the same way, without sending anything."""
+    db = db_of(x)
+    require_role(principal, "approver")
+    area = _area(db, principal, data)  # scope first: another unit's area answers "not found", whatever else is missing
+    return {**_reach(db, area, data.test), "authority": _authority(data)}
+
+
+def broadcast(x, principal: Principal, data: alerts.AlertIn) -> dict:
+    db = db_of(x)
+    require_role(principal, "approver")
+    area = _area(db, principal, data)
     alert = alerts.create(db, level=data.level, headline=data.headline, body=data.body,
-                          area={"units": area_units, "boards": data.boards}, starts_at=data.starts_at or utcnow(),
-                          ends_at=data.ends_at, source=f"console:{principal.username}", test=data.test, principal=principal)
+                          area=area, source=_authority(data), starts_at=data.starts_at or utcnow(),
+                          ends_at=data.ends_at, test=data.test, principal=principal)
     wake(x, alert_board_ids(db, alert))
     return alert
 
@@ -50,6 +80,14 @@ def withdraw(x, principal: Principal, alert_id: str) -> dict:
     done = alerts.withdraw(db, alert_id, principal)
     wake(x, affected)
     return done
+
+
+def withdraw_preview(x, principal: Principal, alert_id: str) -> dict:
+    """The alert and what withdrawing it takes off the screens."""
+    db = db_of(x)
+    require_role(principal, "approver")
+    alert = alert_for(db, principal, alert_id)
+    return {**alert, **_reach(db, alert["area"], bool(alert["test"]))}
 
 
 def active(x, principal: Principal, *, with_boards: bool = False) -> list[dict]:

@@ -235,6 +235,7 @@ def _shown(db, principal: Principal, row: dict) -> dict:
     shown["playlist_name"] = (pinned or head)["name"]
     shown["items"] = (pinned or head)["items"]
     shown["target_name"] = content.target_name(db, row["target_kind"], row["target_id"])
+    shown["target_boards"] = len(target_board_ids(db, row["target_kind"], row["target_id"]))  # what approving reaches
     shown["may_act"] = target_in_scope(db, principal, row["target_kind"], row["target_id"])
     return shown
 

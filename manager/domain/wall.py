@@ -113,20 +113,22 @@ def board_choices(x, principal: Principal, unit_code: str | None = None) -> list
 
 
 def scope_units(x, principal: Principal) -> list[dict]:
-    """Units a person can target: their own and those under it (admins: provinces and units with boards)."""
+    """Units a person can target: their own and every unit under it (admins: the whole current catalogue)."""
     db = db_of(x)
     catalogue = principal.unit_catalogue or units.current_catalogue(db)
     if principal.is_admin:
-        rows = list(db.query(
-            "SELECT * FROM units WHERE catalogue = ? AND (parent_code IS NULL OR code IN "
-            "(SELECT unit_code FROM boards WHERE unit_catalogue = ?)) ORDER BY province_code, level, code", [catalogue, catalogue]))
-        return rows
-    own = units.get(db, catalogue, principal.unit_code)
-    out, frontier = [own], [own["code"]]
-    while frontier and len(out) < 2000:
-        children = [c for code in frontier for c in units.children(db, catalogue, code)]
-        out += children
-        frontier = [c["code"] for c in children]
+        # The whole catalogue: the first board of a commune with none yet must be pairable (and its editor creatable).
+        out = list(db.query("SELECT * FROM units WHERE catalogue = ? ORDER BY province_code, level, code", [catalogue]))
+    else:
+        own = units.get(db, catalogue, principal.unit_code)
+        out, frontier = [own], [own["code"]]
+        while frontier:
+            children = [c for code in frontier for c in units.children(db, catalogue, code)]
+            out += children
+            frontier = [c["code"] for c in children]
+    provinces = {u["code"]: u["name"] for u in out if u["parent_code"] is None}
+    for u in out:  # a commune's name alone is ambiguous across provinces
+        u["province_name"] = provinces.get(u["province_code"]) if u["parent_code"] is not None else None
     return out
 
 

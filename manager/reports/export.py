@@ -1,12 +1,16 @@
-"""A report table as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX (openpyxl), in the table's language."""
+"""A report table as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX (openpyxl), in the table's language.
+
+Both start with the report's title block (manager/reports/workbook.py) when given one; a cell with no data is
+left empty (the block says so), so number columns hold only numbers.
+"""
 import csv
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from manager.errors import BadInput
-from manager.reports.tables import Table, no_data
+from manager.reports import workbook
+from manager.reports.tables import Table
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -17,20 +21,20 @@ MEDIA_TYPES = {
 FORMULA_START = ("=", "+", "-", "@")  # a name typed by an editor must not run as a spreadsheet formula
 
 
-def _cell(value, lang: str = "vi"):
-    return no_data(lang) if value is None else value
-
-
 def _csv_cell(value, lang: str = "vi"):
-    value = _cell(value, lang)
+    if value is None:
+        return ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table, title: list[tuple[str, str]] | None = None) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
+    if title:
+        writer.writerows([_csv_cell(label), _csv_cell(value)] for label, value in title)
+        writer.writerow([])
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(row.get(k), table.lang) for k, _ in table.columns])
@@ -41,34 +45,19 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: Table) -> bytes:
+def to_xlsx(table: Table, title: list[tuple[str, str]] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = table.name[:31]
-    ws.append([h for _, h in table.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        ws.append([_cell(row.get(k), table.lang) for k, _ in table.columns])
-        for cell in ws[ws.max_row]:
-            if cell.data_type == "f":  # text that looks like a formula stays text
-                cell.data_type = "s"
-    for column in ws.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    if table.note:  # the page's verification status and what each check covers travel with the figures
-        ws.append([])
-        for line in table.note:
-            ws.append([line])
-    ws.freeze_panes = "A2"
+    ws.title = workbook.sheet_name(table.title, set())
+    workbook.write_table(ws, table, workbook.write_title(ws, title) if title else 1)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def render(table: Table, fmt: str) -> tuple[bytes, str]:
+def render(table: Table, fmt: str, title: list[tuple[str, str]] | None = None) -> tuple[bytes, str]:
     if fmt == "csv":
-        return to_csv(table), MEDIA_TYPES["csv"]
+        return to_csv(table, title), MEDIA_TYPES["csv"]
     if fmt == "xlsx":
-        return to_xlsx(table), MEDIA_TYPES["xlsx"]
+        return to_xlsx(table, title), MEDIA_TYPES["xlsx"]
     raise BadInput(f"Định dạng không hỗ trợ: {fmt}", f"unsupported format {fmt}; use csv or xlsx")

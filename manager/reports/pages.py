@@ -15,7 +15,7 @@ from manager import auth, central, i18n, indicators as ind, units
 from manager.api.identity import current_principal
 from manager.auth import Principal
 from manager.errors import BadInput, NotFound
-from manager.reports import export, service, tables
+from manager.reports import export, period, service, tables, workbook
 from manager.reports.tables import Table
 from protocol.timebase import VN_TZ
 from manager.api.access import access
@@ -32,8 +32,10 @@ def lang_of(request: Request) -> str:
 
 
 def period_param(request: Request) -> str | None:
-    """The picker's fields (month, quarter, year, from/to) or a plain `period` as one period string."""
+    """The picker's chosen kind and its field, or (links, the API) one of month, quarter, year, from/to or `period`."""
     q = request.query_params
+    if q.get("kind"):
+        return period.from_picker(q["kind"], q)
     if q.get("from") and q.get("to"):
         return f"{q['from']}..{q['to']}"
     for name in ("month", "quarter", "year", "period"):
@@ -45,8 +47,8 @@ def period_param(request: Request) -> str | None:
 def _render(request: Request, name: str, **context) -> Response:
     state = request.app.state
     now_year = datetime.fromtimestamp(state.clock.time(), timezone.utc).astimezone(VN_TZ).year
-    period = context.get("period_key")
-    query = "?" + urlencode({"period": period}) if period else ""
+    key = context.get("period_key")
+    query = "?" + urlencode({"period": key}) if key else ""
     return templates.TemplateResponse(request, name, {"base": "base.html", "now_year": now_year, "query": query,
                                                       "here": request.url.path, "lang": lang_of(request), **context})
 
@@ -108,7 +110,25 @@ def _missing(unit_code: str):
 def province_export(request: Request, catalogue: str, province: str, table: str, fmt: str,
                     grouping: str | None = None, principal: Principal = Who):
     view = _province(request, principal, catalogue, province, grouping, with_charts=table == "series")
-    return _download(_pick(view.tables, table), fmt, f"{province}-{view.report.period.key}-{table}")
+    return _download(_pick(view.tables, table), fmt, f"{province}-{view.report.period.key}-{table}",
+                     _province_title(request, view))
+
+
+@router.get("/province/{catalogue}/{province}/workbook.xlsx")
+@access(roles=("auditor",), scope="object")
+def province_workbook(request: Request, catalogue: str, province: str, grouping: str | None = None,
+                      principal: Principal = Who):
+    """The whole report as one file: the title block, then a sheet per table."""
+    view = _province(request, principal, catalogue, province, grouping)
+    body = workbook.workbook(list(view.tables.values()), _province_title(request, view), lang_of(request))
+    return _file(body, export.MEDIA_TYPES["xlsx"], f"{province}-{view.report.period.key}.xlsx")
+
+
+def _province_title(request: Request, view) -> list[tuple[str, str]]:
+    lang = lang_of(request)
+    return workbook.title_block(lang, i18n.text(lang, "reports.province_heading", name=view.report.province["name"]),
+                                view.report.period, request.app.state.clock.time(), view.report.province["name"],
+                                workbook.indicator_definitions(lang))
 
 
 @router.get("/board/{board_id}")
@@ -128,7 +148,9 @@ def board_page(request: Request, board_id: str, principal: Principal = Who):
 @access(roles=("auditor",), scope="object")
 def board_export(request: Request, board_id: str, table: str, fmt: str, principal: Principal = Who):
     v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
-    return _download(_pick(v["tables"], table), fmt, f"{board_id}-{v['period'].key}-{table}")
+    title = workbook.title_block(lang_of(request), v["board"]["name"], v["period"], request.app.state.clock.time(),
+                                 v["unit"]["name"])
+    return _download(_pick(v["tables"], table), fmt, f"{board_id}-{v['period'].key}-{table}", title)
 
 
 def _national_tables(national: central.National, lang: str = "vi") -> dict[str, Table]:
@@ -172,7 +194,10 @@ def national_page(request: Request, principal: Principal = Who):
 def national_export(request: Request, table: str, fmt: str, principal: Principal = Who):
     auth.require_role(principal, "auditor")
     national = central.roll_up(request.app.state, period_param(request))
-    return _download(_pick(_national_tables(national, lang_of(request)), table), fmt, f"national-{national.period.key}-{table}")
+    lang = lang_of(request)
+    title = workbook.title_block(lang, i18n.text(lang, "reports.national"), national.period, request.app.state.clock.time(),
+                                 None, workbook.indicator_definitions(lang))
+    return _download(_pick(_national_tables(national, lang), table), fmt, f"national-{national.period.key}-{table}", title)
 
 
 def _first_rows(sources: list, rows: list[dict]) -> list[dict]:
@@ -189,6 +214,10 @@ def _pick(available: dict[str, Table], name: str) -> Table:
     return available[name]
 
 
-def _download(table: Table, fmt: str, stem: str) -> Response:
-    body, media = export.render(table, fmt)
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+def _download(table: Table, fmt: str, stem: str, title: list[tuple[str, str]] | None = None) -> Response:
+    body, media = export.render(table, fmt, title)
+    return _file(body, media, f"{stem}.{fmt}")
+
+
+def _file(body: bytes, media: str, filename: str) -> Response:
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from manager import i18n
+from manager import vnformat
 from protocol.timebase import VN_TZ
 
 
@@ -87,3 +88,27 @@ def parse(text: str) -> Period:
         f"Kỳ báo cáo không hợp lệ: {text!r}; dùng 2026-03, 2026-Q1, 2026 hoặc 2026-01-05..2026-02-10",
         f"invalid period {text!r}; use 2026-03, 2026-Q1, 2026 or 2026-01-05..2026-02-10",
     )
+
+
+KINDS = ("month", "quarter", "year", "dates")
+
+
+def from_picker(kind: str, fields) -> str:
+    """The picker's one chosen kind, read from its own field only (a pre-filled month never overrides a quarter).
+
+    Custom dates are typed as dd/mm/yyyy (or ISO); the answer is a period string for `parse`.
+    """
+    from manager.errors import BadInput  # as in parse: the module stays usable without the web stack
+
+    value = lambda name: (fields.get(name) or "").strip()  # noqa: E731
+    if kind == "dates":
+        try:
+            first, last = vnformat.parse_day(value("from")), vnformat.parse_day(value("to"))
+        except ValueError as exc:
+            raise BadInput("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2026",
+                           "invalid date: type day/month/year, e.g. 05/01/2026") from exc
+        return f"{first.isoformat()}..{last.isoformat()}"
+    if kind not in KINDS or not value(kind):
+        raise BadInput("Hãy chọn một kỳ báo cáo: tháng, quý, năm hoặc khoảng ngày",
+                       "choose one report period: a month, quarter, year or dates")
+    return value(kind)

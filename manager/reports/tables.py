@@ -8,7 +8,7 @@ Vietnamese is the default, so the JSON API and plain exports stay Vietnamese.
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from manager import i18n, indicators as ind
+from manager import i18n, indicators as ind, units
 from manager.reports.build import BoardFigures, ProvinceReport
 from protocol.timebase import VN_TZ
 
@@ -63,6 +63,12 @@ def indicator_title(indicator, lang: str = "vi") -> str:
     return indicator.title_en if lang == "en" and indicator.title_en else indicator.title_vi
 
 
+def indicator_label(indicator, lang: str = "vi") -> str:
+    """"Chỉ tiêu 1.5 (hai cấp)" rather than the file's id "1.5-2t"."""
+    label = i18n.text(lang, "reports.indicator", id=indicator.number)
+    return label if indicator.form == "decision" else f"{label} ({i18n.text(lang, f'reports.form.{indicator.form}')})"
+
+
 def indicator_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
     t = lambda key: i18n.text(lang, key)  # noqa: E731
     title = "title_en" if lang == "en" else "title_vi"
@@ -91,7 +97,8 @@ def unit_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
     for r in results:
         for u in r.rows:
             rows.append(dict(
-                indicator=r.indicator.id, code=u.code, name=u.name, kind=u.kind, boards=u.boards,
+                indicator=indicator_label(r.indicator, lang), code=u.code, name=u.name,
+                kind=units.KIND_NAMES_VI.get(u.kind, u.kind) if lang != "en" else u.kind.replace("_", " "), boards=u.boards,
                 boards_with_data=u.boards_with_data, best_board=u.best_board or "", best_pct=pct(u.best_pct),
                 available=t("reports.yes") if u.available else (no_data(lang) if u.boards and not u.boards_with_data else t("reports.no")),
             ))

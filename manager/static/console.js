@@ -84,7 +84,8 @@
   if (list) {
     var note = document.getElementById("order-status");
     var dragged = null;
-    var save = function () {
+    /* `done`: what to say once saved (default "order saved"); `undo`: a function offered as a button beside it. */
+    var save = function (done, undo) {
       var items = Array.prototype.map.call(list.children, function (li) { return JSON.parse(li.dataset.item); });
       note.className = "";
       note.textContent = "";
@@ -96,7 +97,17 @@
       }).then(function (r) {
         if (r.ok) {
           note.className = "flash ok";
-          note.textContent = list.dataset.msgSaved;
+          note.textContent = done || list.dataset.msgSaved;
+          if (undo) {
+            var again = document.createElement("button");
+            again.type = "button";
+            again.className = "undo";
+            again.textContent = list.dataset.msgUndo;
+            again.addEventListener("click", undo);
+            note.appendChild(document.createTextNode(" "));
+            note.appendChild(again);
+            again.focus();
+          }
           return;
         }
         return r.text().then(function (t) {
@@ -116,8 +127,15 @@
       var button = e.target.closest("button");
       if (!button) return;
       if (button.classList.contains("remove")) {
-        button.closest("li").remove();
-        save();
+        /* Removing saves at once and says so, with an undo that puts the item back where it was. */
+        var li = button.closest("li");
+        var next = li.nextElementSibling;
+        var what = (li.querySelector(".what") || li).textContent.trim();
+        li.remove();
+        save(list.dataset.msgRemoved.replace("{what}", what), function () {
+          list.insertBefore(li, next && next.parentNode === list ? next : null);
+          save(list.dataset.msgRestored.replace("{what}", what));
+        });
         return;
       }
       move(button.closest("li"), button.classList.contains("up"));

@@ -32,8 +32,8 @@ def test_schedule_with_exact_start_and_end_reaches_the_board_in_utc(manager, peo
     form = editor.locator("#schedule-form")
     form.locator("input[name=target_kind][value=board]").check()
     form.locator("select[name=target_board]").select_option(board.id)
-    form.locator("input[name=starts_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
-    form.locator("input[name=ends_at]").fill(ends.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("input[name=starts_at]").fill(starts.strftime("%d/%m/%Y %H:%M"))
+    form.locator("input[name=ends_at]").fill(ends.strftime("%d/%m/%Y %H:%M"))
     form.locator("button[type=submit]").click()
     expect(editor.locator(".flash.ok")).to_have_text("Đã tạo lịch phát (bản nháp)")
     row = editor.locator("tr[data-schedule]", has_text="Thông báo cắt nước (giờ chính xác)")
@@ -48,7 +48,8 @@ def test_schedule_with_exact_start_and_end_reaches_the_board_in_utc(manager, peo
     login(approver, manager, "c_approver")
     approver.goto(manager.base_url + "/schedules")
     approver.locator(f"tr[data-schedule='{schedule_id}'] button[data-action=approve]").click()
-    expect(approver.locator(f"tr[data-schedule='{schedule_id}'] .badge")).to_have_text("Đã duyệt, đang phát")
+    # Approved for tomorrow: not "on air" (finding 7), but when it starts.
+    expect(approver.locator(f"tr[data-schedule='{schedule_id}'] .badge")).to_have_text(f"Đã duyệt, bắt đầu 14:00 {starts:%d/%m/%Y}")
 
     assert board.fetch(), "the approved schedule changed the board's manifest"
     (rule,) = [r for r in board.manifest["schedule"] if r["playlist"] == playlist_id]
@@ -57,8 +58,8 @@ def test_schedule_with_exact_start_and_end_reaches_the_board_in_utc(manager, peo
 
     # An end before the start is refused in Vietnamese, and nothing is made.
     editor.goto(manager.base_url + f"/schedules?playlist={playlist_id}")
-    form.locator("input[name=starts_at]").fill(ends.strftime("%Y-%m-%dT%H:%M"))
-    form.locator("input[name=ends_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("input[name=starts_at]").fill(ends.strftime("%d/%m/%Y %H:%M"))
+    form.locator("input[name=ends_at]").fill(starts.strftime("%d/%m/%Y %H:%M"))
     form.locator("button[type=submit]").click()
     expect(editor.locator(".flash.error")).to_contain_text("Thời điểm kết thúc phải sau thời điểm bắt đầu")
     editor.goto(manager.base_url + "/schedules")

@@ -39,7 +39,7 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     expect(editor.locator("#upload-status")).to_contain_text("Đã tải lên")
     editor.wait_for_load_state("load")
     row = editor.locator("tr", has_text="Phim tuyên truyền.mp4")
-    expect(row).to_contain_text("1.0 giây")
+    expect(row).to_contain_text("1,0 giây")  # Vietnamese decimal comma
     expect(row.locator("img")).to_have_js_property("naturalWidth", 320)  # its first frame
     # Bad input: clear Vietnamese messages, nothing kept.
     corrupt = tmp_path / "hong.jpg"

@@ -69,7 +69,7 @@ def test_group_across_communes_edited_and_deleted(manager, people, new_page):
     page.goto(f"{manager.base_url}/groups/{group_id}")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#group-delete button").click()
-    expect(page.locator(".flash.ok")).to_have_text("Đã xóa nhóm bảng tin")
+    expect(page.locator(".flash.ok")).to_have_text("Đã xoá nhóm bảng tin")
     assert group_id not in [str(g["id"]) for g in manager.admin.get("/api/v1/groups").json()]
 
 

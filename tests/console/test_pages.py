@@ -59,9 +59,14 @@ def test_phone_width_and_drag_and_drop(manager, people, new_page):
     assert texts[0] == "ba", texts
     page.locator("#items li", has_text="hai").locator("button.remove").click()
     expect(page.locator("#items li")).to_have_count(2)
-    expect(page.locator("#order-status")).to_have_text("Đã lưu thứ tự")
+    # Removal says what went (not "order saved") and offers an undo (finding 4).
+    expect(page.locator("#order-status")).to_contain_text("Đã bỏ “hai” khỏi danh sách phát.")
     texts = [i["text"] for i in manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]]
     assert texts == ["ba", "một"], texts
+    page.locator("#order-status button.undo").click()
+    expect(page.locator("#order-status")).to_have_text("Đã đưa “hai” trở lại.")
+    texts = [i["text"] for i in manager.admin.get(f"/api/v1/playlists/{playlist['id']}").json()["items"]]
+    assert texts == ["ba", "một", "hai"], texts  # back where it was
     shot(page, "playlist")
 
     phone = new_page(390, 844)

@@ -76,7 +76,8 @@ def test_other_province_people_through_the_api_and_forms(manager, home_world, as
     assert "Nhóm xã Khao Mang" in mine.get("/schedules").text and "Nhóm xã Khao Mang" not in other.get("/schedules").text
     approver = as_user("c_other_approver")
     assert approver.post(f"/schedules/{schedule['id']}/approve", data={"csrf_token": approver.csrf}).status_code == 404
-    r = approver.post("/emergency", data={"csrf_token": approver.csrf, "level": "4", "headline": "Giả mạo", "units": HOME})
+    r = approver.post("/emergency", data={"csrf_token": approver.csrf, "level": "4", "headline": "Giả mạo", "authority": "UBND xã",
+                                           "units": HOME, "confirmed": "yes"})
     assert r.status_code == 404
     alert = manager.emergency(2, "Cảnh báo của xã", units=[HOME])
     assert approver.get(f"/api/v1/alerts/{alert['id']}").status_code == 404

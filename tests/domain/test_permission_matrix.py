@@ -74,7 +74,8 @@ class World:
         return r.json()["id"]
 
     def new_alert(self) -> str:
-        r = self.as_["in_approver"].post("/api/v1/alerts", json={"level": 2, "headline": "Thử", "units": [{"code": HOME}]})
+        r = self.as_["in_approver"].post("/api/v1/alerts", json={"level": 2, "headline": "Thử", "authority": "UBND xã",
+                                                                        "units": [{"code": HOME}]})
         r.raise_for_status()
         return r.json()["id"]
 
@@ -133,7 +134,8 @@ def samples(w: World) -> dict:
                                                         "weekdays": "1"}}, HOME),
         ("POST", "/schedules/{schedule_id}/{action}"): lambda: ({"schedule_id": w.schedule, "action": "submit"}, {}, HOME),
         ("GET", "/week"): lambda: ({}, {"params": {"board": w.board}}, HOME),
-        ("POST", "/emergency"): lambda: ({}, {"data": {"level": "2", "headline": "Thử", "units": HOME}}, HOME),
+        ("POST", "/emergency"): lambda: ({}, {"data": {"level": "2", "headline": "Thử", "authority": "UBND xã",
+                                                                          "units": HOME, "confirmed": "yes"}}, HOME),
         ("POST", "/emergency/{alert_id}/withdraw"): lambda: ({"alert_id": w.new_alert()}, {}, HOME),
         ("POST", "/users"): lambda: ({}, {"data": {"username": f"nguoi-{next(_n)}", "password": "matkhau-kiem-thu", "role": "editor",
                                                    "unit": HOME}}, None),
@@ -156,7 +158,7 @@ def samples(w: World) -> dict:
             {"zone": "bulletin", "kind": "bulletin", "title": "Ma trận"}]}}, HOME),
         ("POST", "/api/v1/schedules"): lambda: ({}, {"json": {"playlist_id": w.playlist, "target": {"kind": "board", "id": w.board}}}, HOME),
         ("POST", "/api/v1/schedules/{schedule_id}/{action}"): lambda: ({"schedule_id": w.schedule, "action": "submit"}, {}, HOME),
-        ("POST", "/api/v1/alerts"): lambda: ({}, {"json": {"level": 2, "headline": "Thử", "units": [{"code": HOME}]}}, HOME),
+        ("POST", "/api/v1/alerts"): lambda: ({}, {"json": {"level": 2, "headline": "Thử", "authority": "UBND xã", "units": [{"code": HOME}]}}, HOME),
         ("POST", "/api/v1/alerts/{alert_id}/withdraw"): lambda: ({"alert_id": w.new_alert()}, {}, HOME),
         ("GET", "/api/v1/reports/indicators"): lambda: ({}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, PROVINCE),
         ("GET", "/api/v1/reports/evidence"): lambda: ({}, {"params": {"catalogue": "vn-2025", "province": PROVINCE}}, PROVINCE),
@@ -172,6 +174,8 @@ def samples(w: World) -> dict:
             {"catalogue": "vn-2025", "province": PROVINCE, "unit_code": HOME}, {}, HOME),
         ("GET", "/reports/province/{catalogue}/{province}/export/{table}.{fmt}"): lambda: (
             {"catalogue": "vn-2025", "province": PROVINCE, "table": "units", "fmt": "csv"}, {}, PROVINCE),
+        ("GET", "/reports/province/{catalogue}/{province}/workbook.xlsx"): lambda: (
+            {"catalogue": "vn-2025", "province": PROVINCE}, {}, PROVINCE),
         ("GET", "/reports/board/{board_id}/export/{table}.{fmt}"): lambda: ({"board_id": w.board, "table": "daily", "fmt": "csv"}, {}, HOME),
         ("GET", "/reports/national/export/{table}.{fmt}"): lambda: ({"table": "provinces", "fmt": "csv"}, {}, None),
     }

@@ -219,7 +219,7 @@ def test_wake_ups_name_only_the_boards_affected(world):
     assert w.feed.woken == [[w.board_a]]
     w.domain.write(dboards.update_board, w["b_editor"], w.board_b, {"name": "Bảng xã B mới"})
     assert w.feed.woken[-1] == [w.board_b]
-    alert = w.domain.write(dalerts.broadcast, w["a_approver"], dalerts.alerts.AlertIn(level=3, headline="Lũ quét", units=[{"code": COMMUNE_A}]))
+    alert = w.domain.write(dalerts.broadcast, w["a_approver"], dalerts.alerts.AlertIn(level=3, headline="Lũ quét", authority="UBND xã A", units=[{"code": COMMUNE_A}]))
     assert w.feed.woken[-1] == [w.board_a]
     w.domain.write(dalerts.withdraw, w["a_approver"], alert["id"])
     assert w.feed.woken[-1] == [w.board_a]

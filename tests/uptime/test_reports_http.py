@@ -12,6 +12,7 @@ import pytest
 
 from tests.live_manager import ROOT, Client
 from tests.uptime import scenario as sc
+from manager import i18n
 from manager.auth import create_api_token, create_user
 from manager.db import connect
 
@@ -153,14 +154,22 @@ class _Tables(HTMLParser):
             self.row[self.key] += data
 
 
-def _norm(value) -> str:
+def _norm(value, page: bool = False) -> str:
     text = re.sub(r"\s+", " ", str(value)).strip()
-    if text in ("None", "không có dữ liệu"):
+    if text in ("None", "không có dữ liệu", ""):
         return ""
+    if page and re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", text):  # the page writes numbers as Vietnamese does: 1.234,5
+        text = text.replace(".", "").replace(",", ".")
     try:
         return repr(float(text))  # XLSX gives 50 back for 50.0: compare numbers as numbers
     except ValueError:
         return text
+
+
+def _below_title(rows: list[list]) -> list[list]:
+    """The table under the export's title block (which ends at the first empty row)."""
+    blank = next(k for k, row in enumerate(rows) if not any(c not in (None, "") for c in row))
+    return rows[blank + 1:]
 
 
 @pytest.mark.parametrize("table", ["indicators", "units", "boards"])
@@ -170,25 +179,27 @@ def test_exports_hold_the_same_numbers_as_the_page(province, table):
     assert page.status_code == 200 and "<svg" in page.text
     parser = _Tables()
     parser.feed(page.text)
-    shown = [{k: _norm(v) for k, v in row.items()} for row in parser.tables[table]]
+    shown = [{k: _norm(v, page=True) for k, v in row.items()} for row in parser.tables[table]]
     assert shown
     base = f"/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}/export/{table}"
     raw = live.admin.get(base + ".csv", params=Q)
     assert raw.headers["content-type"].startswith("text/csv") and raw.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.content.decode("utf-8-sig"))))
+    rows = _below_title(list(csv.reader(io.StringIO(raw.content.decode("utf-8-sig")))))
     book = openpyxl.load_workbook(io.BytesIO(live.admin.get(base + ".xlsx", params=Q).content))
-    sheet = [[c for c in row] for row in book.active.iter_rows(values_only=True)]
+    sheet = _below_title([[c for c in row] for row in book.active.iter_rows(values_only=True)])
     keys = list(shown[0])
     assert rows[0] == list(sheet[0])
     # Below the table, after a blank row, each export carries the page's verification status and what each check covers.
     blank, blank_x = rows.index([]), next(k for k, r in enumerate(sheet) if not any(r))
-    as_csv = [dict(zip(keys, (_norm(v) for v in r))) for r in rows[1:blank]]
-    as_xlsx = [dict(zip(keys, (_norm(v) for v in r))) for r in sheet[1:blank_x]]
+    # The page names a board's class ("Bảng tin cấp xã"); files and the API keep its id, as the evidence bundle does.
+    named = lambda k, v: i18n.text("vi", f"boards.class_{v}") if k == "board_class" and v else v  # noqa: E731
+    as_csv = [dict(zip(keys, (_norm(named(k, v)) for k, v in zip(keys, r)))) for r in rows[1:blank]]
+    as_xlsx = [dict(zip(keys, (_norm(named(k, v)) for k, v in zip(keys, r)))) for r in sheet[1:blank_x]]
     assert as_csv == shown
     assert as_xlsx == shown
     # And the JSON API serves the same rows, and the same note.
     api = province_report(live)["tables"][table]
-    assert [{k: _norm(r[k]) for k in keys} for r in api["rows"]] == shown
+    assert [{k: _norm(named(k, r[k])) for k in keys} for r in api["rows"]] == shown
     assert [r[0] for r in rows[blank + 1:]] == [r[0] for r in sheet[blank_x + 1:]] == api["note"]
     assert api["note"][0].startswith("Xác minh số liệu với chuỗi:") and "Kiểm tra nhanh:" in api["note"][-1]
 
@@ -204,14 +215,14 @@ def test_drill_down_pages(province):
     assert ids["B1"] not in unit.text
     data = live.admin.get("/api/v1/reports/units/901", params={"catalogue": sc.CATALOGUE, "province": sc.PROVINCE, **Q}).json()
     assert data["best_on_screen_pct"] == 100.0 and data["best_connected_pct"] == 100.0  # the large board L1
-    assert f"hiển thị {data['best_on_screen_pct']} %" in unit.text
+    assert "hiển thị 100 %" in unit.text  # 100.0 written as Vietnamese writes it
     assert {r["id"] for r in data["tables"]["boards"]["rows"]} == {ids[n] for n in ("A1", "A2", "A3", "L1")}
     board = live.admin.get(f"/reports/board/{ids['A1']}", params={"quarter": "2026-Q1"})
     assert board.status_code == 200 and "Quý 1/2026" in board.text and 'data-ok="true"' in board.text
     custom = live.admin.get(f"/reports/board/{ids['A1']}", params={"from": "2026-03-02", "to": "2026-03-03"})
     assert "02/03/2026 – 03/03/2026" in custom.text and "<svg" in custom.text
     out = live.admin.get(f"/reports/board/{ids['A1']}/export/outages.xlsx", params=Q)
-    sheet = list(openpyxl.load_workbook(io.BytesIO(out.content)).active.iter_rows(values_only=True))
+    sheet = _below_title(list(openpyxl.load_workbook(io.BytesIO(out.content)).active.iter_rows(values_only=True)))
     assert not any(sheet[3]) and len([r for r in sheet[:3] if any(r)]) == 3, "a header, two outages, then the note"
     assert sheet[4][0].startswith("Xác minh số liệu với chuỗi: đã xác minh (kiểm tra đầy đủ lúc")
 
@@ -271,3 +282,25 @@ def test_changed_operating_hours_apply_from_their_change_on(manager_factory):
     report = board_report(live, {"H": board_id}, "H")
     assert report["operating_h"] == 16 + 24, "Monday 06:00-22:00, then all of Tuesday"
     assert report["on_screen_pct"] == 100.0
+
+
+def test_the_chosen_period_is_the_one_shown_and_exported(province):
+    """Finding 1: a month left in the picker overrode the auditor's quarter, on the page and in the files."""
+    live, ids = province
+    base = f"/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}"
+    page = live.admin.get(base, params={"kind": "quarter", "month": "2025-12", "quarter": "2026-Q1", "year": ""})
+    assert page.status_code == 200
+    assert re.search(r"<h1>[^<]*<span class=\"period-head\">— Quý 1/2026</span></h1>", page.text)
+    assert 'value="quarter" checked' in page.text and "01/01/2026 – 31/03/2026" in page.text
+    link = re.search(r'id="workbook" href="([^"]+)"', page.text)[1].replace("&amp;", "&")
+    book = openpyxl.load_workbook(io.BytesIO(live.admin.get(link).content))
+    assert book.sheetnames[0] == "Thông tin" and "Chỉ tiêu" in book.sheetnames and "Bảng tin" in book.sheetnames
+    about = {row[0]: row[1] for row in book["Thông tin"].iter_rows(values_only=True) if row[0]}
+    assert about["Kỳ báo cáo"] == "Quý 1/2026" and about["Tỉnh/thành phố"] in page.text
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", about["Thời điểm lập"])
+    units = _below_title([list(r) for r in book["Đơn vị theo chỉ tiêu"].iter_rows(values_only=True)])
+    assert units and not any(v == "không có dữ liệu" for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
+    typed = live.admin.get(base, params={"kind": "dates", "from": "02/03/2026", "to": "03/03/2026"})
+    assert "— 02/03/2026 – 03/03/2026" in typed.text
+    wrong = live.admin.get(base, params={"kind": "dates", "from": "03/02/2026 10:00 AM", "to": "x"})
+    assert wrong.status_code == 422 or "ngày/tháng/năm" in wrong.text
