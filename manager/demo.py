@@ -99,7 +99,7 @@ def _seed_content(db: Database, db_path: Path) -> None:
     admin = principal_for(db["users"].get(admin_id))
     create_api_token(db, admin_id, "demo")
 
-    here = boards.create(db, name="Bảng tin trung tâm (màn hình của bạn)", unit_code=wards[0]["code"], board_class="large",
+    boards.create(db, name="Bảng tin trung tâm (màn hình của bạn)", unit_code=wards[0]["code"], board_class="large",
                          lat=22.485, lon=103.97)
     boards.create(db, name=f"Bảng tin {communes[0]['name']}", unit_code=communes[0]["code"], lat=22.33, lon=104.1)
     boards.create(db, name=f"Bảng tin {communes[1]['name']}", unit_code=communes[1]["code"], lat=22.6, lon=103.8,

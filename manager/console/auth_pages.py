@@ -53,7 +53,6 @@ async def login(request: Request):
     form = await form_of(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
     next_path = _safe_next(form.get("next"))
-    state = request.app.state
     address = request.client.host if request.client else "?"
     lang = request.state.lang
     expected = request.cookies.get(sessions.LOGIN_COOKIE, "")
