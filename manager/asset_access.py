@@ -9,7 +9,10 @@ access rides on the credential the client already has, not on the URL:
   asset its own current manifest lists;
 * anyone else gets 401, a revoked board included.
 
-An asset is *approved* once an approved schedule plays a playlist that uses it.
+An asset is *approved* once a schedule is on air with an approved revision of
+a playlist that uses it (`schedules.live_revision_id`, the revision boards
+play): an item added to the playlist's working copy or to a later draft
+revision does not count until that revision is approved.
 Approved assets are answered `public, immutable` so a caching reverse proxy
 keeps one copy for all boards; the proxy asks `GET /api/v1/asset-access/{sha256}`
 (204 or 401/403, no body) with the client's credential before serving its
@@ -27,10 +30,18 @@ PUBLIC = "public, max-age=31536000, immutable"
 PRIVATE = "private, no-store"
 
 
+# The live revisions are few (one per schedule on air); `instr` skips the JSON of every revision that
+# cannot name the file before json_each parses the rest. Live: as manager.manifest.LIVE_SCHEDULES reads it.
+_APPROVED = """
+SELECT 1 FROM playlist_revisions r
+WHERE r.id IN (SELECT live_revision_id FROM schedules WHERE live_revision_id IS NOT NULL AND status != 'withdrawn')
+  AND instr(r.items, ?) > 0
+  AND EXISTS (SELECT 1 FROM json_each(r.items) j WHERE json_extract(j.value, '$.asset_sha256') = ?)
+LIMIT 1"""
+
+
 def is_approved(db: Database, sha256: str) -> bool:
-    return db.execute(
-        "SELECT 1 FROM items i JOIN schedules s ON s.playlist_id = i.playlist_id "
-        "WHERE i.asset_sha256 = ? AND s.status = 'approved' LIMIT 1", [sha256]).fetchone() is not None
+    return db.execute(_APPROVED, [sha256, sha256]).fetchone() is not None
 
 
 def board_by_token(db: Database, token: str) -> dict | None:

@@ -77,3 +77,28 @@ def test_assets_need_a_credential_and_drafts_stay_private(manager):
 
     manager.admin.post(f"/api/v1/boards/{board_a}/revoke").raise_for_status()
     assert a.get(f"/assets/{published}").status_code == 401, "a revoked board downloads nothing"
+
+
+def test_an_asset_in_a_draft_revision_of_an_approved_playlist_is_not_served(manager):
+    """Approval follows the revision boards play, not the playlist's working copy."""
+    board_a, token_a = manager.pair_board(name="Bảng bản nháp A")
+    board_b, token_b = manager.pair_board(name="Bảng bản nháp B")
+    a, b = manager.board_client(token_a), manager.board_client(token_b)
+    approved = manager.upload(png_bytes(colour=(12, 120, 200)), "ban-duyet.png")["sha256"]
+    added = manager.upload(png_bytes(colour=(200, 12, 120)), "them-sau.png")["sha256"]
+    first = [{"zone": "main", "kind": "image", "asset": approved, "duration_s": 5}]
+    playlist, _ = manager.publish(first, {"kind": "board", "id": board_a})
+    assert b.get(f"/assets/{approved}").status_code == 200, "on air: any board may have it"
+
+    r = manager.admin.put(f"/api/v1/playlists/{playlist['id']}", json={
+        "name": playlist["name"], "layout": playlist["layout"],
+        "items": first + [{"zone": "main", "kind": "image", "asset": added, "duration_s": 5}]})
+    r.raise_for_status()
+    manifest = a.get(f"/api/v1/boards/{board_a}/manifest").json()
+    assert added not in manifest["assets"] and approved in manifest["assets"], "boards keep the approved revision"
+    for board in (a, b):
+        assert board.get(f"/assets/{added}").status_code == 403, "a draft revision's file is not approved"
+        assert board.get(f"/api/v1/asset-access/{added}").status_code == 403
+    assert b.get(f"/assets/{approved}").status_code == 200, "the approved revision still plays"
+    preview = manager.admin.get(f"/assets/{added}")
+    assert preview.status_code == 200 and preview.headers["cache-control"] == "private, no-store"
