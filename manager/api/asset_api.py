@@ -2,10 +2,10 @@
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from manager import asset_access, assets
 from manager.api.access import access
+from manager.api.deps import domain_of
 from manager.api.identity import bearer
-from manager.auth import user_from_token
+from manager.domain import board_link
 from manager.errors import NotFound
 from protocol import api
 
@@ -18,17 +18,8 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return if_none_match.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
 
 
-def _cache_control(request: Request, sha256: str) -> str:
-    state = request.app.state
-    token = bearer(request)
-    board, principal = None, None
-    with state.store.read() as db:
-        if token:
-            board = asset_access.board_by_token(db, token)
-            principal = None if board else user_from_token(db, token)
-        else:
-            principal = getattr(request.state, "principal", None)  # the console session, if any
-        return asset_access.decide(db, sha256, principal, board, lambda board_id: state.manifests.current(board_id).body)
+def _session(request: Request):
+    return getattr(request.state, "principal", None)  # the console session, if any: the person asking without a token
 
 
 @router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"},
@@ -37,9 +28,8 @@ def _cache_control(request: Request, sha256: str) -> str:
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
-    with request.app.state.store.read() as db:
-        mime = assets.mime_of(db, request.app.state.assets, sha256)
-    cache = _cache_control(request, sha256)
+    mime, cache = domain_of(request).read(board_link.asset_download, request.app.state.assets, sha256, bearer(request),
+                                          _session(request))
     if not path.is_file():
         raise NotFound("Không có tệp này", "no such asset")
     etag = f'"{sha256}"'
@@ -55,5 +45,5 @@ def get_asset(sha256: str, request: Request):
 def asset_access_check(sha256: str, request: Request):
     """For a caching reverse proxy (nginx auth_request): may this caller have the asset? No body either way."""
     request.app.state.assets.path(sha256)  # a malformed hash is 404 here too
-    _cache_control(request, sha256)
+    domain_of(request).read(board_link.asset_cache, sha256, bearer(request), _session(request))
     return Response(status_code=204)

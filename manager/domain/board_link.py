@@ -3,7 +3,8 @@
 A board is identified by its own token (`manager.api.identity.board_for_request`)
 and reaches only its own data; a file is fetched by its content hash.
 """
-from manager import assets, heartbeats, pairing, playlog
+from manager import asset_access, assets, heartbeats, pairing, playlog
+from manager.auth import Principal, user_from_token
 from manager.domain import db_of
 from protocol.pairing import PairingRequest
 
@@ -30,5 +31,19 @@ def screenshot_in(x, board: dict, mime: str, data: bytes) -> None:
     playlog.store_screenshot(db_of(x), board["id"], mime, data, x.clock.time())
 
 
-def asset_mime(x, store: assets.AssetStore, sha256: str) -> str:
-    return assets.mime_of(db_of(x), store, sha256)
+def asset_cache(x, sha256: str, token: str | None, session: Principal | None) -> str:
+    """The Cache-Control to serve a file with, for whoever asks: a board by its token (approved files and
+    its own manifest's), a person by an API token or the console session (any file, to preview drafts);
+    raises Unauthorized or Forbidden otherwise (the rule: `manager.asset_access.decide`)."""
+    db = db_of(x)
+    board, principal = None, session
+    if token:
+        board = asset_access.board_by_token(db, token)
+        principal = None if board else user_from_token(db, token)
+    return asset_access.decide(db, sha256, principal, board, lambda board_id: x.manifests.current(board_id).body)
+
+
+def asset_download(x, store: assets.AssetStore, sha256: str, token: str | None, session: Principal | None) -> tuple[str, str]:
+    """(mime type, Cache-Control); a file that is not stored is missing (404) for everyone."""
+    mime = assets.mime_of(db_of(x), store, sha256)
+    return mime, asset_cache(x, sha256, token, session)
