@@ -93,6 +93,11 @@ def counts(db: Database, catalogue: str) -> dict:
             "commune_level": sum(v for k, v in by_kind.items() if KIND_LEVEL[k] == 3)}
 
 
+def catalogues(db: Database) -> list[dict]:
+    """Every imported catalogue (id, name), oldest id first."""
+    return list(db.query("SELECT id, name FROM catalogues ORDER BY id"))
+
+
 def current_catalogue(db: Database) -> str:
     row = db.execute("SELECT id FROM catalogues WHERE is_current = 1").fetchone()
     return row[0] if row else CURRENT_CATALOGUE

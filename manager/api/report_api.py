@@ -6,7 +6,7 @@ central manager pulls /api/v1/reports/indicators from each province.
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from manager import auth, central
+from manager import central
 from manager.api.access import access
 from manager.api.deps import domain_of
 from manager.api.identity import current_principal
@@ -85,5 +85,4 @@ def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: P
 @access(roles=("auditor",))
 def national(request: Request, period: str | None = None, principal: Principal = Who):
     """Central mode: each provincial manager's indicators, and the national figures."""
-    auth.require_role(principal, "auditor")
-    return central.as_json(central.roll_up(request.app.state, period))
+    return central.as_json(service.national(request.app.state, principal, period))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
-from manager import auth, central, i18n, indicators as ind, units
+from manager import central, i18n, indicators as ind
 from manager.api.identity import current_principal
 from manager.auth import Principal
 from manager.errors import BadInput, NotFound
@@ -56,13 +56,8 @@ def _render(request: Request, name: str, **context) -> Response:
 @router.get("")
 @access(roles=("auditor",))
 def index(request: Request, catalogue: str | None = None, principal: Principal = Who):
-    auth.require_role(principal, "auditor")
     state = request.app.state
-    with state.store.read() as db:
-        catalogue = catalogue or (principal.unit_catalogue if not principal.is_admin else None) or units.current_catalogue(db)
-        provinces = [p for p in units.children(db, catalogue, None) if auth.in_scope(db, principal, catalogue, p["code"])]
-        catalogues = list(db.query("SELECT id, name FROM catalogues ORDER BY id"))
-    return _render(request, "reports/index.html", catalogue=catalogue, provinces=provinces, catalogues=catalogues,
+    return _render(request, "reports/index.html", **service.index(state, principal, catalogue),
                    central=state.settings.central_sources is not None)
 
 
@@ -135,13 +130,10 @@ def _province_title(request: Request, view) -> list[tuple[str, str]]:
 @access(roles=("auditor",), scope="object")
 def board_page(request: Request, board_id: str, principal: Principal = Who):
     v = service.board_view(request.app.state, principal, board_id, period_param(request), lang_of(request))
-    b = v["board"]
-    with request.app.state.store.read() as db:
-        province = units.get(db, b["unit_catalogue"], b["unit_code"])["province_code"]
-        province_name = units.get(db, b["unit_catalogue"], province)["name"]
-    return _render(request, "reports/board.html", v=v, period_key=v["period"].key, province_name=province_name,
+    b, province = v["board"], v["province"]
+    return _render(request, "reports/board.html", v=v, period_key=v["period"].key, province_name=province["name"],
                    export_base=f"/reports/board/{board_id}/export",
-                   province_link=f"/reports/province/{b['unit_catalogue']}/{province}?period={v['period'].key}")
+                   province_link=f"/reports/province/{b['unit_catalogue']}/{province['code']}?period={v['period'].key}")
 
 
 @router.get("/board/{board_id}/export/{table}.{fmt}")
@@ -183,8 +175,7 @@ def _national_tables(national: central.National, lang: str = "vi") -> dict[str, 
 @router.get("/national")
 @access(roles=("auditor",))
 def national_page(request: Request, principal: Principal = Who):
-    auth.require_role(principal, "auditor")
-    national = central.roll_up(request.app.state, period_param(request))
+    national = service.national(request.app.state, principal, period_param(request))
     return _render(request, "reports/national.html", n=national, tables=_national_tables(national, lang_of(request)),
                    period_key=national.period.key, export_base="/reports/national/export")
 
@@ -192,8 +183,7 @@ def national_page(request: Request, principal: Principal = Who):
 @router.get("/national/export/{table}.{fmt}")
 @access(roles=("auditor",))
 def national_export(request: Request, table: str, fmt: str, principal: Principal = Who):
-    auth.require_role(principal, "auditor")
-    national = central.roll_up(request.app.state, period_param(request))
+    national = service.national(request.app.state, principal, period_param(request))
     lang = lang_of(request)
     title = workbook.title_block(lang, i18n.text(lang, "reports.national"), national.period, request.app.state.clock.time(),
                                  None, workbook.indicator_definitions(lang))

@@ -48,6 +48,23 @@ def default_period(now: float) -> str:
     return datetime.fromtimestamp(now, timezone.utc).astimezone(VN_TZ).strftime("%Y-%m")
 
 
+def index(state, principal: Principal, catalogue: str | None) -> dict:
+    """The reports' front page: the catalogues, and the provinces of one (the person's own by default) they may open."""
+    with state.store.read() as db:
+        auth.require_role(principal, "auditor")
+        catalogue = catalogue or (principal.unit_catalogue if not principal.is_admin else None) or units_mod.current_catalogue(db)
+        provinces = [p for p in units_mod.children(db, catalogue, None) if auth.in_scope(db, principal, catalogue, p["code"])]
+        return {"catalogue": catalogue, "provinces": provinces, "catalogues": units_mod.catalogues(db)}
+
+
+def national(state, principal: Principal, period_text: str | None):
+    """Central mode: each provincial manager's `central.National` indicators and figures (auditors and admins)."""
+    from manager import central  # it imports this module's default_period
+
+    auth.require_role(principal, "auditor")
+    return central.roll_up(state, period_text)
+
+
 def _allowed(db, principal: Principal, catalogue: str, unit_code: str) -> None:
     auth.require_role(principal, "auditor")
     auth.require_scope(db, principal, catalogue, unit_code)
@@ -132,6 +149,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         auth.require_role(principal, "auditor")
         board = board_for(db, principal, board_id)  # another unit's board reads as missing
         unit = units_mod.get(db, board["unit_catalogue"], board["unit_code"])
+        province = units_mod.get(db, board["unit_catalogue"], unit["province_code"])
         a, daily = build.board_availability(db, board, period, now)
         clock = build.clock_figures(db, [board_id], period.start, period.end)[board_id]
         status = chain.verify(db, board_id)
@@ -143,7 +161,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
     outages_t = tables.outage_table(a, lang)
     outages_t.note = daily_t.note = note
     return {
-        "board": boards_mod.public(board), "unit": unit, "period": period, "availability": a,
+        "board": boards_mod.public(board), "unit": unit, "province": province, "period": period, "availability": a,
         "on_screen_pct": tables.pct(a.on_screen_pct) if a else None,
         "connected_pct": tables.pct(a.connected_pct) if a else None,
         "late_pct": tables.pct(a.late_pct) if a else None,
