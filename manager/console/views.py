@@ -11,13 +11,15 @@ from jinja2 import pass_context
 from manager import i18n, vnformat
 from manager.api.identity import current_principal
 from manager.auth import Principal
+from manager.domain import audit_log
 from manager.errors import Forbidden
 from protocol.timebase import to_local
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescape is on for .html
 
-# (message id, path, roles that see it besides admin)
+# (message id, path, roles that see it besides admin; or the domain's own `may_*(view, principal)` check,
+# where the rule is more than a role: the link shows exactly when the page would open)
 NAV = [
     ("nav.dashboard", "/", ("editor", "approver")),
     ("nav.boards", "/boards", ("editor", "approver")),
@@ -30,7 +32,7 @@ NAV = [
     ("nav.inbox", "/inbox", ("editor", "approver")),
     ("nav.users", "/users", ()),
     ("nav.reports", "/reports", ("auditor",)),
-    ("nav.audit", "/audit", ("auditor",)),
+    ("nav.audit", "/audit", audit_log.may_read),
 ]
 CONTENT_ROLES = ("editor", "approver")
 
@@ -46,10 +48,17 @@ def t(context, key: str, **values) -> str:
 
 @pass_context
 def nav_items(context) -> list[tuple[str, str]]:
-    principal = getattr(context["request"].state, "principal", None)
+    request = context["request"]
+    principal = getattr(request.state, "principal", None)
     if principal is None:
         return []
-    return [(key, path) for key, path, roles in NAV if principal.is_admin or principal.role in roles]
+
+    def shown(who) -> bool:
+        if callable(who):
+            return request.app.state.domain.read(who, principal)
+        return principal.is_admin or principal.role in who
+
+    return [(key, path) for key, path, who in NAV if shown(who)]
 
 
 def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:

@@ -13,7 +13,7 @@ from manager.errors import NotFound, OutOfScope
 CONTENT = ("editor", "approver")  # who writes content (admins always may)
 __all__ = ["CONTENT", "Principal", "in_scope", "require_role", "require_scope", "province_level", "require_province_level",
            "boards_in_scope", "board_visible", "board_for", "target_units", "target_board_ids", "target_in_scope",
-           "target_touches_scope", "alert_in_scope", "alert_board_ids", "covered_boards", "unit_overlaps"]
+           "target_touches_scope", "alert_in_scope", "alert_board_ids", "covered_boards", "unit_overlaps", "allows"]
 
 
 def province_level(db: Database, principal: Principal) -> bool:
@@ -32,6 +32,18 @@ def require_province_level(db: Database, principal: Principal, *roles: str) -> N
     require_role(principal, *roles)
     if not province_level(db, principal):
         raise NotAllowed("Chỉ quản trị viên và cán bộ cấp tỉnh được xem mục này", "only administrators and province-level staff may see this")
+
+
+def allows(check, *args) -> bool:
+    """Whether a `require_*` check passes, without raising: to show a person only what they may open
+    (the console's menu) by the very rule the domain enforces when they open it."""
+    from manager.errors import NotAllowed
+
+    try:
+        check(*args)
+    except NotAllowed:
+        return False
+    return True
 
 
 def unit_overlaps(db: Database, principal: Principal, catalogue: str, code: str) -> bool:

@@ -132,6 +132,10 @@ def test_4_nothing_leaks_across_units(manager, people, extra_people, as_user):
     assert auditor.get(f"/reports/province/vn-2025/15/units/{HOME}").status_code == 200
     assert auditor.get("/api/v1/reports/indicators", params={"catalogue": "vn-2025", "province": "15"}).status_code == 404
     assert as_user("c_auditor").get("/api/v1/audit").status_code == 200, "a province's auditor reads the log"
+    # The menu offers only what opens: the log's link for the province's auditor, not the commune's.
+    own_menu = auditor.get(f"/reports/province/vn-2025/15/units/{HOME}").text
+    assert 'href="/reports"' in own_menu and 'href="/audit"' not in own_menu
+    assert 'href="/audit"' in as_user("c_auditor").get("/reports").text
 
 
 def test_5_nobody_approves_their_own_work(manager, people, extra_people, as_user):
