@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 
-from manager import auth
-from manager.console import sessions
+from manager import auth, sessions
+from manager.console import cookies
 from protocol.bounds import SQLITE_INT_MAX
 
 KB = 1024
@@ -97,7 +97,7 @@ def _has_credential(app_state, headers: dict[bytes, bytes]) -> bool:
     token = token.strip()
     cookie = headers.get(b"cookie", b"").decode("latin-1")
     session_id = next((part.split("=", 1)[1].strip() for part in cookie.split(";")
-                       if part.strip().startswith(sessions.COOKIE + "=")), None)
+                       if part.strip().startswith(cookies.COOKIE + "=")), None)
     with app_state.store.read() as db:
         if token and scheme.lower() == "bearer":
             hashed = auth.hash_token(token)

@@ -5,10 +5,11 @@ import secrets
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from manager import sessions
 from manager.api.access import access
 from manager.api.deps import domain_of
 from manager.api.identity import current_principal
-from manager.console import sessions
+from manager.console import cookies
 from manager.domain import alerts as dalerts
 from manager.domain import content as dcontent
 from manager.domain import inbox as dinbox
@@ -36,7 +37,7 @@ def _login_form(request: Request, status: int = 200, **context):
     SameSite=Strict cookie and in the form, so another site cannot log a browser in."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", status=status, login_token=token, **context)
-    response.set_cookie(sessions.LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
+    response.set_cookie(cookies.LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                         secure=_secure(request), path="/login")
     return response
 
@@ -55,7 +56,7 @@ async def login(request: Request):
     next_path = _safe_next(form.get("next"))
     address = request.client.host if request.client else "?"
     lang = request.state.lang
-    expected = request.cookies.get(sessions.LOGIN_COOKIE, "")
+    expected = request.cookies.get(cookies.LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), form.get("login_token", "").encode()):
         return _login_form(request, 403, next=next_path, error=text(lang, "login.csrf"), username=username)
     previous = getattr(request.state, "session_id", None)
@@ -65,8 +66,8 @@ async def login(request: Request):
         message = text(lang, "login.limited", minutes=sessions.FAILURE_WINDOW_S // 60) if outcome == "limited" else text(lang, "login.failed")
         return _login_form(request, 429 if outcome == "limited" else 401, next=next_path, error=message, username=username)
     response = redirect(next_path)
-    response.delete_cookie(sessions.LOGIN_COOKIE, path="/login")
-    response.set_cookie(sessions.COOKIE, session_id, max_age=sessions.SESSION_S, httponly=True, samesite="lax",
+    response.delete_cookie(cookies.LOGIN_COOKIE, path="/login")
+    response.set_cookie(cookies.COOKIE, session_id, max_age=sessions.SESSION_S, httponly=True, samesite="lax",
                         secure=_secure(request), path="/")
     return response
 
@@ -78,7 +79,7 @@ def logout(request: Request):
     if session_id:
         domain_of(request).write(dusers.log_out, session_id)
     response = redirect("/login")
-    response.delete_cookie(sessions.COOKIE, path="/")
+    response.delete_cookie(cookies.COOKIE, path="/")
     return response
 
 

@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 
-from manager import i18n
-from manager.console import sessions
+from manager import i18n, sessions
+from manager.console import cookies
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_FORM_BYTES = 1 << 20
@@ -56,10 +56,10 @@ class ConsoleMiddleware:
         state = scope.setdefault("state", {})
         app_state = scope["app"].state
         asked_lang = i18n.normal_lang(request.query_params.get("lang"))
-        lang = asked_lang or i18n.normal_lang(request.cookies.get(sessions.LANG_COOKIE)) or i18n.DEFAULT_LANG
+        lang = asked_lang or i18n.normal_lang(request.cookies.get(cookies.LANG_COOKIE)) or i18n.DEFAULT_LANG
         state["lang"] = lang
         state["csrf"] = None
-        session_id = request.cookies.get(sessions.COOKIE)
+        session_id = request.cookies.get(cookies.COOKIE)
         found = None
         if session_id:
             def look():
@@ -86,7 +86,7 @@ class ConsoleMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 if asked_lang:
-                    headers.append((b"set-cookie", f"{sessions.LANG_COOKIE}={asked_lang}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
+                    headers.append((b"set-cookie", f"{cookies.LANG_COOKIE}={asked_lang}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
                 if console_page:
                     headers += [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
                                 (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP.encode())]

@@ -1,6 +1,6 @@
 """People and their roles: only administrators manage them, with the same rules everywhere
 (`manager.auth.check_user_fields`), every change audited, sessions and tokens ended when access goes."""
-from manager import audit, auth
+from manager import audit, auth, sessions
 from manager.auth import Principal
 from manager.domain import db_of
 from manager.domain.policy import require_role
@@ -10,8 +10,6 @@ CONSOLE_ROLES = tuple(r for r in auth.ROLES if r != "source")  # source accounts
 
 
 def _end_access(db, user_id: int) -> None:
-    from manager.console import sessions
-
     sessions.end_all_for(db, user_id)
 
 
@@ -77,8 +75,6 @@ def display_name(x, principal: Principal) -> str:
 
 def log_in(x, username: str, password: str, address: str, previous_session: str | None) -> tuple[str, str | None]:
     """("ok", new session id), ("failed", None) or ("limited", None); a new session id at every login (no fixation)."""
-    from manager.console import sessions
-
     db = db_of(x)
     now = x.clock.time()
     if sessions.limited(db, username, address, now):
@@ -94,6 +90,4 @@ def log_in(x, username: str, password: str, address: str, previous_session: str 
 
 
 def log_out(x, session_id: str) -> None:
-    from manager.console import sessions
-
     sessions.end(db_of(x), session_id)

@@ -1,4 +1,5 @@
-"""Console sessions kept on the server, and the login rate limit.
+"""The store of console sessions kept on the server, and of the login rate limit (the SQL; the cookies'
+names are in manager/console/cookies.py).
 
 The cookie holds a random id; the table holds only its SHA-256, so a copy of
 the database does not let anyone log in. Each session has its own CSRF
@@ -12,9 +13,6 @@ from sqlite_utils import Database
 
 from manager.auth import Principal, principal_for
 
-COOKIE = "bangtin_session"
-LANG_COOKIE = "bangtin_lang"
-LOGIN_COOKIE = "bangtin_login"
 SESSION_S = 12 * 3600
 MAX_FAILURES = 5  # per username and address
 MAX_ADDRESS_FAILURES = 30  # per address, whatever the usernames (password spraying)
