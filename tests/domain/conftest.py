@@ -33,10 +33,10 @@ class RecordingFeed(ChangeFeed):
 
     def __init__(self):
         super().__init__()
-        self.woken: list = []
+        self.named: list = []  # (`woken` is the feed's own count)
 
     def bump(self, board_ids=None) -> int:
-        self.woken.append(None if board_ids is None else sorted(board_ids))
+        self.named.append(None if board_ids is None else sorted(board_ids))
         return super().bump(board_ids)
 
 

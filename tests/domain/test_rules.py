@@ -210,17 +210,17 @@ def test_wake_ups_name_only_the_boards_affected(world):
     w = world
     playlist = _playlist(w, "a_editor", "Đánh thức")
     schedule = _schedule(w, "a_editor", playlist["id"], "unit", COMMUNE_A)
-    w.feed.woken.clear()
+    w.feed.named.clear()
     _act(w, "a_editor", schedule["id"], "submit")
     _edit(w, "a_editor", playlist["id"], "Sửa nháp")
-    assert w.feed.woken == [], "a draft reaches no board: nobody to wake"
+    assert w.feed.named == [], "a draft reaches no board: nobody to wake"
     _act(w, "a_editor", schedule["id"], "submit")
     _act(w, "a_approver", schedule["id"], "approve")
-    assert w.feed.woken == [[w.board_a]]
+    assert w.feed.named == [[w.board_a]]
     w.domain.write(dboards.update_board, w["b_editor"], w.board_b, {"name": "Bảng xã B mới"})
-    assert w.feed.woken[-1] == [w.board_b]
+    assert w.feed.named[-1] == [w.board_b]
     alert = w.domain.write(dalerts.broadcast, w["a_approver"], dalerts.alerts.AlertIn(level=3, headline="Lũ quét", authority="UBND xã A", units=[{"code": COMMUNE_A}]))
-    assert w.feed.woken[-1] == [w.board_a]
+    assert w.feed.named[-1] == [w.board_a]
     w.domain.write(dalerts.withdraw, w["a_approver"], alert["id"])
-    assert w.feed.woken[-1] == [w.board_a]
+    assert w.feed.named[-1] == [w.board_a]
     assert policy.target_board_ids(w.store.db(), "unit", f"vn-2025:{COMMUNE_B}") == [w.board_b]
