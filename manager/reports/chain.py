@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from manager import board_facts, i18n, uptime
-from manager.reasons import Reason, decode
 from manager.evidence import interval_digest, span_intervals
+from manager.reasons import Reason, decode
 from manager.uptime_store import check_run, intervals, tail_beats
 
 CHUNK = 5000

@@ -38,7 +38,7 @@ class BoardCheck:
         if not self.quick.ok:
             return i18n.text(lang, "reports.failure_quick", check=self.quick.label(lang), reason=_reason(self.quick.reason, lang))
         if self.full is not None and not self.full.ok:
-            values = dict(at=local(self.full.checked_at), reason=_reason(self.full.reason, lang))
+            values = {"at": local(self.full.checked_at), "reason": _reason(self.full.reason, lang)}
             if self.full.first_bad_seq is None:
                 return i18n.text(lang, "reports.failure_full", **values)
             return i18n.text(lang, "reports.failure_full_seq", seq=self.full.first_bad_seq, **values)
