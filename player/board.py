@@ -267,10 +267,12 @@ class Board:
         # Recorded offline: the manager has not acknowledged reports within an interval, whatever the
         # cause (no network, a wrong server, a trickle). The manager re-checks with the board's clock.
         status, skew, clock = self.status(), self.clock.skew_s, self.clock.state
+        ntp_gap = self.clock.ntp_disagreement_s
         offline = not self.link.delivering(interval)
         self.io.submit(_append_heartbeat, self.reports,
                        lambda seq, prev: hb.build(seq, prev, status, skew_s=skew, offline=offline,
-                                                  interval_s=interval, data_dir=data_dir, clock=clock))
+                                                  interval_s=interval, data_dir=data_dir, clock=clock,
+                                                  ntp_disagreement_s=ntp_gap))
 
     def report_play(self, item: Item, zone: str, started_at: datetime, duration_s: float,
                     outcome: PlayOutcome, error: str | None, asset_failed: bool = False) -> None:

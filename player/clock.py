@@ -18,6 +18,18 @@ the same boot (CLOCK_MONOTONIC runs on) keeps it, offline or not. After a
 reboot the monotonic clock starts again, so the board falls back to its
 wall clock corrected by the last skew it knew, and says `unsynced` until
 the manager answers.
+
+Where the board's OS keeps its wall clock by NTP (`player.ntpstatus`), the
+measured offset is checked against it. Within `NTP_TOLERANCE_S` they agree
+and nothing changes. Beyond it, the disagreement is reported in heartbeats
+(`ntp_disagreement_s`) and logged once, and the board trusts:
+- the NTP clock when it lies within the manager measurement's own error
+  bound (half its round trip, plus the crystal's drift since) widened by the
+  tolerance: the measurement cannot contradict it, and NTP is the finer one;
+- the manager otherwise: a gap no round trip explains means one of the two
+  references is wrong, and the manager's is the one the schedules, the
+  other boards and the report trail share (and the one authenticated).
+A wall clock that is not NTP's (or a board with no NTP) changes nothing.
 """
 import json
 import logging
@@ -26,8 +38,9 @@ import time
 from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-from player import wallclock
+from player import ntpstatus, wallclock
 from player.state import atomic_write
 from protocol.heartbeat import ClockState
 
@@ -37,6 +50,9 @@ SAMPLES = 8  # the clock filter's window
 MAX_RTT_S = 5.0  # an answer slower than this bounds the time too loosely to use
 FRESH_S = 3600.0  # a measurement this recent makes the clock `synced`; older, `held`
 SAVE_EVERY_S = 600.0  # the offset goes to disk this often (and whenever it moves by a second)
+NTP_TOLERANCE_S = 1.0  # an NTP-synchronised wall clock this close to the manager's time agrees with it
+NTP_CHECK_S = 1.0  # how often the NTP status is read again (one syscall)
+DRIFT = 50e-6  # a board crystal's worst drift, seconds a second: an old measurement's bound grows by it
 
 
 def boot_id() -> str:
@@ -49,12 +65,20 @@ def boot_id() -> str:
 class BoardClock:
     """Thread-safe; `observe` from the uploader thread, `now` from anywhere."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None,
+                 ntp_synchronised: Callable[[], bool] = ntpstatus.wall_clock_synchronised):
         self.path = path
+        self._ntp_synchronised = ntp_synchronised  # injectable: tests say what the OS would
         self._lock = threading.Lock()
         self._samples: deque[tuple[float, float, float]] = deque(maxlen=SAMPLES)  # (rtt, offset, at)
         self._offset: float | None = None  # manager epoch seconds minus monotonic seconds
         self._measured_at: float | None = None  # monotonic time of the sample in use
+        self._bound_s = 0.0  # the error bound of the sample in use when measured: half its round trip
+        self._bound_at: float | None = None  # monotonic time from which its drift is counted
+        self._trust_wall = False  # the NTP-synchronised wall clock is used instead of the offset
+        self._wall_limit_s = 0.0  # ...while it stays this close to the measured time
+        self._checked_at: float | None = None  # monotonic time of the last NTP check
+        self.ntp_disagreement_s: float | None = None  # NTP wall minus the manager's time, when beyond tolerance
         self._fallback_skew = 0.0  # wall minus manager, when there is no offset to use
         self._saved: tuple[float, float] | None = None  # (monotonic time, offset) last written
         self.samples = 0
@@ -63,10 +87,19 @@ class BoardClock:
 
     # Reading.
     def time_s(self) -> float:
+        mono = time.monotonic()
+        if self._checked_at is None or mono - self._checked_at >= NTP_CHECK_S:
+            self.check_ntp()
         with self._lock:
             if self._offset is None:
                 return wallclock.time_s() - self._fallback_skew
-            return time.monotonic() + self._offset
+            measured = time.monotonic() + self._offset
+            if self._trust_wall:
+                wall = wallclock.time_s()
+                # A step of the wall clock between two checks (which also ends NTP's hold) moves nothing.
+                if abs(wall - measured) <= self._wall_limit_s:
+                    return wall
+            return measured
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.time_s(), timezone.utc)
@@ -85,6 +118,35 @@ class BoardClock:
                 return ClockState.synced
             return ClockState.held
 
+    # Checking against NTP.
+    def check_ntp(self) -> None:
+        """Compare the offset in use with the wall clock, if NTP keeps it, and apply the rule above."""
+        synchronised = self._ntp_synchronised()
+        with self._lock:
+            mono = time.monotonic()
+            self._checked_at = mono
+            disagreement, trust_wall = None, False
+            if synchronised and self._offset is not None:
+                gap = wallclock.time_s() - (mono + self._offset)
+                if abs(gap) > NTP_TOLERANCE_S:
+                    disagreement = round(gap, 3)
+                    age = mono - self._bound_at if self._bound_at is not None else 0.0
+                    limit = self._bound_s + DRIFT * max(age, 0.0) + NTP_TOLERANCE_S
+                    trust_wall = abs(gap) <= limit
+                    self._wall_limit_s = limit
+            changed = (disagreement is None) != (self.ntp_disagreement_s is None) or trust_wall != self._trust_wall
+            self.ntp_disagreement_s, self._trust_wall = disagreement, trust_wall
+        if not changed:
+            return
+        if disagreement is None:
+            log.info("clock: the NTP-synchronised wall clock and the manager agree again (or NTP is gone)")
+        elif trust_wall:
+            log.warning("clock: the NTP-synchronised wall clock is %+.3f s from the manager's time, within the "
+                        "manager measurement's error bound: following NTP", disagreement)
+        else:
+            log.warning("clock: the NTP-synchronised wall clock is %+.3f s from the manager's time, more than "
+                        "a round trip explains: following the manager (one of the two is wrong)", disagreement)
+
     # Measuring.
     def observe(self, server_time: datetime, sent: float, received: float) -> float | None:
         """Fold in one authenticated answer; `sent` and `received` are `time.monotonic()` readings.
@@ -99,18 +161,20 @@ class BoardClock:
             best_rtt, best, at = min(self._samples)
             moved = self._offset is None or abs(best - self._offset) > 1.0
             self._offset, self._measured_at = best, at
+            self._bound_s, self._bound_at = best_rtt / 2, at
             self.samples += 1
             due = moved or self._saved is None or received - self._saved[0] > SAVE_EVERY_S
         if moved:
             log.info("clock measured against the manager: board is %+.3f s off (round trip %.0f ms)",
                      self.skew_s, best_rtt * 1000)
         if due and self.path is not None:
-            self._save(best, received)
+            self._save(best, received, best_rtt)
+        self.check_ntp()
         return best
 
     # On disk.
-    def _save(self, offset: float, mono: float) -> None:
-        record = {"offset": offset, "monotonic": mono, "boot_id": boot_id(),
+    def _save(self, offset: float, mono: float, rtt: float) -> None:
+        record = {"offset": offset, "monotonic": mono, "boot_id": boot_id(), "rtt": rtt,
                   "skew_s": wallclock.time_s() - (time.monotonic() + offset)}
         try:
             atomic_write(self.path, json.dumps(record).encode())
@@ -123,6 +187,7 @@ class BoardClock:
             record = json.loads(self.path.read_text())
             offset, mono, saved_boot = float(record["offset"]), float(record["monotonic"]), record["boot_id"]
             skew = float(record["skew_s"])
+            rtt = float(record.get("rtt", 0.0))  # files from before the NTP check: no bound known
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -130,6 +195,7 @@ class BoardClock:
             return
         if saved_boot and saved_boot == boot_id() and mono <= time.monotonic():
             self._offset, self._saved = offset, (mono, offset)
+            self._bound_s, self._bound_at = rtt / 2, mono
             log.info("clock: keeping the offset measured %.0f s ago in this boot", time.monotonic() - mono)
         else:
             # A new boot: the monotonic clock started again. The wall clock corrected by the last skew

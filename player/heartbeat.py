@@ -18,7 +18,8 @@ class Status:
 
 
 def build(seq: int, prev_hash: str, status: Status, *, skew_s: float, offline: bool,
-          interval_s: int, data_dir: Path | None = None, clock: ClockState | None = None) -> Heartbeat:
+          interval_s: int, data_dir: Path | None = None, clock: ClockState | None = None,
+          ntp_disagreement_s: float | None = None) -> Heartbeat:
     disk_free = None
     if data_dir is not None and data_dir.exists():
         disk_free = shutil.disk_usage(data_dir).free
@@ -35,5 +36,6 @@ def build(seq: int, prev_hash: str, status: Status, *, skew_s: float, offline: b
         recorded_offline=offline,
         interval_s=interval_s,
         clock=clock,
+        ntp_disagreement_s=ntp_disagreement_s,
         prev_hash=prev_hash,
     )

@@ -36,6 +36,11 @@ class _OffsetFile:
 _offset = _OffsetFile(os.environ.get("BANGTIN_WALL_OFFSET_FILE"))
 
 
+def stepped() -> bool:
+    """Whether the test hook has stepped the clock away from the system's."""
+    return _offset.seconds() != 0.0
+
+
 def time_s() -> float:
     """Seconds since the epoch by the board's own (possibly wrong, possibly stepped) clock."""
     return time.time() + _offset.seconds()

@@ -37,7 +37,7 @@ class ClockState(str, Enum):
 
 # Fields added after boards were in the field: left out of the hash while unset, so the chains
 # of heartbeats stored before them still verify.
-_LATER_FIELDS = ("clock", "disk_low")
+_LATER_FIELDS = ("clock", "disk_low", "ntp_disagreement_s")
 
 
 class Heartbeat(BaseModel):
@@ -60,6 +60,9 @@ class Heartbeat(BaseModel):
     clock: ClockState | None = None
     # The board is short of disk space: its queue is living on its reserve (docs/player.md).
     disk_low: bool | None = None
+    # Set only when the board's wall clock is NTP-synchronised and disagrees with the manager's
+    # measured time by more than a second: that wall clock minus the manager's time (docs/player.md).
+    ntp_disagreement_s: float | None = Field(default=None, ge=-1e9, le=1e9, allow_inf_nan=False)
     prev_hash: str = Field(default=GENESIS_HASH, pattern=r"^[0-9a-f]{64}$")
     hash: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 

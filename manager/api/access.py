@@ -12,7 +12,9 @@ the matrix test, and so does one that declares less).
     @access(roles=CONTENT + ("auditor",) ...)
 
 * `who`: "public" (anyone, no sign-in), "board" (a board's own token, for its own id),
-  "source" (a source's push token), or "people" (a signed-in person or API token).
+  "source" (a source's push token), "people" (a signed-in person or API token), or
+  "credential" (a board's token, for what is approved or its manifest lists, or any
+  signed-in person: the asset downloads, see manager.asset_access).
 * `roles`: for people, the roles allowed besides admin.
 * `scope`: "object" when the route reaches an object of some unit (others' objects answer 404),
   "province" when only admins and province-level people may, "none" otherwise.
@@ -30,7 +32,7 @@ class Access:
     scope: str = "none"
 
     def __post_init__(self):
-        assert self.who in ("public", "board", "source", "people"), self.who
+        assert self.who in ("public", "board", "source", "people", "credential"), self.who
         assert self.scope in ("none", "object", "province"), self.scope
 
 

@@ -33,7 +33,7 @@ def _cache_control(request: Request, sha256: str) -> str:
 
 @router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"},
                                   401: {"description": "no credential"}, 403: {"description": "not this caller's"}})
-@access(who="public")  # decided by the caller's credential: manager.asset_access
+@access(who="credential")
 def get_asset(sha256: str, request: Request):
     """Content-addressed, so immutable: cache forever, resume with Range."""
     path = request.app.state.assets.path(sha256)
@@ -51,7 +51,7 @@ def get_asset(sha256: str, request: Request):
 
 @router.get("/api/v1/asset-access/{sha256}", status_code=204, responses={401: {"description": "no credential"},
                                                                       403: {"description": "not this caller's"}})
-@access(who="public")
+@access(who="credential")
 def asset_access_check(sha256: str, request: Request):
     """For a caching reverse proxy (nginx auth_request): may this caller have the asset? No body either way."""
     request.app.state.assets.path(sha256)  # a malformed hash is 404 here too

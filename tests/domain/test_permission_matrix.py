@@ -61,6 +61,12 @@ class World:
         self.playlist = editor.post("/api/v1/playlists", json={"name": "Ma trận", "items": [
             {"zone": "bulletin", "kind": "bulletin", "title": "Ma trận"}]}).json()["id"]
         self.schedule = editor.post("/api/v1/schedules", json={"playlist_id": self.playlist, "target": {"kind": "board", "id": self.board}}).json()["id"]
+        # A picture on the board's screen (approved by someone else than its editor): what a board may download.
+        on_air = editor.post("/api/v1/playlists", json={"name": "Đang phát", "items": [
+            {"zone": "main", "kind": "image", "asset": self.sha, "duration_s": 10}]}).json()["id"]
+        on_air_schedule = editor.post("/api/v1/schedules", json={"playlist_id": on_air, "target": {"kind": "board", "id": self.board}}).json()["id"]
+        editor.post(f"/api/v1/schedules/{on_air_schedule}/submit").raise_for_status()
+        approver.post(f"/api/v1/schedules/{on_air_schedule}/approve", json={}).raise_for_status()
         self.group = self.new_group()
         self.alert = self.new_alert()
         source = m.admin.post("/api/v1/sources", json={"name": "Nguồn ma trận", "adapter": "cap", "mode": "approval", "poll_interval_s": 0}).json()
@@ -213,6 +219,8 @@ def expected(access, identity: str, unit: str | None):
         return "public"
     if identity == "anonymous":
         return 401
+    if access.who == "credential":  # the samples use a file the board's manifest lists
+        return 401 if identity == "source_push" else "allowed"
     if access.who == "board":
         return "allowed" if identity == "board" else 401
     if access.who == "source":
