@@ -13,6 +13,7 @@ import json
 from sqlite_utils import Database
 
 from manager import evidence, uptime_store
+from manager.reasons import Reason
 from manager.reports.figures import Facts, facts_from_rows
 
 
@@ -84,16 +85,16 @@ def boards_ever_in(db: Database, catalogue: str, codes: list[str]) -> list[str]:
     return sorted(out)
 
 
-def check(db: Database, board: dict) -> str | None:
+def check(db: Database, board: dict) -> Reason | None:
     """None when the board's facts rows link and match, and its record agrees with the newest; else what failed."""
     stored = rows(db, [board["id"]])[board["id"]]
     if not stored:
         # Every board gets a row when it is created (and at m010's upgrade): none left means they were deleted,
         # and the reports would then count the board with today's class, flag and unit all along.
-        return "the board has no recorded facts (deleted from the database?)"
+        return Reason("facts_none")
     failed = evidence.check_facts(stored)
     if failed:
         return failed
     if not _same(board, stored[-1]):
-        return "the board's class, test flag, unit or hours differ from its recorded facts (changed outside the manager)"
+        return Reason("facts_differ")
     return None

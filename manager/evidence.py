@@ -1,6 +1,6 @@
 """The evidence's canonical forms: a digest of a span's intervals, the hash of a board's facts.
 
-Pure (standard library and `manager.uptime` only), so that the manager that
+Pure (standard library, `manager.uptime` and `manager.reasons` only), so that the manager that
 writes the evidence and `verify-evidence`, which checks a bundle without a
 database, compute them with the same code. docs/uptime.md says what they
 protect and what they do not.
@@ -9,6 +9,7 @@ import hashlib
 import json
 from typing import Iterable, Sequence
 
+from manager.reasons import Reason
 from manager.uptime import Interval, clip, merge
 
 GENESIS = "0" * 64
@@ -49,13 +50,13 @@ def fact_hash(prev_hash: str, fact: dict) -> str:
     return sha256(prev_hash.encode() + canonical(body))
 
 
-def check_facts(rows: Sequence[dict]) -> str | None:
+def check_facts(rows: Sequence[dict]) -> Reason | None:
     """A board's facts rows in time order: None when each hash links and matches, else what failed."""
     prev = GENESIS
     for row in rows:
         if row["prev_hash"] != prev:
-            return f"board facts from {row['from_at']!r} do not link to the row before"
+            return Reason("facts_link", {"at": row["from_at"]})
         if fact_hash(prev, row) != row["hash"]:
-            return f"board facts from {row['from_at']!r} were changed after they were recorded"
+            return Reason("facts_changed", {"at": row["from_at"]})
         prev = row["hash"]
     return None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from manager import evidence, uptime
+from manager import evidence, reasons, uptime
 from manager.indicators import IndicatorFile
 from manager.reports import figures
 from manager.reports.period import Period
@@ -97,7 +97,7 @@ def _chain(checkpoints: dict, intervals: dict[str, list[uptime.Interval]], resul
                                      or cp["span_start"] != prev["span_end"]):
                 result.problems.append(f"{board_id}: checkpoint at seq {cp['first_seq']} does not link to the one before")
             if not cp["ok"]:
-                result.problems.append(f"{board_id}: checkpoint at seq {cp['first_seq']} records a broken chain: {cp['reason']}")
+                result.problems.append(f"{board_id}: checkpoint at seq {cp['first_seq']} records a broken chain: {reasons.decode(cp['reason']) or '?'}")
             if evidence.interval_digest(intervals.get(board_id, []), cp["span_start"], cp["span_end"]) != cp["intervals_digest"]:
                 result.problems.append(f"{board_id}: intervals differ from the digest of the checkpoint at seq {cp['first_seq']}")
             sealed += cp["span_end"] - cp["span_start"]

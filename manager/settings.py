@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
+from protocol.heartbeat import DEFAULT_HEARTBEAT_INTERVAL_S
 
 
 def _bool(value: str) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, NamedTuple, Sequence
 
-from protocol.schedule import window_minutes
+from protocol.hours import window_minutes
 from protocol.timebase import VN_TZ
 
 GRACE_FACTOR = 2.5
@@ -196,7 +196,7 @@ def operating_segments(hours: Sequence, start: float, end: float) -> list[Segmen
 
     `hours` are OperatingWindow-like objects (weekdays, start, end in Vietnam
     wall-clock time); empty means around the clock. What a window covers is
-    `protocol.schedule.window_minutes`, the rule the board itself uses.
+    `protocol.hours.window_minutes`, the rule the board itself uses.
     """
     if end <= start:
         return []

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from manager import evidence, uptime
+from manager.reasons import Reason
 from manager.uptime import Beat, Interval
 from protocol.heartbeat import Heartbeat, heartbeat_hash
 from protocol.manifest import OperatingWindow
@@ -212,18 +213,18 @@ class SealResult:
     pruned: int
 
 
-def check_run(rows: list[tuple], prev_hash: str | None, prev_seq: int | None) -> tuple[bool, int | None, str | None]:
+def check_run(rows: list[tuple], prev_hash: str | None, prev_seq: int | None) -> tuple[bool, int | None, Reason | None]:
     """Verify consecutive stored heartbeats (seq, payload, display_state, recorded_offline)."""
     for seq, payload, state, offline in rows:
         hb = Heartbeat.model_validate_json(payload)
         if hb.seq != seq or hb.display_state.value != state or hb.recorded_offline != bool(offline):
-            return False, seq, "stored columns differ from the signed heartbeat"
+            return False, seq, Reason("hb_columns")
         if hb.hash != heartbeat_hash(hb):
-            return False, seq, "hash does not match the heartbeat"
+            return False, seq, Reason("hb_hash")
         if prev_seq is not None and seq != prev_seq + 1:
-            return False, prev_seq + 1, "heartbeats missing (seq gap)"
+            return False, prev_seq + 1, Reason("seq_gap")
         if prev_hash is not None and hb.prev_hash != prev_hash:
-            return False, seq, "prev_hash does not link to the previous heartbeat"
+            return False, seq, Reason("prev_hash")
         prev_hash, prev_seq = hb.hash, seq
     return True, None, None
 
@@ -274,7 +275,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
         board_id=board_id, first_seq=rows[0][0], last_seq=rows[-1][0], count=len(rows),
         first_prev_hash=rows[0][5], last_hash=rows[-1][4],
         first_placed_at=min(r[6] for r in rows), last_placed_at=max(r[6] for r in rows),
-        ok=int(ok), first_bad_seq=bad_seq, reason=reason,
+        ok=int(ok), first_bad_seq=bad_seq, reason=reason.encode() if reason else None,
         max_clock_offset_s=max(offsets), displaced=displaced, sealed_at=now,
         span_start=span_start, span_end=span_end, intervals_digest=span_digest(db, board_id, span_start, span_end), tail=tail,
     ))

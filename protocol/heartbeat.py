@@ -15,6 +15,10 @@ from protocol.text import NFCStr
 from protocol.timebase import UTCDateTime
 
 GENESIS_HASH = "0" * 64
+# How often a board reports unless told otherwise: the one default, for the manager's settings, new boards and the
+# player. Here, not in the manifest's module (which re-exports it), so the manager's settings and with them
+# `python -m manager verify-evidence` do not pull in the typeface (fonts, Pillow) through the manifest's notices.
+DEFAULT_HEARTBEAT_INTERVAL_S = 30
 
 
 class DisplayState(str, Enum):

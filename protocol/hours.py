@@ -22,3 +22,20 @@ class OperatingWindow(BaseModel):
     weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5, 6, 7])
     start: str = Field(pattern=HHMM_PATTERN)
     end: str = Field(pattern=HHMM_PATTERN)
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def window_minutes(start: str, end: str) -> tuple[int, int]:
+    """A window (operating hours or a schedule's) as minutes after its start day's midnight.
+
+    The one rule for what a window covers, used by the board ("is it on now")
+    and by the manager's uptime (its denominator, `manager.uptime.operating_segments`):
+    a window whose end is at or before its start runs past midnight and
+    belongs to its start day (equal times: the whole day from start to start).
+    """
+    s, e = _minutes(start), _minutes(end)
+    return s, (e + 24 * 60 if e <= s else e)

@@ -10,6 +10,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from protocol.heartbeat import DEFAULT_HEARTBEAT_INTERVAL_S  # noqa: F401 (part of the manifest's API)
 from protocol.hours import HHMM_PATTERN, BoardClass, OperatingWindow  # noqa: F401 (part of the manifest's API)
 from protocol.layout import Fit, Layout
 from protocol.notice import Notice
@@ -19,9 +20,6 @@ from protocol.timebase import UTCDateTime
 MANIFEST_SCHEMA = 1
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
-
-# How often a board reports unless told otherwise: the one default, for the manager's settings, new boards and the player.
-DEFAULT_HEARTBEAT_INTERVAL_S = 30
 
 class Priority(str, Enum):
     """The three levels of Circular 39/2020/TT-BTTTT, lowest first."""

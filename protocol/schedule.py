@@ -7,6 +7,7 @@ Wall-clock rules are in Vietnam time (no daylight saving); `now` is UTC.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from protocol.hours import _minutes, window_minutes
 from protocol.manifest import Alert, Manifest, OperatingWindow, Priority, ScheduleRule, TimeWindow
 from protocol.timebase import VN_TZ
 
@@ -23,23 +24,6 @@ class Selection:
     rule: str | None = None  # None: the default playlist, or nothing
     priority: Priority | None = None
     until: datetime | None = None  # None: nothing changes within the horizon
-
-
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def window_minutes(start: str, end: str) -> tuple[int, int]:
-    """A window (operating hours or a schedule's) as minutes after its start day's midnight.
-
-    The one rule for what a window covers, used by the board ("is it on now")
-    and by the manager's uptime (its denominator, `manager.uptime.operating_segments`):
-    a window whose end is at or before its start runs past midnight and
-    belongs to its start day (equal times: the whole day from start to start).
-    """
-    s, e = _minutes(start), _minutes(end)
-    return s, (e + 24 * 60 if e <= s else e)
 
 
 def _in_window(start: str, end: str, local: datetime, weekdays: list[int]) -> bool:

@@ -12,7 +12,8 @@ def board_chain(x, principal: Principal, board_id: str) -> dict:
     board_for(db, principal, board_id)
     status = chain.verify(db, board_id)
     return {"board_id": board_id, "ok": status.ok, "check": status.checked, "heartbeats": status.heartbeats,
-            "sealed": status.sealed, "first_bad_seq": status.first_bad_seq, "reason": status.reason}
+            "sealed": status.sealed, "first_bad_seq": status.first_bad_seq,
+            "reason": status.reason.as_json() if status.reason else None}
 
 
 def replace_grouping(x, principal: Principal, grouping: str, catalogue: str, province: str, groups: list[tuple]) -> int:

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from manager import board_facts, i18n, uptime
 from manager.evidence import interval_digest, span_intervals
+from manager.reasons import Reason, decode
 from manager.uptime_store import check_run, intervals, tail_beats
 
 CHUNK = 5000
@@ -38,7 +39,7 @@ class ChainStatus:
     ok: bool
     heartbeats: int  # full: raw heartbeats whose hash was recomputed; quick: heartbeats the record covers
     first_bad_seq: int | None = None
-    reason: str | None = None
+    reason: Reason | None = None
     checked: str = FULL
     sealed: int = 0  # heartbeats sealed in checkpoints (their rows are gone; the checkpoints were checked)
     bad_at: float | None = None  # where stored intervals first differ, when that is what failed
@@ -80,19 +81,19 @@ def _check_checkpoints(db: Database, board_id: str, cps, checked: str, start: fl
     for first, last, count, first_prev, last_hash, ok, bad, reason, span_start, span_end, digest, _ in cps:
         total += count
         if not ok:
-            return failed(bad, reason or "sealed run did not verify")
+            return failed(bad, decode(reason) or Reason("sealed_broken"))
         if count != last - first + 1:
-            return failed(first, "checkpoint's count does not match its seqs (edited)")
+            return failed(first, Reason("cp_count"))
         if prev_seq is not None and first != prev_seq + 1:
-            return failed(prev_seq + 1, "heartbeats missing (seq gap)")
+            return failed(prev_seq + 1, Reason("seq_gap"))
         if prev_hash is not None and first_prev != prev_hash:
-            return failed(first, "checkpoints do not link")
+            return failed(first, Reason("cp_link"))
         if digest is None or span_start is None or (prev_end is not None and span_start != prev_end):
-            return failed(first, "checkpoint's span does not join the one before, or has no interval digest (edited)")
+            return failed(first, Reason("cp_span"))
         if span_end > start and span_start < end:
             lo, hi = max(0, bisect.bisect_right(starts, span_start) - 1), bisect.bisect_left(starts, span_end)
             if interval_digest(stored[lo:hi], span_start, span_end) != digest:
-                return failed(first, "stored intervals differ from the digest sealed in the checkpoint")
+                return failed(first, Reason("cp_digest"))
         prev_seq, prev_hash, prev_end = last, last_hash, span_end
     return None, prev_seq, prev_hash, total
 
@@ -125,12 +126,12 @@ def verify(db: Database, board_id: str) -> ChainStatus:
         # The ingest keeps the newest seq stored in `boards`: the chain cut at its end (the newest heartbeats or
         # checkpoints deleted, a board now silent) shows here unless that column is edited too.
         return ChainStatus(board_id, False, checked, (prev_seq if prev_seq is not None else -1) + 1,
-                           f"heartbeats after seq {prev_seq} are missing (the newest one received was seq {head[0]})",
+                           Reason("tail_missing", {"seq": prev_seq, "head": head[0]}),
                            FULL, sealed)
     bad_at = _recompute(db, board_id, cps, beats)
     if bad_at is not None:
         return ChainStatus(board_id, False, checked, None,
-                           "stored intervals differ from those recomputed from the heartbeats", FULL, sealed, bad_at)
+                           Reason("recomputed"), FULL, sealed, bad_at)
     facts = _facts(db, board_id)
     if facts:
         return ChainStatus(board_id, False, checked, None, facts, FULL, sealed)
@@ -167,7 +168,7 @@ def _recompute(db: Database, board_id: str, cps, beats: list[uptime.Beat]) -> fl
     return None
 
 
-def _facts(db: Database, board_id: str) -> str | None:
+def _facts(db: Database, board_id: str) -> Reason | None:
     row = list(db.query("SELECT * FROM boards WHERE id = ?", [board_id]))
     return board_facts.check(db, row[0]) if row else None
 
@@ -185,7 +186,7 @@ def quick(db: Database, board_ids: list[str], start: float = float("-inf"), end:
         status = ChainStatus(board_id, True, count, checked=QUICK, sealed=sealed)
         if count:
             if high - low + 1 != count or (prev_seq is not None and low != prev_seq + 1):
-                status = ChainStatus(board_id, False, count, _first_gap(db, board_id, prev_seq), "heartbeats missing (seq gap)",
+                status = ChainStatus(board_id, False, count, _first_gap(db, board_id, prev_seq), Reason("seq_gap"),
                                      QUICK, sealed)
             else:
                 broken = db.execute(
@@ -197,9 +198,9 @@ def quick(db: Database, board_ids: list[str], start: float = float("-inf"), end:
                     "SELECT prev_hash FROM heartbeats WHERE board_id = ? AND seq = ?", [board_id, low]
                 ).fetchone()
                 if broken:
-                    status = ChainStatus(board_id, False, count, broken[0], "prev_hash does not link", QUICK, sealed)
+                    status = ChainStatus(board_id, False, count, broken[0], Reason("prev_hash"), QUICK, sealed)
                 elif prev_hash is not None and first[0] != prev_hash:
-                    status = ChainStatus(board_id, False, count, low, "raw heartbeats do not link to the last checkpoint",
+                    status = ChainStatus(board_id, False, count, low, Reason("raw_to_checkpoint"),
                                          QUICK, sealed)
         if status.ok and (facts := _facts(db, board_id)):
             status = ChainStatus(board_id, False, count, None, facts, QUICK, sealed)
@@ -220,7 +221,7 @@ def record(db: Database, status: ChainStatus, at: float) -> None:
     """Keep a full check's result, so reports can say when the record was last fully checked and what failed."""
     db.execute("INSERT OR REPLACE INTO chain_checks (board_id, checked_at, ok, heartbeats, first_bad_seq, reason) "
                "VALUES (?, ?, ?, ?, ?, ?)", [status.board_id, at, int(status.ok), status.heartbeats, status.first_bad_seq,
-                                             status.reason])
+                                             status.reason.encode() if status.reason else None])
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ class FullCheck:
     checked_at: float
     ok: bool
     first_bad_seq: int | None
-    reason: str | None
+    reason: Reason | None
 
 
 def last_full(db: Database, board_ids: list[str]) -> dict[str, FullCheck]:
@@ -240,5 +241,5 @@ def last_full(db: Database, board_ids: list[str]) -> dict[str, FullCheck]:
             f"SELECT board_id, checked_at, ok, first_bad_seq, reason FROM chain_checks c WHERE board_id IN "
             f"({','.join('?' * len(chunk))}) AND checked_at = (SELECT max(checked_at) FROM chain_checks WHERE board_id = c.board_id)",
                 chunk).fetchall():
-            out[board_id] = FullCheck(at, bool(ok), bad, reason)
+            out[board_id] = FullCheck(at, bool(ok), bad, decode(reason))
     return out

@@ -156,7 +156,7 @@ def board_view(state, principal: Principal, board_id: str, period_text: str | No
         check = checks.BoardCheck(board_id, status, chain.last_full(db, [board_id]).get(board_id))
     daily_t = tables.daily_table(daily, lang)
     note = [i18n.text(lang, "reports.verification_board", state=check.state_label(lang), at=tables.local(now),
-                      full=check.full_label(lang))] + ([check.failure] if check.failure else []) + [
+                      full=check.full_label(lang))] + ([check.failure(lang)] if check.failure(lang) else []) + [
         i18n.text(lang, "reports.chain_note")]
     outages_t = tables.outage_table(a, lang)
     outages_t.note = daily_t.note = note
@@ -185,8 +185,8 @@ def board_json(view: dict) -> dict:
         "on_screen_pct": view["on_screen_pct"], "connected_pct": view["connected_pct"], "operating_h": view["operating_h"],
         "late_pct": view["late_pct"], "clock": view["clock"],
         "chain": {"ok": status.ok, "check": status.checked, "heartbeats": status.heartbeats, "sealed": status.sealed,
-                  "first_bad_seq": status.first_bad_seq, "reason": status.reason},
-        "verification": {"state": view["check"].state, "failure": view["check"].failure, "note": view["note"]},
+                  "first_bad_seq": status.first_bad_seq, "reason": status.reason.as_json() if status.reason else None},
+        "verification": {"state": view["check"].state, "failure": view["check"].failure("vi"), "failure_en": view["check"].failure("en"), "note": view["note"]},
         "tables": {name: tables.as_json(t) for name, t in view["tables"].items()},
     }
 

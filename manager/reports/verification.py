@@ -33,13 +33,15 @@ class BoardCheck:
             return FAILED
         return QUICK_ONLY if self.full is None else VERIFIED
 
-    @property
-    def failure(self) -> str | None:
+    def failure(self, lang: str = "vi") -> str | None:
+        """What failed, in `lang` (None when nothing did)."""
         if not self.quick.ok:
-            return f"{self.quick.label('en')}: {self.quick.reason}"
+            return i18n.text(lang, "reports.failure_quick", check=self.quick.label(lang), reason=_reason(self.quick.reason, lang))
         if self.full is not None and not self.full.ok:
-            seq = f" at seq {self.full.first_bad_seq}" if self.full.first_bad_seq is not None else ""
-            return f"full check of {local(self.full.checked_at)}{seq}: {self.full.reason}"
+            values = {"at": local(self.full.checked_at), "reason": _reason(self.full.reason, lang)}
+            if self.full.first_bad_seq is None:
+                return i18n.text(lang, "reports.failure_full", **values)
+            return i18n.text(lang, "reports.failure_full_seq", seq=self.full.first_bad_seq, **values)
         return None
 
     def state_label(self, lang: str = "vi") -> str:
@@ -62,9 +64,8 @@ class PeriodCheck:
         states = {b.state for b in self.boards.values()}
         return FAILED if FAILED in states else QUICK_ONLY if QUICK_ONLY in states else VERIFIED
 
-    @property
-    def failures(self) -> list[tuple[str, str]]:
-        return [(b, c.failure) for b, c in sorted(self.boards.items()) if c.failure]
+    def failures(self, lang: str = "vi") -> list[tuple[str, str]]:
+        return [(b, c.failure(lang)) for b, c in sorted(self.boards.items()) if c.failure(lang)]
 
     @property
     def oldest_full(self) -> float | None:
@@ -78,14 +79,19 @@ class PeriodCheck:
         lines = [t("reports.verification", state=t(f"reports.verified.{self.state}"), at=local(self.checked_at),
                    full=fully, boards=len(self.boards),
                    oldest=local(self.oldest_full) if self.oldest_full is not None else "–")]
-        lines += [t("reports.verification_failed", board=b, reason=r) for b, r in self.failures]
+        lines += [t("reports.verification_failed", board=b, reason=r) for b, r in self.failures(lang)]
         lines.append(t("reports.chain_note"))
         return lines
 
     def as_json(self) -> dict:
         return {"state": self.state, "checked_at": self.checked_at, "last_full_check_oldest": self.oldest_full,
                 "boards_fully_checked": sum(1 for c in self.boards.values() if c.full is not None),
-                "boards": len(self.boards), "failures": [{"board": b, "reason": r} for b, r in self.failures]}
+                "boards": len(self.boards), "failures": [{"board": b, "reason": r, "reason_en": en}
+                                                             for (b, r), (_, en) in zip(self.failures("vi"), self.failures("en"))]}
+
+
+def _reason(reason, lang: str) -> str:
+    return reason.text(lang) if reason is not None else "–"
 
 
 def check(db: Database, board_ids: list[str], start: float, end: float, now: float) -> PeriodCheck:

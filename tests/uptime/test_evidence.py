@@ -13,13 +13,14 @@ import sys
 import zipfile
 from datetime import datetime
 
+import openpyxl
 import pytest
 
-from manager import board_facts, evidence_verify
+from manager import board_facts, evidence_verify, i18n
 from manager.reports import cli as chain_cli
 from manager.db import connect
 from protocol.timebase import VN_TZ
-from tests.live_manager import ROOT, LiveManager
+from tests.live_manager import ROOT, Client, LiveManager
 from tests.uptime import scenario as sc
 from tests.uptime.uptime_helpers import payloads
 
@@ -195,9 +196,27 @@ def test_tampering_shows_on_the_report_pages_and_exports(live):
     assert any(line.startswith("Xác minh số liệu với chuỗi: KHÔNG xác minh được") for line in lines)
     assert any(line.startswith(f"Không khớp: bảng tin {b1}") for line in lines)
     board = live.admin.get(f"/reports/board/{b1}", params=PAST)
-    assert 'data-ok="false"' in board.text and "stored intervals differ from the digest" in board.text
+    assert 'data-ok="false"' in board.text and "khác với mã băm niêm phong trong điểm niêm phong" in board.text
     run = subprocess.run([sys.executable, "-m", "manager", "verify-chain", "--db", str(live.db_path), "--board", b1],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and f"{b1}: BROKEN at seq" in run.stdout and "digest" in run.stdout
     rows = {r["id"]: r for r in api_report(live, PAST)["tables"]["boards"]["rows"]}
     assert rows[b1]["full_check"].startswith("KHÔNG khớp (kiểm tra đầy đủ lúc") and rows[b1]["verified"] == "KHÔNG xác minh được"
+    # The reasons speak the page's language: none of the English wording on the Vietnamese pages and exports.
+    english = {i18n.text("en", k) for k in i18n.MESSAGES if k.startswith("reason.") and k != "reason.legacy"}
+    english |= {"broken at seq", "full check of", "Does not match", "differ from", "does not match", "do not link"}
+    board = live.admin.get(f"/reports/board/{b1}", params=PAST)
+    page = live.admin.get(f"/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}", params=PAST)
+    xlsx = live.admin.get(f"/reports/province/{sc.CATALOGUE}/{sc.PROVINCE}/export/boards.xlsx", params=PAST)
+    cells = [str(c) for ws in openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets for r in ws.iter_rows(values_only=True)
+             for c in r if c is not None]
+    assert any(c.startswith(f"Không khớp: bảng tin {b1}: bị phá vỡ tại seq") for c in cells), cells[-6:]
+    for where, body in (("board page", board.text), ("province page", page.text), ("csv", "\n".join(lines)),
+                        ("xlsx", "\n".join(cells))):
+        assert "các khoảng trạng thái đã lưu khác với" in body, where
+        assert not [e for e in english if e in body], where
+    en = Client(live.base_url, live.admin_token).get(f"/reports/board/{b1}", params={**PAST, "lang": "en"})
+    assert "stored intervals differ from the digest sealed in the checkpoint" in en.text
+    assert "khác với mã băm" not in en.text
+    failure = api_report(live, PAST)["verification"]["failures"][0]
+    assert failure["board"] == b1 and "mã băm" in failure["reason"] and "digest" in failure["reason_en"]

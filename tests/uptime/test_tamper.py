@@ -105,7 +105,7 @@ def test_each_tampering_is_caught_and_the_report_says_not_verified(db, name):
     # Verify-chain records the failure; from then on the report is not verified, whatever the quick check sees.
     assert cli.verify(db, None, now=NOW + 60) == 1
     check = verification.check(db, [db.board_id], T0, NOW, NOW + 120)
-    assert check.state == verification.FAILED and check.failures[0][0] == db.board_id
+    assert check.state == verification.FAILED and check.failures()[0][0] == db.board_id
     assert any("Không khớp" in line for line in check.note("vi"))
     if "raw day" not in name:  # sealed time, and the facts: the quick check each page runs already sees it
         assert not chain.quick(db, [db.board_id], T0, NOW)[db.board_id].ok
@@ -236,4 +236,5 @@ def test_a_chain_cut_at_its_end_is_reported_at_the_first_missing_seq(db):
     last = db.execute("SELECT max(seq) FROM heartbeats").fetchone()[0]
     db.execute("DELETE FROM heartbeats WHERE seq > ?", [last - 10])
     status = chain.verify(db, db.board_id)
-    assert not status.ok and status.first_bad_seq == last - 9 and f"newest one received was seq {last}" in status.reason
+    assert not status.ok and status.first_bad_seq == last - 9 and f"newest one received was seq {last}" in str(status.reason)
+    assert f"nhịp tim mới nhất đã nhận là seq {last}" in status.reason.text("vi")
