@@ -245,8 +245,8 @@ def make_province(db_path: Path, count: int) -> tuple[list[Board], str, str]:
 def run_wrk(fleet: list[Board], url: str, seconds: int, workdir: Path) -> float:
     listing = workdir / "boards.txt"
     listing.write_text("".join(f"{b.id} {b.token}\n" for b in fleet))
-    out = subprocess.run(["wrk", "-t1", "-c64", f"-d{seconds}s", "-s", str(ROOT / "bench" / "fleet_heartbeats.lua"), url],
-                         env={**os.environ, "BANGTIN_BOARDS": str(listing)}, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["wrk", "-t1", "-c64", f"-d{seconds}s", "-s", str(ROOT / "bench" / "heartbeats.lua"), url],
+                         env={**os.environ, "BANGTIN_BOARDS": str(listing), "BANGTIN_FIRST_SEQ": "999"}, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"wrk: {errors.group(1)} heartbeats refused")

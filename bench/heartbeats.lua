@@ -1,10 +1,11 @@
 -- wrk script: each request is one board's heartbeat, boards taken in turn.
--- Reads "board_id token" lines from the file named by BANGTIN_BOARDS.
+-- Reads "board_id token" lines from the file named by BANGTIN_BOARDS; sequence numbers start
+-- after BANGTIN_FIRST_SEQ (default 0: bench/fleet.py starts above those its boards already sent).
 local boards = {}
 local i = 0
 for line in io.lines(os.getenv("BANGTIN_BOARDS")) do
   local id, tok = line:match("(%S+) (%S+)")
-  boards[#boards + 1] = {id = id, tok = tok, seq = 0}
+  boards[#boards + 1] = {id = id, tok = tok, seq = tonumber(os.getenv("BANGTIN_FIRST_SEQ") or "0")}
 end
 
 request = function()
