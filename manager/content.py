@@ -59,6 +59,10 @@ class TargetIn(BaseModel):
     catalogue: str | None = None  # units only; default: the current catalogue
 
 
+class WindowIn(TimeWindow):
+    model_config = ConfigDict(extra="forbid")  # an editor's typo is refused, unlike a board's unknown manifest field
+
+
 class ScheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,7 +72,7 @@ class ScheduleIn(BaseModel):
     date_from: date | None = None
     date_to: date | None = None
     weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5, 6, 7])
-    windows: list[TimeWindow] = Field(default_factory=list)
+    windows: list[WindowIn] = Field(default_factory=list)
     starts_at: UTCDateTime | None = None
     ends_at: UTCDateTime | None = None
     is_default: bool = False

@@ -20,6 +20,11 @@ from protocol.timebase import UTCDateTime
 MANIFEST_SCHEMA = 1
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
+# Boards are upgraded long after their manager, one by one. A field a board does not know yet is
+# ignored rather than refused: refusing it would leave the board on its last manifest for good,
+# deaf to every later warning, after the manager's upgrade.
+MANIFEST_MODEL = ConfigDict(extra="ignore")
+
 
 class Priority(str, Enum):
     """The three levels of Circular 39/2020/TT-BTTTT, lowest first."""
@@ -46,7 +51,7 @@ class ItemKind(str, Enum):
 
 
 class AssetRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     sha256: str = Field(pattern=SHA256_PATTERN)
     size: int = Field(ge=0)
@@ -61,7 +66,7 @@ class AssetRef(BaseModel):
 class DocumentPart(BaseModel):
     """One image of a document as the board shows it: a whole page, or its half or third."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     asset: str = Field(pattern=SHA256_PATTERN)  # a PNG rendered for this board, listed in `assets`
     page: int = Field(ge=1)
@@ -72,7 +77,7 @@ class DocumentPart(BaseModel):
 
 
 class Item(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     id: str
     zone: str
@@ -90,7 +95,7 @@ class Item(BaseModel):
 
 
 class Playlist(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     id: str
     name: NFCStr
@@ -101,14 +106,14 @@ class Playlist(BaseModel):
 class TimeWindow(BaseModel):
     """Local (Vietnam) wall-clock window; an end at or before the start runs past midnight."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     start: str = Field(pattern=HHMM_PATTERN)
     end: str = Field(pattern=HHMM_PATTERN)
 
 
 class ScheduleRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     id: str
     playlist: str
@@ -133,7 +138,7 @@ class ScheduleRule(BaseModel):
 class Alert(BaseModel):
     """An emergency warning; it covers the whole screen until it ends or is withdrawn."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     id: str
     # Risk levels of Decision 18/2021/QĐ-TTg: 1 light blue ... 5 purple.
@@ -147,7 +152,7 @@ class Alert(BaseModel):
 
 
 class BoardInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     id: str
     name: NFCStr
@@ -168,7 +173,7 @@ class BoardInfo(BaseModel):
 
 
 class Manifest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = MANIFEST_MODEL
 
     schema_version: int = MANIFEST_SCHEMA
     version: str = ""
