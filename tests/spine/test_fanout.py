@@ -7,6 +7,7 @@ boards do. The big numbers (1,000 to 10,000 boards) are in bench/fleet.py.
 """
 import asyncio
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -70,6 +71,26 @@ async def _etags(port: int, fleet_boards: list[tuple[str, str]]) -> list[str]:
     return [f'"{json.loads(body)["version"]}"' for _, body in answers]
 
 
+def _run(make_coro):
+    """asyncio.run in a thread of its own: the session's Playwright (sync API) keeps an event loop
+    marked running on the main thread once a console test has started the browser."""
+    out: list = []
+
+    def target():
+        try:
+            out.append((True, asyncio.run(make_coro())))
+        except BaseException as exc:  # handed back to the test's thread
+            out.append((False, exc))
+
+    worker = threading.Thread(target=target, name="fanout-test")
+    worker.start()
+    worker.join()
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value
+
+
 def test_alert_reaches_every_board_of_its_commune_and_no_other(fleet):
     live, made, (_, commune_a, commune_b, _) = fleet
 
@@ -83,7 +104,7 @@ def test_alert_reaches_every_board_of_its_commune_and_no_other(fleet):
         alert = await asyncio.to_thread(live.emergency, 5, "Sơ tán khẩn cấp", units=[commune_a])
         return alert, await asyncio.gather(*polls)
 
-    alert, answers = asyncio.run(run())
+    alert, answers = _run(run)
     for status, body in answers[:FLEET]:
         assert status == 200
         assert [a["id"] for a in json.loads(body)["alerts"]] == [alert["id"]]
@@ -145,7 +166,7 @@ def test_a_change_for_one_commune_wakes_no_board_of_another(fleet):
         feed.bump(reached)
         return {b: await w for b, w in waiting.items()}, await follower, feed.woken
 
-    woke, follower_woke, woken = asyncio.run(run())
+    woke, follower_woke, woken = _run(run)
     assert {b for b, w in woke.items() if w} == reached
     assert follower_woke and woken == len(reached) + 1
 
@@ -159,5 +180,5 @@ def test_a_change_without_targets_still_wakes_every_board():
         woke = await asyncio.gather(*waiting)
         return woke, feed.generation_of("b-3"), feed.generation_of("b-unknown")
 
-    woke, generation, unknown = asyncio.run(run())
+    woke, generation, unknown = _run(run)
     assert all(woke) and generation == unknown == 1
