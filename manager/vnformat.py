@@ -37,15 +37,20 @@ def day(value: date | datetime) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def moment(value, with_seconds: bool = False) -> str:
-    """A UTC instant (epoch seconds, ISO text or datetime) as Vietnam local "dd/mm/yyyy HH:MM"."""
-    if value is None or value == "":
-        return ""
+def local(value) -> datetime:
+    """A UTC instant as stored (epoch seconds, ISO text or a datetime), in Vietnam time."""
     if isinstance(value, (int, float)):
         value = datetime.fromtimestamp(value, timezone.utc)
     elif isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return to_local(value).strftime("%d/%m/%Y %H:%M:%S" if with_seconds else "%d/%m/%Y %H:%M")
+    return to_local(value)
+
+
+def moment(value, with_seconds: bool = False) -> str:
+    """A UTC instant (epoch seconds, ISO text or datetime) as Vietnam local "dd/mm/yyyy HH:MM"."""
+    if value is None or value == "":
+        return ""
+    return local(value).strftime("%d/%m/%Y %H:%M:%S" if with_seconds else "%d/%m/%Y %H:%M")
 
 
 def parse_day(text: str) -> date:

@@ -1,5 +1,4 @@
 """Rendering for the console: one Jinja2 environment (autoescaped), its helpers, error pages."""
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,7 +12,6 @@ from manager.api.identity import current_principal
 from manager.auth import Principal
 from manager.domain import audit_log
 from manager.errors import Forbidden
-from protocol.timebase import to_local
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescape is on for .html
@@ -65,13 +63,7 @@ def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
     """UTC (ISO text or epoch seconds) shown in Vietnam time."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, (int, float)):
-        moment = datetime.fromtimestamp(value, timezone.utc)
-    elif isinstance(value, str):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    else:
-        moment = value
-    return to_local(moment).strftime(fmt)
+    return vnformat.local(value).strftime(fmt)
 
 
 @pass_context

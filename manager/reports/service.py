@@ -70,6 +70,11 @@ def _allowed(db, principal: Principal, catalogue: str, unit_code: str) -> None:
     auth.require_scope(db, principal, catalogue, unit_code)
 
 
+def _must_be_province(db, catalogue: str, province: str) -> None:
+    if units_mod.get(db, catalogue, province)["level"] != 1:
+        raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+
+
 def province_view(state, principal: Principal, catalogue: str, province: str, period_text: str | None,
                   grouping: str | None = None, with_charts: bool = True, lang: str = "vi",
                   scope_unit: str | None = None) -> ProvinceView:
@@ -78,9 +83,7 @@ def province_view(state, principal: Principal, catalogue: str, province: str, pe
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
-        unit = units_mod.get(db, catalogue, province)
-        if unit["level"] != 1:
-            raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+        _must_be_province(db, catalogue, province)
         _allowed(db, principal, catalogue, scope_unit or province)
         report = build.province_report(db, catalogue, province, period, now, ind.load(), grouping, series=with_charts)
         ids = list(dict.fromkeys(b.board["id"] for b in report.boards))
@@ -198,9 +201,7 @@ def evidence(state, principal: Principal, catalogue: str, province: str, period_
     now = state.clock.time()
     period = periods.parse(period_text or default_period(now))
     with state.store.read() as db:
-        unit = units_mod.get(db, catalogue, province)
-        if unit["level"] != 1:
-            raise NotFound(f"{province} không phải là tỉnh, thành phố", f"{province} is not a province")
+        _must_be_province(db, catalogue, province)
         _allowed(db, principal, catalogue, province)
         with db.atomic():  # one snapshot: a seal running meanwhile cannot split the bundle
             files = evidence_bundle.build_files(db, catalogue, province, period, now)
