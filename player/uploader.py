@@ -126,20 +126,26 @@ class Uploader(threading.Thread):
             received = time.monotonic()
         return resp, content, sent, received
 
-    def _send_heartbeats(self, ident, headers: dict, rows: list[tuple[int, bytes]]) -> int:
-        body = heartbeat_bodies(rows)
-        url = self.manager + api.HEARTBEATS.format(board_id=ident.board_id)
+    def _acknowledgement(self, what: str, url: str, body: dict, headers: dict, rows: list[tuple[int, bytes]], model):
+        """(the manager's acknowledgement, sent, received); (None, ...) when the manager refused the batch for good."""
         resp, content, t_sent, t_received = self._post(url, body, headers)
         if resp.status_code in (400, 422) and _is_manager_refusal(content):
             # A batch the manager will never accept would block the queue forever.
-            log.error("manager refused %d heartbeats for good: %s", len(rows), content[:300])
+            log.error("manager refused %d %s for good: %s", len(rows), what, content[:300])
             self.queue.delete([r[0] for r in rows])
-            return 0
+            return None, t_sent, t_received
         _check(resp)
         try:
-            ack = HeartbeatAck.model_validate_json(content)
+            return model.model_validate_json(content), t_sent, t_received
         except ValidationError as exc:
-            raise NotAcknowledged(f"heartbeats: HTTP {resp.status_code} but no acknowledgement") from exc
+            raise NotAcknowledged(f"{what}: HTTP {resp.status_code} but no acknowledgement") from exc
+
+    def _send_heartbeats(self, ident, headers: dict, rows: list[tuple[int, bytes]]) -> int:
+        body = heartbeat_bodies(rows)
+        url = self.manager + api.HEARTBEATS.format(board_id=ident.board_id)
+        ack, t_sent, t_received = self._acknowledgement("heartbeats", url, body, headers, rows, HeartbeatAck)
+        if ack is None:
+            return 0
         sent_hashes = {hb["seq"]: hb["hash"] for hb in body["heartbeats"]}
         acked = set(ack.seqs)
         if (ack.board_id != ident.board_id or ack.head_seq is None or not acked <= set(sent_hashes)
@@ -164,16 +170,9 @@ class Uploader(threading.Thread):
     def _send_plays(self, ident, headers: dict, rows: list[tuple[int, bytes]]) -> int:
         body = play_bodies(rows)
         url = self.manager + api.PLAYLOG.format(board_id=ident.board_id)
-        resp, content, _, _ = self._post(url, body, headers)
-        if resp.status_code in (400, 422) and _is_manager_refusal(content):
-            log.error("manager refused %d play records for good: %s", len(rows), content[:300])
-            self.queue.delete([r[0] for r in rows])
+        ack, _, _ = self._acknowledgement("play log", url, body, headers, rows, PlayLogAck)
+        if ack is None:
             return 0
-        _check(resp)
-        try:
-            ack = PlayLogAck.model_validate_json(content)
-        except ValidationError as exc:
-            raise NotAcknowledged(f"play log: HTTP {resp.status_code} but no acknowledgement") from exc
         sent_seqs = {r["seq"] for r in body["records"]}
         if ack.board_id != ident.board_id or not ack.seqs or not set(ack.seqs) <= sent_seqs:
             raise NotAcknowledged("play log: the acknowledgement does not match the batch sent")

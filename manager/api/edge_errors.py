@@ -19,27 +19,20 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from manager import storage
+from manager.api.http_errors import validation_message
 from manager.errors import AppError, BadInput
 
 _FRAMEWORK = {400: ("Yêu cầu không đọc được (thân yêu cầu không phải JSON hợp lệ?)", "bad_request"),
               404: ("Không có trang hoặc địa chỉ này", "not_found"),
               405: ("Phương thức này không được dùng ở địa chỉ này", "method_not_allowed")}
 
-def _validation(exc: ValidationError) -> BadInput:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()))
-        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    detail = "; ".join(parts)
-    return BadInput(f"Dữ liệu gửi lên không hợp lệ: {detail}", f"Invalid request: {detail}")
-
 
 def install(app: FastAPI) -> None:
-    """Call after `errors.install_handlers`: reuses its handler for AppError."""
+    """Call after `http_errors.install_handlers`: reuses its handler for AppError."""
     answer = app.exception_handlers[AppError]
 
     async def invalid_model(request: Request, exc: ValidationError):
-        return await answer(request, _validation(exc))
+        return await answer(request, BadInput(*validation_message(exc.errors())))
 
     async def overflow(request: Request, exc: OverflowError):
         return await answer(request, BadInput("Một số trong yêu cầu quá lớn", "a number in the request is too large", code="out_of_range"))

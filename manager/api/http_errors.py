@@ -29,9 +29,10 @@ def status_of(exc: errors.AppError) -> int:
     return getattr(exc, "status", 400)  # a class that states its own status (kept for errors added elsewhere)
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+def validation_message(errors: list[dict]) -> tuple[str, str]:
+    """(Vietnamese, English) for the first few of pydantic's errors, the request or a model built in a route."""
     parts = []
-    for err in exc.errors()[:5]:
+    for err in errors[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     detail = "; ".join(parts)
@@ -58,7 +59,7 @@ def install_handlers(app: FastAPI, html_renderer=None) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        vi, en = _validation_message(exc)
+        vi, en = validation_message(exc.errors())
         if wants_html(request):
             return html_renderer(request, 422, vi, en)
         return JSONResponse({"error": "invalid", "message": vi, "message_en": en, "detail": jsonable_errors(exc)}, status_code=422)
