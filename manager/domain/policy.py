@@ -6,7 +6,7 @@ answered 404), with the same words as a missing object.
 """
 from sqlite_utils import Database
 
-from manager import alerts, units
+from manager import alerts, targets, units
 from manager.auth import Principal, in_scope, require_role, require_scope
 from manager.errors import NotFound, OutOfScope
 
@@ -124,14 +124,11 @@ def target_touches_scope(db: Database, principal: Principal, kind: str, target_i
 
 
 def target_board_ids(db: Database, kind: str, target_id: str) -> list[str]:
-    """The boards a schedule's target puts content on now: the boards to wake when it changes."""
-    if kind == "board":
-        return [target_id]
-    if kind == "group":
-        return [r[0] for r in db.execute("SELECT board_id FROM board_group_members WHERE group_id = ?", [target_id]).fetchall()]
-    catalogue, code = target_id.split(":", 1)
-    return [b["id"] for b in db.query("SELECT id, unit_catalogue, unit_code FROM boards WHERE unit_catalogue = ?", [catalogue])
-            if units.is_within(db, catalogue, b["unit_code"], code)]
+    """The boards a schedule's target puts content on now: the boards to wake when it changes.
+
+    One query (`targets.for_target`): walking each board's units up to the target took three per board,
+    a few hundred milliseconds for a province of boards, inside the approval's transaction."""
+    return sorted(targets.for_target(db, kind, target_id))
 
 
 # Alerts ---------------------------------------------------------------------------------------------
@@ -147,7 +144,10 @@ def covered_boards(db: Database, alert: dict) -> list[dict]:
 
 
 def alert_board_ids(db: Database, alert: dict) -> list[str]:
-    return [b["id"] for b in covered_boards(db, alert)]
+    """The boards to wake for an alert: found by its area in a query or two (`targets.for_area`, revoked boards
+    too, which costs nothing), not by walking every board's units as `covered_boards` does (three queries a
+    board: about 0.15 s for 10,000 boards, inside the broadcast's transaction, before the first board is woken)."""
+    return sorted(targets.for_area(db, alert["area"], bool(alert["test"])))
 
 
 def alert_in_scope(db: Database, principal: Principal, area: dict) -> bool:
