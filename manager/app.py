@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from manager import console, pairing, storage
 from manager.api import admin_api, asset_api, board_api, edge_errors, report_api, source_api
 from manager.api.responses import ERROR_RESPONSES
+from manager.api.shortcut import Shortcut
 from manager.assets import AssetStore
 from manager.clock import Clock
 from manager.db import Store
@@ -21,6 +22,7 @@ from manager.reports import pages as report_pages
 from manager.sealing import Sealer
 from manager.settings import Settings
 from manager.sources import service as source_link
+from protocol import api
 
 log = logging.getLogger("bangtin.manager")
 
@@ -67,6 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(report_api.router, responses=ERROR_RESPONSES)
     app.include_router(source_api.router, responses=ERROR_RESPONSES)
     app.include_router(report_pages.router)
+    # Before every route above: the heartbeats skip FastAPI's routing (see manager/api/shortcut.py).
+    app.router.routes.insert(0, Shortcut("POST", api.HEARTBEATS, board_api.post_heartbeats))
     # Outermost: sizes and credentials are checked before the console reads a form or a route parses JSON.
     app.add_middleware(RequestLimits, max_upload_bytes=settings.max_upload_mb * 1024 * 1024)
     return app

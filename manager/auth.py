@@ -129,12 +129,6 @@ def user_from_token(db: Database, token: str) -> Principal | None:
     return principal_for(rows[0]) if rows else None
 
 
-def board_from_token(db: Database, token: str) -> dict | None:
-    cursor = db.conn.execute("SELECT * FROM boards WHERE token_hash = ?", [hash_token(token)])
-    rows = [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
-    return rows[0] if rows else None
-
-
 def require_role(principal: Principal, *roles: str) -> None:
     if principal.role not in roles and not principal.is_admin:
         raise NotAllowed("Bạn không có quyền thực hiện việc này", "your role does not allow this")

@@ -129,7 +129,8 @@ class RequestLimits:
             return
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
-        size = limit  # unknown (chunked): it may be as large as the limit allows
+        chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+        size = limit if chunked else 0  # chunked: it may be as large as the limit allows; neither: no body (HTTP/1.1)
         if declared is not None:
             try:
                 size = int(declared)
@@ -145,6 +146,11 @@ class RequestLimits:
                 await _answer(401, "unauthorized", "Cần đăng nhập hoặc mã truy cập hợp lệ trước khi gửi dữ liệu lớn",
                               "a valid login or token is required before sending a large body")(send)
                 return
+        if not chunked:
+            # The server reads exactly the declared length (or nothing): no byte past the limit can arrive, and
+            # the counting below, which every message of the request and its answer would cross, is not needed.
+            await self.app(scope, receive, send)
+            return
         received = 0
         answered = False  # by us, with 413: whatever the app sends afterwards is dropped
 

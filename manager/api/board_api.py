@@ -5,9 +5,10 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from manager import playlog
+from manager.api import json_body
 from manager.api.access import access
 from manager.api.deps import domain_of
-from manager.api.identity import board_for_request
+from manager.api.identity import require_board_token
 from manager.domain import board_link
 from manager.errors import BadInput, TooLarge, UnsupportedMedia
 from manager.manifest_service import etag_of
@@ -57,7 +58,7 @@ async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
 async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state
-    board_for_request(request, board_id)  # one indexed lookup: cheaper inline than a thread hop
+    require_board_token(request, board_id)  # remembered, or one indexed lookup: cheaper inline than a thread hop
     if_none_match = request.headers.get("if-none-match")
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
@@ -72,29 +73,32 @@ async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0,
             return Response(status_code=304, headers={"ETag": etag_of(version), "Cache-Control": "no-cache"})
 
 
-@router.post(api.HEARTBEATS, response_model=HeartbeatAck)
+@router.post(api.HEARTBEATS, response_model=HeartbeatAck, openapi_extra=json_body.documented(HeartbeatBatch))
 @access(who="board")
-async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request):
-    board = board_for_request(request, board_id)
+async def post_heartbeats(board_id: str, request: Request):
+    require_board_token(request, board_id)
+    batch = await json_body.parse(request, HeartbeatBatch)
     domain = domain_of(request)
     # The hottest route (every board, every 30 s): its SQLite work takes well under a millisecond, less than
     # a hop to the thread pool, so it runs on the event loop when the write lock is free. When another
     # writer holds it (a CSV import, a long transaction), it waits in the thread pool, never on the loop.
-    done, ack = domain.write_if_free(board_link.heartbeats_in, board, batch.heartbeats)
-    return ack if done else await run_in_threadpool(domain.write, board_link.heartbeats_in, board, batch.heartbeats)
+    done, ack = domain.write_if_free(board_link.heartbeats_in, board_id, batch.heartbeats)
+    if not done:
+        ack = await run_in_threadpool(domain.write, board_link.heartbeats_in, board_id, batch.heartbeats)
+    return Response(ack.model_dump_json(), media_type="application/json")  # already an ack: not validated again
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)
 @access(who="board")
 def post_playlog(board_id: str, batch: PlayLogBatch, request: Request):
-    board = board_for_request(request, board_id)
-    return domain_of(request).write(board_link.playlog_in, board, batch.records)
+    require_board_token(request, board_id)
+    return domain_of(request).write(board_link.playlog_in, board_id, batch.records)
 
 
 @router.put(api.SCREENSHOT, status_code=204)
 @access(who="board")
 async def put_screenshot(board_id: str, request: Request):
-    board = await run_in_threadpool(board_for_request, request, board_id)
+    await run_in_threadpool(require_board_token, request, board_id)
     mime = request.headers.get("content-type", "").split(";")[0].strip()
     if mime not in playlog.SCREENSHOT_TYPES:
         raise UnsupportedMedia("Ảnh chụp màn hình phải là JPEG hoặc PNG", "screenshot must be JPEG or PNG")
@@ -106,5 +110,5 @@ async def put_screenshot(board_id: str, request: Request):
     if not body:
         raise BadInput("Ảnh chụp màn hình rỗng", "empty screenshot")
 
-    await run_in_threadpool(domain_of(request).write, board_link.screenshot_in, board, mime, bytes(body))
+    await run_in_threadpool(domain_of(request).write, board_link.screenshot_in, board_id, mime, bytes(body))
     return Response(status_code=204)

@@ -2,10 +2,20 @@
 
 The HTTP side of `manager.auth`; routes and pages depend on these.
 """
+import re
+
 from fastapi import Depends, Request
 
-from manager.auth import Principal, board_from_token, user_from_token
+from manager.auth import Principal, user_from_token
 from manager.errors import NotAllowed, Unauthorized
+from protocol import api
+
+# The routes a board calls with its own token, which no session or console cookie can stand in for.
+_BOARD_ROUTES = re.compile("|".join(p.replace("{board_id}", "[^/]+") for p in (api.MANIFEST, api.HEARTBEATS, api.PLAYLOG, api.SCREENSHOT)))
+
+
+def board_route(path: str) -> bool:
+    return path.startswith("/api/v1/boards/") and _BOARD_ROUTES.fullmatch(path) is not None
 
 
 def bearer(request: Request) -> str | None:
@@ -32,15 +42,13 @@ def current_principal(request: Request) -> Principal:
 Who = Depends(current_principal)
 
 
-def board_for_request(request: Request, board_id: str) -> dict:
-    """The board whose token this is; 401 for a wrong or revoked token, 403 for another board."""
+def require_board_token(request: Request, board_id: str) -> None:
+    """The request carries this board's live token: 401 for a wrong or revoked token, 403 for another board's."""
     token = bearer(request)
     if not token:
         raise Unauthorized("Thiếu mã truy cập của bảng tin", "board token required")
-    with request.app.state.store.read() as db:
-        board = board_from_token(db, token)
-    if board is None or board["revoked_at"]:
+    owner = request.app.state.domain.board_of_token(token)
+    if owner is None:
         raise Unauthorized("Mã truy cập của bảng tin không đúng hoặc đã bị thu hồi", "invalid or revoked board token")
-    if board["id"] != board_id:
+    if owner != board_id:
         raise NotAllowed("Bảng tin chỉ được truy cập dữ liệu của chính mình", "a board may only access its own data")
-    return board

@@ -11,6 +11,11 @@
 * `?lang=en` or `?lang=vi` switches the language and remembers it in a cookie.
 * Console pages get security headers (no framing, no sniffing, scripts only
   from the manager itself).
+
+A board's own routes (its manifest, heartbeats, play log, screenshot) go
+straight through: they answer only to the board's token, in JSON, so a
+session, a language or a CSRF token means nothing there, and they are most of
+the manager's requests.
 """
 import hmac
 from urllib.parse import parse_qs
@@ -20,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 
 from manager import i18n, sessions
+from manager.api.identity import board_route
 from manager.console import cookies
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -49,7 +55,7 @@ class ConsoleMiddleware:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] != "http" or board_route(scope["path"]):
             await self.app(scope, receive, send)
             return
         request = Request(scope)

@@ -8,7 +8,8 @@ the audit log) goes through a function in this package. Each decides, once:
   target it reaches (`policy`);
 * what the object's state allows (the approval state machine in `content`);
 * the audit record (`manager.audit.record`, one row per change);
-* which boards to wake, once, after the commit (`Tx.wake`).
+* which boards to wake, once, after the commit (`Tx.wake`), and whose tokens
+  changed (`tokens_changed`: the remembered tokens, `manager.board_tokens`).
 
 Routes (`manager/api/`) and console pages (`manager/console/`) call these
 functions through `Domain.read` and `Domain.write`; the functions call the
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from manager.board_tokens import BoardTokens
 from manager.clock import Clock
 from manager.db import Store
 from manager.notify import ChangeFeed
@@ -36,6 +38,7 @@ class Tx:
     settings: Any = None
     boards: set[str] | None = field(default_factory=set)  # None: maybe every board
     touched: bool = False
+    new_tokens: set[str] = field(default_factory=set)  # boards whose token was revoked
 
     def wake(self, board_ids: Iterable[str] | None) -> None:
         self.touched = True
@@ -58,6 +61,12 @@ class Domain:
     def __init__(self, store: Store, changes: ChangeFeed | None = None, clock: Clock | None = None, settings: Any = None,
                  manifests: Any = None):
         self.store, self.changes, self.clock, self.settings, self.manifests = store, changes, clock, settings, manifests
+        self.tokens = BoardTokens()
+
+    def board_of_token(self, token: str) -> str | None:
+        """The id of the board whose live token this is; remembered, since every heartbeat and long-poll asks."""
+        with self.store.read() as db:
+            return self.tokens.board_id(db, token)
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.read() as db:
@@ -68,7 +77,7 @@ class Domain:
         with self.store.write() as db:
             tx = Tx(db, self.clock, self.settings)
             result = fn(tx, *args, **kwargs)
-        self._wake(tx)
+        self._committed(tx)
         return result
 
     def write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
@@ -84,10 +93,12 @@ class Domain:
 
         done, result = self.store.write_if_free(work)
         if done:
-            self._wake(txs[0])
+            self._committed(txs[0])
         return done, result
 
-    def _wake(self, tx: Tx) -> None:
+    def _committed(self, tx: Tx) -> None:
+        if tx.new_tokens:
+            self.tokens.forget(tx.new_tokens)
         if tx.touched and self.changes is not None and (tx.boards is None or tx.boards):
             self.changes.bump(None if tx.boards is None else sorted(tx.boards))
 
@@ -101,3 +112,9 @@ def wake(x, board_ids: Iterable[str] | None) -> None:
     """Name the boards a change affects; with a plain Database there is nobody to wake (no server running)."""
     if isinstance(x, Tx):
         x.wake(board_ids)
+
+
+def tokens_changed(x, board_ids: Iterable[str]) -> None:
+    """These boards' tokens were revoked (or replaced): forget them once the transaction commits."""
+    if isinstance(x, Tx):
+        x.new_tokens.update(board_ids)

@@ -1,9 +1,9 @@
 """What a board itself may do: pair, report heartbeats, its play log and screenshots, and fetch files.
 
-A board is identified by its own token (`manager.api.identity.board_for_request`)
+A board is identified by its own token (`manager.api.identity.require_board_token`)
 and reaches only its own data; a file is fetched by its content hash.
 """
-from manager import asset_access, assets, heartbeats, pairing, playlog
+from manager import asset_access, assets, boards, heartbeats, pairing, playlog
 from manager.auth import Principal, user_from_token
 from manager.domain import db_of
 from protocol.pairing import PairingRequest
@@ -17,18 +17,19 @@ def pairing_status(x, code: str, secret: str):
     return pairing.status(db_of(x), code, secret, x.clock.time())
 
 
-def heartbeats_in(x, board: dict, beats: list):
-    ack, _ = heartbeats.ingest(db_of(x), board, beats, x.clock.time(), x.settings.clock_tolerance_s,
+def heartbeats_in(x, board_id: str, beats: list):
+    # The board's row as this transaction sees it: its last report decides what the new one updates.
+    ack, _ = heartbeats.ingest(db_of(x), boards.get(db_of(x), board_id), beats, x.clock.time(), x.settings.clock_tolerance_s,
                               x.settings.backfill_max_days * 86400)
     return ack
 
 
-def playlog_in(x, board: dict, records: list):
-    return playlog.ingest(db_of(x), board["id"], records, x.clock.time())
+def playlog_in(x, board_id: str, records: list):
+    return playlog.ingest(db_of(x), board_id, records, x.clock.time())
 
 
-def screenshot_in(x, board: dict, mime: str, data: bytes) -> None:
-    playlog.store_screenshot(db_of(x), board["id"], mime, data, x.clock.time())
+def screenshot_in(x, board_id: str, mime: str, data: bytes) -> None:
+    playlog.store_screenshot(db_of(x), board_id, mime, data, x.clock.time())
 
 
 def asset_cache(x, sha256: str, token: str | None, session: Principal | None) -> str:

@@ -1,7 +1,7 @@
 """Boards and groups of boards: who may see, pair, change and revoke them, and which boards to wake."""
 from manager import audit, board_facts, boards, pairing, units, uptime_store
 from manager.auth import Principal, in_scope
-from manager.domain import db_of, wake
+from manager.domain import db_of, tokens_changed, wake
 from manager.domain.policy import CONTENT, board_for, boards_in_scope, require_role, require_scope
 from manager.errors import Invalid, NotFound, OutOfScope
 from protocol.pairing import PairingClaim
@@ -59,6 +59,7 @@ def revoke_board(x, principal: Principal, board_id: str) -> dict:
     boards.revoke(db, board_id)
     audit.record(db, principal, "revoke", "board", board_id)
     wake(x, [board_id])
+    tokens_changed(x, [board_id])
     return {"revoked": board_id}
 
 

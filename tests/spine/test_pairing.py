@@ -63,7 +63,11 @@ def test_tokens_wrong_revoked_and_foreign(manager):
     hb = {"heartbeats": [{"seq": 0, "board_time": "2026-01-01T00:00:00Z", "display_state": "on"}]}
     assert a.post(f"/api/v1/boards/{board_b}/heartbeats", json=hb).status_code == 403
 
+    assert a.post(f"/api/v1/boards/{board_a}/heartbeats", json=hb).status_code == 200  # the manager now knows the token
+
     manager.admin.post(f"/api/v1/boards/{board_a}/revoke").raise_for_status()
+    hb["heartbeats"][0]["seq"] = 1
+    assert a.post(f"/api/v1/boards/{board_a}/heartbeats", json=hb).status_code == 401, "refused from the next request on"
     revoked = a.get(f"/api/v1/boards/{board_a}/manifest")
     assert revoked.status_code == 401
     assert "thu hồi" in revoked.json()["message"]
