@@ -186,6 +186,7 @@ def samples(w: World) -> dict:
         ("GET", "/reports/national/export/{table}.{fmt}"): lambda: ({"table": "provinces", "fmt": "csv"}, {}, None),
         # A stream with no end of its own: the answer's status is all that is read.
         ("GET", "/live/events"): lambda: ({}, {"stream": True}, None),
+        ("GET", "/proof-of-play/export.{fmt}"): lambda: ({"fmt": "xlsx"}, {}, None),
     }
 
 
