@@ -14,7 +14,7 @@ Written with Starlette's StreamingResponse: the stream is a few lines of text
 * A comment every 15 s keeps proxies from closing an idle stream.
 * No database, no worker thread: an open stream is one waiting coroutine. A
   bound (`MAX_STREAMS`) keeps a crowd of tabs from holding the server's file
-  descriptors; above it the answer is 503 and those pages keep polling.
+  descriptors; above it the answer is 429 and those pages keep polling.
 * A server stopping ends the streams with every other open request
   (uvicorn's graceful-shutdown bound, `manager.__main__.SHUTDOWN_GRACE_S`);
   the browser reconnects to the restarted server by itself.
