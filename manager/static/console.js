@@ -67,6 +67,7 @@
           if (note) reloadAfter = false;
         } else {
           reloadAfter = false;
+          row.bar.hidden = row.percent.hidden = true;  /* sent whole, but not kept: no full bar beside a refusal */
           say(row, "flash error", uploader.dataset.msgFailed + ": " + messageOf(xhr.responseText, "HTTP " + xhr.status));
         }
         next();
@@ -190,6 +191,7 @@
       move(button.closest("li"), button.classList.contains("up"));
     });
     list.addEventListener("keydown", function (e) {
+      if (e.target.closest("form")) return;  /* typing in an item's edit form moves nothing */
       if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
         e.preventDefault();
         move(e.target.closest("li"), e.key === "ArrowUp");
