@@ -735,8 +735,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.verb.edit_item": ("Sửa một mục", "Edited an item"),
     "audit.verb.add_item": ("Thêm một mục", "Added an item"),
     "audit.key.item": ("mục số", "item"),
-    "audit.key.kind": ("loại", "kind"),
     "audit.key.copy_of": ("nhân bản từ", "copy of"),
+    "audit.key.title": ("tiêu đề", "title"),
+    "audit.key.body": ("nội dung", "text"),
+    "audit.key.text": ("dòng chữ", "text"),
+    "audit.key.duration_s": ("thời lượng", "duration"),
+    "audit.key.zone": ("vùng", "zone"),
+    "audit.key.previous_revision": ("bản trước", "previous revision"),
+    "audit.key.on_air_schedules": ("lịch đang phát", "schedules on air"),
 }
 
 

@@ -25,8 +25,7 @@ def add_item(x, principal: Principal, playlist_id: str, item: content.ItemIn) ->
     """The playlist with one more item at the end (a second bulletin, a ticker, a file)."""
     playlist = get_playlist(x, principal, playlist_id)
     items = [content.item_in(i) for i in playlist["items"]] + [item]
-    return update_playlist(x, principal, playlist_id, _as_input(playlist, items), "add_item",
-                           {"item": len(items), "kind": item.kind.value})
+    return update_playlist(x, principal, playlist_id, _as_input(playlist, items), "add_item", {"item": len(items)})
 
 
 def add_media(x, principal: Principal, playlist_id: str, sha256: str, duration_s: float) -> dict:
@@ -67,7 +66,7 @@ def duplicate_playlist(x, principal: Principal, playlist_id: str) -> dict:
     items = [content.item_in(i) for i in playlist["items"]]
     name = playlist["name"][:200 - len(COPY_SUFFIX)] + COPY_SUFFIX
     data = content.PlaylistIn(name=name, layout=playlist["layout"], unit_code=playlist["unit_code"], items=items)
-    return create_playlist(x, principal, data, "duplicate", {"copy_of": playlist_id},
+    return create_playlist(x, principal, data, "duplicate", {"copy_of": playlist["name"]},
                            frozenset(i.asset for i in items if i.asset))
 
 

@@ -83,8 +83,26 @@ def test_items_edited_in_place_over_the_api(manager):
     copy = admin.post(f"/api/v1/playlists/{playlist['id']}/duplicate").json()
     assert copy["name"] == "Sửa tại chỗ (bản sao)" and [i["title"] for i in copy["items"]] == ["Mới", "Tin thứ hai"]
     assert admin.get(f"/api/v1/playlists/{copy['id']}").json()["revision"] == 1
-    assert _audit(manager, copy["id"]) == [("duplicate", {"name": "Sửa tại chỗ (bản sao)", "revision": 1, "copy_of": playlist["id"]})]
+    assert _audit(manager, copy["id"]) == [("duplicate", {"name": "Sửa tại chỗ (bản sao)", "revision": 1, "copy_of": "Sửa tại chỗ"})]
     assert [a for a, _ in _audit(manager, playlist["id"])] == ["create", "edit_item", "add_item"]
+    # A notice's title and text are its summary and body; its other fields stay.
+    notice = _playlist(admin, "Thông báo sửa", [{"zone": "bulletin", "kind": "bulletin", "notice": {
+        "number": "Số: 12/TB-UBND", "summary": "Về việc họp dân", "body": "Họp lúc 8 giờ"}}])
+    edited = admin.patch(f"/api/v1/playlists/{notice['id']}/items/{notice['items'][0]['id']}",
+                         json={"title": "Về việc họp dân thôn 3", "body": "Họp lúc 14 giờ"}).json()["items"][0]["notice"]
+    assert (edited["number"], edited["summary"], edited["body"]) == ("Số: 12/TB-UBND", "Về việc họp dân thôn 3", "Họp lúc 14 giờ")
+
+
+def test_several_files_in_one_plain_form(manager, as_user):
+    """Without script the library's form posts every file at once; each is checked and answered on its own,
+    and the form's CSRF token (its first field) is read without reading the files."""
+    editor = as_user("c_editor")
+    files = [("files", ("mot-form.png", _picture((1, 2, 3)), "image/png")), ("files", ("hong-form.png", b"\x89PNG\r\n\x1a\nhong", "image/png"))]
+    assert editor.post("/library/upload", files=files, data={"csrf_token": "sai"}).status_code == 403
+    page = editor.post("/library/upload", files=files, data={"csrf_token": editor.csrf}, headers={"Accept": "text/html"}).text
+    results = re.findall(r'<li class="flash (ok|error)" data-ok="\w+">([^<]+)</li>', page)
+    assert results[0] == ("ok", "Đã tải lên: mot-form.png"), results
+    assert results[1][0] == "error" and results[1][1].startswith("Tải lên thất bại: hong-form.png: Tệp ảnh bị hỏng"), results
 
 
 def test_editor_edits_copies_deletes_and_uploads_several_files(manager, people, new_page):
