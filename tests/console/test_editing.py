@@ -175,6 +175,13 @@ def test_editor_edits_copies_deletes_and_uploads_several_files(manager, people, 
         expect(row.locator(".upload-percent")).to_have_text("100 %")
     expect(page.locator("#upload-list li[data-name='anh-hong.jpg'] .upload-status")).to_contain_text(
         "Tải lên thất bại: Tệp ảnh bị hỏng hoặc không đọc được")
+    # Dropped on the page, a file goes the same way.
+    page.locator("#drop-zone").evaluate("""(zone, bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "anh-keo-tha.png", {type: "image/png"}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+    }""", list(_picture((90, 90, 20))))
+    expect(page.locator("#upload-list li[data-name='anh-keo-tha.png'] .upload-status")).to_have_text("Đã tải lên: anh-keo-tha.png")
     shot(page, "library-uploads")
 
     # One file goes into the playlist: the library says where, and refuses to delete it.
