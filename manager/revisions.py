@@ -12,6 +12,8 @@ from sqlite_utils import Database
 from manager.errors import NotFound
 from protocol.timebase import iso, utcnow
 
+# The revisions boards play: each schedule's approved one, until it is withdrawn.
+APPROVED = "SELECT live_revision_id FROM schedules WHERE live_revision_id IS NOT NULL AND status != 'withdrawn'"
 ITEM_KEYS = ("id", "zone", "kind", "asset_sha256", "title", "body", "text", "duration_s", "fit", "muted", "notice")
 
 
@@ -82,3 +84,15 @@ def changes(before: dict | None, after: dict) -> list[dict]:
     if not out and old != new:
         out.append({"change": "reordered"})
     return out
+
+
+def asset_uses(db: Database, sha256: str | None = None) -> list[dict]:
+    """Per (file, playlist): whether an approved revision (on air) uses it, whether the newest does; any
+    revision counts, an old one too, since a schedule may still be asked to play it."""
+    only = "AND instr(r.items, :sha) > 0 AND json_extract(j.value, '$.asset_sha256') = :sha" if sha256 else ""
+    return list(db.query(f"""
+        SELECT json_extract(j.value, '$.asset_sha256') AS sha256, r.playlist_id, p.name,
+               max(r.id IN ({APPROVED})) AS approved, max(r.number = p.revision) AS current
+        FROM playlist_revisions r JOIN playlists p ON p.id = r.playlist_id, json_each(r.items) j
+        WHERE json_extract(j.value, '$.asset_sha256') IS NOT NULL {only}
+        GROUP BY 1, 2 ORDER BY p.name""", {"sha": sha256}))

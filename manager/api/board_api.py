@@ -82,9 +82,9 @@ async def post_heartbeats(board_id: str, request: Request):
     # The hottest route (every board, every 30 s): its SQLite work takes well under a millisecond, less than
     # a hop to the thread pool, so it runs on the event loop when the write lock is free. When another
     # writer holds it (a CSV import, a long transaction), it waits in the thread pool, never on the loop.
-    done, ack = domain.write_if_free(board_link.heartbeats_in, board_id, batch.heartbeats)
+    done, ack = domain.write_if_free(board_link.heartbeats_in, board_id, batch)
     if not done:
-        ack = await run_in_threadpool(domain.write, board_link.heartbeats_in, board_id, batch.heartbeats)
+        ack = await run_in_threadpool(domain.write, board_link.heartbeats_in, board_id, batch)
     return Response(ack.model_dump_json(), media_type="application/json")  # already an ack: not validated again
 
 

@@ -9,7 +9,9 @@ the audit log) goes through a function in this package. Each decides, once:
 * what the object's state allows (the approval state machine in `content`);
 * the audit record (`manager.audit.record`, one row per change);
 * which boards to wake, once, after the commit (`Tx.wake`), and whose tokens
-  changed (`tokens_changed`: the remembered tokens, `manager.board_tokens`).
+  changed (`tokens_changed`: the remembered tokens, `manager.board_tokens`);
+* whether the console's open pages should look again (`live`: every write
+  unless it calls `quiet`, such as a heartbeat that changes nothing people see).
 
 Routes (`manager/api/`) and console pages (`manager/console/`) call these
 functions through `Domain.read` and `Domain.write`; the functions call the
@@ -39,6 +41,7 @@ class Tx:
     boards: set[str] | None = field(default_factory=set)  # None: maybe every board
     touched: bool = False
     new_tokens: set[str] = field(default_factory=set)  # boards whose token was revoked
+    quiet: bool = False  # nothing a console page shows has changed (see `quiet`)
 
     def wake(self, board_ids: Iterable[str] | None) -> None:
         self.touched = True
@@ -59,8 +62,11 @@ class View:
 
 class Domain:
     def __init__(self, store: Store, changes: ChangeFeed | None = None, clock: Clock | None = None, settings: Any = None,
-                 manifests: Any = None):
+                 manifests: Any = None, live: ChangeFeed | None = None):
         self.store, self.changes, self.clock, self.settings, self.manifests = store, changes, clock, settings, manifests
+        # The console's own feed: open pages wait on it (manager/console/live_pages.py), never boards, so
+        # that a heartbeat changing a page costs the fleet's long-polls nothing.
+        self.live = live
         self.tokens = BoardTokens()
 
     def board_of_token(self, token: str) -> str | None:
@@ -101,11 +107,19 @@ class Domain:
             self.tokens.forget(tx.new_tokens)
         if tx.touched and self.changes is not None and (tx.boards is None or tx.boards):
             self.changes.bump(None if tx.boards is None else sorted(tx.boards))
+        if self.live is not None and not tx.quiet:
+            self.live.bump()
 
 
 def db_of(x) -> Database:
     """A domain function's first argument: a Tx, a View, or (tests, the CLI, other stores' jobs) a plain Database."""
     return x.db if isinstance(x, (Tx, View)) else x
+
+
+def quiet(x) -> None:
+    """This write changes nothing a console page shows: open pages need not look again."""
+    if isinstance(x, Tx):
+        x.quiet = True
 
 
 def wake(x, board_ids: Iterable[str] | None) -> None:
