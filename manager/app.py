@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Bảng tin — máy chủ quản lý", version="0.1.0",
                   description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.",
                   lifespan=lifespan)
-    store = Store(settings.db, background_checkpoints=True)
+    store = Store(settings.db)
     ran = migrate(store.db())
     if ran:
         log.info("database %s migrated: %s", settings.db, ", ".join(ran))

@@ -3,20 +3,9 @@
 WAL lets readers run beside the writer; the write lock keeps this process's
 writers from racing for SQLite's own lock, and the busy timeout covers other
 processes (the CLI) touching the same file.
-
-The server checkpoints in a thread of its own (`background_checkpoints`).
-SQLite's default runs the checkpoint inside whichever commit pushes the WAL
-past 1,000 pages: copying those pages into the database file and syncing it,
-on the event loop when that commit was a heartbeat's, and it took a third of
-the heartbeat route's time under load. The thread runs the same
-checkpoint (PASSIVE: it never waits for a reader or the writer) with the
-GIL released, and pages rewritten many times between two runs are copied once.
 """
-import logging
 import sqlite3
 import threading
-import time
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +14,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
-CHECKPOINT_EVERY_S = 0.5
 T = TypeVar("T")
-log = logging.getLogger("bangtin.manager.db")
 
 
 def connect(path: Path) -> Database:
@@ -42,35 +29,16 @@ def connect(path: Path) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _checkpoint_while_used(store_ref: "weakref.ref[Store]") -> None:
-    """Until the store is gone (a test's app, say)."""
-    db = connect(store_ref().path)
-    while store_ref() is not None:
-        time.sleep(CHECKPOINT_EVERY_S)
-        try:
-            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:  # a full disk, say: the next round tries again, and commits report it themselves
-            log.exception("WAL checkpoint failed; will try again")
-    db.close()
-
-
 class Store:
-    def __init__(self, path: Path, background_checkpoints: bool = False):
+    def __init__(self, path: Path):
         self.path = path
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._checkpointer = None
-        if background_checkpoints:
-            self._checkpointer = threading.Thread(target=_checkpoint_while_used, args=(weakref.ref(self),),
-                                                  name="wal-checkpoints", daemon=True)
-            self._checkpointer.start()
 
     def db(self) -> Database:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = connect(self.path)
-            if self._checkpointer is not None:
-                db.execute("PRAGMA wal_autocheckpoint = 0")
         return db
 
     @contextmanager
