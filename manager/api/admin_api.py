@@ -69,7 +69,7 @@ async def import_units_csv(request: Request, catalogue: str = Query(pattern=r"^[
 @router.post("/pairings/{code}/claim", status_code=201, response_model=BoardOut)
 @access(roles=CONTENT, scope="object")
 def claim_board(code: str, body: PairingClaim, request: Request, principal: Principal = Who):
-    return domain_of(request).write(dboards.claim, principal, code, body, request.app.state.pairing_throttle)
+    return domain_of(request).write(dboards.claim, principal, code, body)
 
 
 @router.get("/boards", response_model=list[BoardOut])

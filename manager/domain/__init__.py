@@ -36,6 +36,7 @@ class Tx:
     settings: Any = None
     boards: set[str] | None = field(default_factory=set)  # None: maybe every board
     touched: bool = False
+    refusal: Exception | None = None  # raised once the transaction has committed
 
     def wake(self, board_ids: Iterable[str] | None) -> None:
         self.touched = True
@@ -69,6 +70,8 @@ class Domain:
             tx = Tx(db, self.clock, self.settings)
             result = fn(tx, *args, **kwargs)
         self._wake(tx)
+        if tx.refusal is not None:
+            raise tx.refusal
         return result
 
     def write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
@@ -85,6 +88,8 @@ class Domain:
         done, result = self.store.write_if_free(work)
         if done:
             self._wake(txs[0])
+            if txs[0].refusal is not None:
+                raise txs[0].refusal
         return done, result
 
     def _wake(self, tx: Tx) -> None:
@@ -95,6 +100,14 @@ class Domain:
 def db_of(x) -> Database:
     """A domain function's first argument: a Tx, a View, or (tests, the CLI, other stores' jobs) a plain Database."""
     return x.db if isinstance(x, (Tx, View)) else x
+
+
+def refuse_after_commit(x, error: Exception) -> None:
+    """Refuse the request, yet keep what it wrote (a failed attempt counted toward a limit): a plain raise
+    would roll that back. With a plain Database there is no transaction of ours to commit: raise now."""
+    if not isinstance(x, Tx):
+        raise error
+    x.refusal = error
 
 
 def wake(x, board_ids: Iterable[str] | None) -> None:
