@@ -127,6 +127,7 @@ def delete_group(group_id: int, request: Request, principal: Principal = Who):
 async def upload_asset(request: Request, filename: str = Query(min_length=1, max_length=1000), principal: Principal = Who):
     """The request body is the file itself, streamed; nothing is kept unless every check passes."""
     dassets.may_upload(principal)  # before reading a byte of it
+    domain_of(request).require_room()  # on a full disk, 507 before the file takes what is left
     state = request.app.state
     limit = state.settings.max_upload_mb * 1024 * 1024
     declared = request.headers.get("content-length")

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from manager import storage
 from manager.clock import Clock
 from manager.db import Store
 from manager.notify import ChangeFeed
@@ -57,15 +58,35 @@ class View:
 
 class Domain:
     def __init__(self, store: Store, changes: ChangeFeed | None = None, clock: Clock | None = None, settings: Any = None,
-                 manifests: Any = None):
+                 manifests: Any = None, reserve: storage.Reserve | None = None):
         self.store, self.changes, self.clock, self.settings, self.manifests = store, changes, clock, settings, manifests
+        self.reserve = reserve
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.read() as db:
             return fn(View(db, self.clock, self.settings, self.manifests), *args, **kwargs)
 
     def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        """`fn(tx, ...)` in one transaction; the boards it named are woken after the commit, not before."""
+        """`fn(tx, ...)` in one transaction; the boards it named are woken after the commit, not before.
+
+        On a full disk an essential `fn` spends the reserve and runs again; others get 507 (manager.storage)."""
+        self.require_room(fn)
+        try:
+            return self._write(fn, *args, **kwargs)
+        except Exception as exc:
+            if not self._released_for(fn, exc):
+                raise
+        return self._write(fn, *args, **kwargs)
+
+    def require_room(self, fn: Callable | None = None) -> None:
+        """507 now, before any work, while the disk is full, unless `fn` is essential (manager.storage.Reserve)."""
+        if self.reserve is not None and not (fn and storage.is_essential(fn)):
+            self.reserve.require_room()
+
+    def _released_for(self, fn: Callable, exc: Exception) -> bool:
+        return self.reserve is not None and storage.is_essential(fn) and storage.is_disk_full(exc) and self.reserve.release()
+
+    def _write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.write() as db:
             tx = Tx(db, self.clock, self.settings)
             result = fn(tx, *args, **kwargs)
@@ -79,6 +100,15 @@ class Domain:
 
         For the event loop's fast path, which must never wait for the lock (an import holds it for seconds).
         """
+        self.require_room(fn)
+        try:
+            return self._write_if_free(fn, *args, **kwargs)
+        except Exception as exc:
+            if not self._released_for(fn, exc):
+                raise
+        return self._write_if_free(fn, *args, **kwargs)
+
+    def _write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
         txs: list[Tx] = []
 
         def work(db: Database) -> T:

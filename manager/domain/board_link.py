@@ -3,7 +3,7 @@
 A board is identified by its own token (`manager.api.identity.board_for_request`)
 and reaches only its own data; a file is fetched by its content hash.
 """
-from manager import asset_access, assets, heartbeats, pairing, playlog
+from manager import asset_access, assets, heartbeats, pairing, playlog, storage
 from manager.auth import Principal, user_from_token
 from manager.domain import db_of
 from protocol.pairing import PairingRequest
@@ -17,6 +17,7 @@ def pairing_status(x, code: str, secret: str):
     return pairing.status(db_of(x), code, secret, x.clock.time())
 
 
+@storage.essential  # a board acknowledged keeps its uptime, even on a full disk
 def heartbeats_in(x, board: dict, beats: list):
     ack, _ = heartbeats.ingest(db_of(x), board, beats, x.clock.time(), x.settings.clock_tolerance_s,
                               x.settings.backfill_max_days * 86400)

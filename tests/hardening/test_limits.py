@@ -1,11 +1,10 @@
 """Bodies limited before parsing, credentials before large bodies, pairing bounded (issue 11, findings 1, 2 and 6)."""
-import re
 import socket
 import sqlite3
 
 import requests
 
-from tests.console.conftest import ConsoleSession
+from tests.console.conftest import ConsoleSession, post_login
 from tests.live_manager import ADMIN_PASSWORD, Client
 
 
@@ -112,20 +111,13 @@ def test_claims_throttled_and_wrong_codes_answer_alike(manager_factory):
 
     # A restart on the same database forgets none of it: failed logins and pairing claims are stored.
     http = requests.Session()
-    logins = [_login(http, live.base_url, "sai-mat-khau").status_code for _ in range(6)]
+    logins = [post_login(http, live.base_url, "admin", "sai-mat-khau").status_code for _ in range(6)]
     assert logins[-1] == 429, logins
     live.stop()
     live.start()
     assert claim(real["code"]).status_code == 429, "the person's wrong guesses outlive a restart"
     assert other.post(f"/api/v1/pairings/{missing}/claim", json={"name": "Thử", "unit_code": "00070"}).status_code == 429
-    assert _login(requests.Session(), live.base_url, ADMIN_PASSWORD).status_code == 429, "the login lockout outlives a restart"
-
-
-def _login(http: requests.Session, base_url: str, password: str) -> requests.Response:
-    page = http.get(base_url + "/login", timeout=10).text
-    token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
-    return http.post(base_url + "/login", data={"username": "admin", "password": password, "login_token": token},
-                     allow_redirects=False, timeout=10)
+    assert post_login(requests.Session(), live.base_url, "admin", ADMIN_PASSWORD).status_code == 429, "the login lockout outlives a restart"
 
 
 def _second_admin_token(live) -> str:
