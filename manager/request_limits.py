@@ -148,7 +148,7 @@ class RequestLimits:
                                                         "a valid login or token is required before sending a large body"))
                 return
         received = 0
-        answered = False  # by us, with 413: whatever the app sends afterwards is dropped
+        answered = False  # by us, with 413: whatever the app sends is dropped
 
         async def counted_receive():
             nonlocal received, answered
@@ -159,8 +159,8 @@ class RequestLimits:
                 received += len(message.get("body", b""))
                 if received > limit and not started:
                     answered = True
-                    await _answer(scope, send, _too_large(limit))
-                    # The app sees the client gone: it stops reading, and its own answer is dropped.
+                    # The app sees the client gone: it stops reading and cleans up (an upload's temporary file)
+                    # before the 413 goes out below, so the client never sees a half-received upload on disk.
                     return {"type": "http.disconnect"}
             return message
 
@@ -179,4 +179,6 @@ class RequestLimits:
         except Exception:
             if not answered:
                 raise
-            # The request was already answered 413; what the app made of the cut-off body does not matter.
+            # The request is answered 413; what the app made of the cut-off body does not matter.
+        if answered:
+            await _answer(scope, send, _too_large(limit))
