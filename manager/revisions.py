@@ -9,6 +9,7 @@ import json
 
 from sqlite_utils import Database
 
+from manager.content import NOT_RETIRED
 from manager.errors import NotFound
 from protocol.timebase import iso, utcnow
 
@@ -88,11 +89,12 @@ def changes(before: dict | None, after: dict) -> list[dict]:
 
 def asset_uses(db: Database, sha256: str | None = None) -> list[dict]:
     """Per (file, playlist): whether an approved revision (on air) uses it, whether the newest does; any
-    revision counts, an old one too, since a schedule may still be asked to play it."""
+    revision counts, an old one too, since a schedule may still be asked to play it. A retired playlist's
+    revisions do not: nothing can schedule them again."""
     only = "AND instr(r.items, :sha) > 0 AND json_extract(j.value, '$.asset_sha256') = :sha" if sha256 else ""
     return list(db.query(f"""
-        SELECT json_extract(j.value, '$.asset_sha256') AS sha256, r.playlist_id, p.name,
-               max(r.id IN ({APPROVED})) AS approved, max(r.number = p.revision) AS current
-        FROM playlist_revisions r JOIN playlists p ON p.id = r.playlist_id, json_each(r.items) j
+        SELECT json_extract(j.value, '$.asset_sha256') AS sha256, r.playlist_id, playlists.name,
+               max(r.id IN ({APPROVED})) AS approved, max(r.number = playlists.revision) AS current
+        FROM playlist_revisions r JOIN playlists ON playlists.id = r.playlist_id AND {NOT_RETIRED}, json_each(r.items) j
         WHERE json_extract(j.value, '$.asset_sha256') IS NOT NULL {only}
-        GROUP BY 1, 2 ORDER BY p.name""", {"sha": sha256}))
+        GROUP BY 1, 2 ORDER BY playlists.name""", {"sha": sha256}))
