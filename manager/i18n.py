@@ -731,11 +731,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Duplicated: this is the copy (a draft, not scheduled, not approved)"),
     "playlists.delete": ("Xoá danh sách phát", "Delete the playlist"),
     "playlists.delete_heading": ("Xác nhận xoá danh sách phát", "Confirm deleting the playlist"),
-    "playlists.delete_question": ("Xoá hẳn danh sách phát “{name}” cùng mọi phiên bản của nó? Không thể hoàn tác. "
-                                  "Nhật ký thao tác vẫn ghi lại việc xoá.",
-                                  "Delete the playlist “{name}” and all its revisions for good? This cannot be undone. "
-                                  "The audit log keeps a record."),
+    "playlists.delete_question": ("Xoá hẳn danh sách phát “{name}”? Nó sẽ không còn trong danh sách nào và không lên lịch "
+                                  "được nữa; không thể hoàn tác. Báo cáo lượt phát và nhật ký thao tác vẫn ghi tên nó.",
+                                  "Delete the playlist “{name}” for good? It leaves every list and can no longer be "
+                                  "scheduled; this cannot be undone. Proof of play and the audit log keep its name."),
     "playlists.deleted": ("Đã xoá danh sách phát", "Playlist deleted"),
+    "playlists.retired": ("(đã xoá)", "(deleted)"),
     "playlists.edit": ("Sửa", "Edit"),
     "playlists.edit_item": ("Sửa mục này", "Edit this item"),
     "playlists.item_title": ("Tiêu đề", "Title"),
