@@ -15,6 +15,7 @@ from protocol.manifest import Item, ItemKind
 from protocol.zonefill import fill_empty
 from tests.console.board import BoardClient
 from tests.console.conftest import HOME, login, shot
+from tests.pdfs import Page, text_lines, write_pdf
 from tests.spine.media import jpeg_bytes
 
 PARAGRAPH = ("Đoạn {k}: Uỷ ban nhân dân xã Khao Mang thông báo lịch tiêm chủng mở rộng cho trẻ em dưới năm tuổi "
@@ -33,28 +34,31 @@ def _board_pages(board: dict, title: str, body: str, busy: set[str]) -> int:
     return len(pages(item, size, min_line_height_px(board["height"], board["min_line_px"])).pages)
 
 
-def test_the_approver_sees_what_boards_will_show(manager, people, as_user, new_page):
+def test_the_approver_sees_what_boards_will_show(manager, people, as_user, new_page, tmp_path):
     board = BoardClient(manager, HOME, "Bảng tin trạm y tế Khao Mang")
     editor, approver, stranger = as_user("c_editor"), as_user("c_approver"), as_user("c_other_editor")
     csrf = {"X-CSRF-Token": editor.csrf}
     poster, new_picture = (editor.post("/api/v1/assets", params={"filename": name}, data=jpeg_bytes((1280, 720), colour),
                                        headers=csrf).json()["sha256"]
-                           for name, colour in (("Áp phích tiêm chủng duyệt.jpg", (200, 120, 20)), ("Bản đồ trạm y tế.jpg", (20, 120, 200))))
+                           for name, colour in (("Áp phích tiêm chủng duyệt.jpg", (173, 41, 97)), ("Bản đồ trạm y tế.jpg", (37, 151, 83))))
+    pdf = write_pdf(tmp_path / "Thông báo số 126-TB-UBND.pdf", [Page(texts=text_lines(800, 60, 13, "lich tiem chung mo rong"))]).read_bytes()
+    document = editor.post("/api/v1/assets", params={"filename": "Thông báo số 126-TB-UBND.pdf"}, data=pdf, headers=csrf).json()["sha256"]
     title = "Lịch tiêm chủng tháng 12"
     items = [{"zone": "main", "kind": "image", "asset": poster, "duration_s": 10},
              {"zone": "bulletin", "kind": "bulletin", "title": title, "body": BODY, "duration_s": 30},
-             {"zone": "ticker", "kind": "ticker", "text": "Tiêm chủng miễn phí tại trạm y tế xã", "duration_s": 60}]
+             {"zone": "ticker", "kind": "ticker", "text": "Tiêm chủng miễn phí tại trạm y tế xã", "duration_s": 60},
+             {"zone": "main", "kind": "document", "asset": document, "duration_s": 20}]
     playlist = editor.post("/api/v1/playlists", headers=csrf, json={"name": "Tiêm chủng mở rộng (duyệt)", "items": items}).json()["id"]
     schedule = editor.post("/api/v1/schedules", headers=csrf, json={"playlist_id": playlist, "target": {"kind": "board", "id": board.id}}).json()["id"]
     editor.post(f"/api/v1/schedules/{schedule}/submit", headers=csrf).raise_for_status()
     first = approver.get(f"/schedules/{schedule}").text
-    assert "Chưa có bản nào đang phát" in first and first.count('data-change="added"') == 3, "a first approval: everything is new"
+    assert "Chưa có bản nào đang phát" in first and first.count('data-change="added"') == 4, "a first approval: everything is new"
     assert stranger.get(f"/schedules/{schedule}").status_code == 404, "another unit's schedule reads as missing"
     approver.post(f"/api/v1/schedules/{schedule}/approve", headers={"X-CSRF-Token": approver.csrf}).raise_for_status()
 
     # The editor edits what is on air: the bulletin's text and duration, a picture added, the ticker removed.
     edited = [items[0], {**items[1], "body": EDITED, "duration_s": 40},
-              {"zone": "main", "kind": "image", "asset": new_picture, "duration_s": 10}]
+              {"zone": "main", "kind": "image", "asset": new_picture, "duration_s": 10}, items[3]]
     editor.put(f"/api/v1/playlists/{playlist}", headers=csrf, json={"name": "Tiêm chủng mở rộng (duyệt)", "items": edited}).raise_for_status()
     editor.post(f"/api/v1/schedules/{schedule}/submit", headers=csrf).raise_for_status()
     shown = manager.admin.get(f"/api/v1/boards/{board.id}").json()
@@ -88,6 +92,10 @@ def test_the_approver_sees_what_boards_will_show(manager, people, as_user, new_p
     added.locator("img").scroll_into_view_if_needed()  # pictures load as they come into view
     expect(added.locator("img")).to_have_js_property("naturalWidth", 320)  # the picture itself, as its thumbnail
     expect(page.locator("article[data-kind=image][data-change=same]")).to_contain_text("Áp phích tiêm chủng duyệt.jpg")
+    part = page.locator("article[data-kind=document][data-change=same] img.document-part").first
+    part.scroll_into_view_if_needed()  # the page images boards get for this zone, cut where lines would be too small
+    expect(part).not_to_have_js_property("naturalWidth", 0)
+    expect(page.locator("article[data-kind=document] figcaption").first).to_contain_text("Trang 1/1")
     removed = page.locator("article[data-change=removed]")
     expect(removed.locator(".mark")).to_have_text("Bỏ")
     expect(removed.locator(".approval-ticker")).to_have_text("Tiêm chủng miễn phí tại trạm y tế xã")
