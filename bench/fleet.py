@@ -262,7 +262,7 @@ async def run_against(server: str, fleet: list[Board], port: int, pid: int, prov
     if server == "manager":
         async def publish_alert():
             await asyncio.to_thread(_http, f"{url}/api/v1/alerts", "POST",
-                                    {"level": 5, "headline": "Sơ tán khẩn cấp", "units": [{"code": province}]}, admin)
+                                    {"level": 5, "headline": "Sơ tán khẩn cấp", "authority": "Ban Chỉ huy PTDS tỉnh", "units": [{"code": province}]}, admin)
 
         async def ack(b: Board, body: bytes):
             alerts = json.loads(body)["alerts"]
@@ -284,9 +284,11 @@ async def run_against(server: str, fleet: list[Board], port: int, pid: int, prov
             {"zone": "main", "kind": "image", "asset": sha, "duration_s": 10}]}, admin)
         schedule = await asyncio.to_thread(_http, f"{url}/api/v1/schedules", "POST", {
             "playlist_id": playlist["id"], "target": {"kind": "unit", "id": province}}, admin)
+        await asyncio.to_thread(_http, f"{url}/api/v1/schedules/{schedule['id']}/submit", "POST", {}, admin)
 
         async def publish_schedule():
-            await asyncio.to_thread(_http, f"{url}/api/v1/schedules/{schedule['id']}/approve", "POST", {}, admin)
+            await asyncio.to_thread(_http, f"{url}/api/v1/schedules/{schedule['id']}/approve", "POST",
+                                    {"reason": "bench: one administrator plays every role"}, admin)
     else:
         sha = "f" * 64
 

@@ -63,7 +63,7 @@ async def soak(fleet: list[F.Board], port: int, pid: int, province: str, admin: 
             try:
                 if alert is None:
                     alert = await asyncio.to_thread(F._http, f"{url}/api/v1/alerts", "POST",
-                                                    {"level": 3, "headline": "Diễn tập", "units": [{"code": province}]}, admin)
+                                                    {"level": 3, "headline": "Diễn tập", "authority": "Ban Chỉ huy PTDS tỉnh", "units": [{"code": province}]}, admin)
                 else:
                     await asyncio.to_thread(F._http, f"{url}/api/v1/alerts/{alert['id']}/withdraw", "POST", {}, admin)
                     alert = None

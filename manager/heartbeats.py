@@ -1,13 +1,25 @@
 """Heartbeat ingest: store each report once, placed on the manager's timeline.
 
 A board's clock is not trusted blindly. A heartbeat stands at its board time
-corrected by the board's own skew estimate; a live heartbeat whose corrected
-time still disagrees with when it arrived is placed at its arrival instead,
-and the board is flagged. Backfilled heartbeats (recorded offline) keep their
-corrected time but can never be placed after their arrival. So does any
+corrected by the board's own skew estimate; a heartbeat the board sent as
+live whose corrected time still disagrees with when it arrived is placed at
+its arrival instead, and the board is flagged. Heartbeats the board flagged
+`recorded_offline` (a backlog) keep their corrected time but can never be
+placed after their arrival. So does any
 heartbeat from a board that vouches for its clock (`clock` synced or held):
 its corrected time is within a second, so one that arrives late was late,
 whatever the board believed when it recorded it.
+
+Whether a heartbeat came late is decided here, once, from the manager's own
+receive time. For a board that vouches for its clock (corrected time within
+a second) it is `late` (recorded offline, in the reports' words) exactly when
+it arrived more than its interval after its corrected time, whatever the
+cause and whatever the board's `recorded_offline` said: that flag was the
+board's guess when it recorded the heartbeat, and it stays as sent, under
+the hash. A board that does not vouch for its clock (`unsynced`, or a player
+from before the field) is known only to the clock tolerance, coarser than an
+interval, so there its own flag stands. The reports' connected and late time
+follow `late` (manager/uptime_store.py).
 
 The acknowledgement names the seqs now stored with the hash the board sent
 and the board's chain head: the board deletes from its queue only those.
@@ -33,6 +45,13 @@ def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[fl
     return corrected, False
 
 
+def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool) -> bool:
+    """Not delivered within its interval: the one rule for "recorded offline" (see the module's doc)."""
+    if hb.clock not in _VOUCHED or clock_disagreed:
+        return hb.recorded_offline
+    return received_at - (hb.board_time.timestamp() - hb.clock_skew_s) > hb.interval_s
+
+
 def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
            backfill_horizon_s: float = 31 * 86400) -> tuple[HeartbeatAck, list[dict]]:
     """Stores new heartbeats, skips ones already stored; returns the ack and the rows stored."""
@@ -40,17 +59,18 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     ordered = sorted(heartbeats, key=lambda h: h.seq)
     bounds = Bounds(db, board["id"], ordered[0].seq, received_at, backfill_horizon_s)
     for hb in ordered:
-        at = bounds.place(placed_at(hb, received_at, tolerance_s)[0])
+        at, disagreed = placed_at(hb, received_at, tolerance_s)
+        at, late = bounds.place(at), arrived_late(hb, received_at, disagreed)
         row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
                    received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
-                   recorded_offline=int(hb.recorded_offline), interval_s=hb.interval_s,
-                   manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
+                   recorded_offline=int(hb.recorded_offline), late=int(late),
+                   interval_s=hb.interval_s, manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
                    payload=hb.model_dump_json())
         cursor = db.execute(
             "INSERT OR IGNORE INTO heartbeats (board_id, seq, placed_at, board_time, received_at, clock_skew_s, display_state, "
-            "recorded_offline, interval_s, manifest_version, prev_hash, hash, payload) "
+            "recorded_offline, late, interval_s, manifest_version, prev_hash, hash, payload) "
             "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
-            ":recorded_offline, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
+            ":recorded_offline, :late, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
         if cursor.rowcount or _holds(db, board["id"], hb):
             held.append(hb.seq)
         if cursor.rowcount:
@@ -61,16 +81,17 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
         stored = uptime_store.on_stored(db, board["id"], stored)
-    newest = ordered[-1]
+    newest, newest_late = ordered[-1], late  # the loop ends on the newest
     # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
-    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest.recorded_offline):
+    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.
-        skew = newest.clock_skew_s if newest.recorded_offline else newest.board_time.timestamp() - received_at
+        skew = newest.clock_skew_s if newest_late else newest.board_time.timestamp() - received_at
         db.execute(
             "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
-            "software_version = ?, disk_free_bytes = ? WHERE id = ?",
+            "software_version = ?, disk_free_bytes = ?, clock_state = ?, ntp_disagreement_s = ? WHERE id = ?",
             [received_at, newest.seq, newest.manifest_version, newest.display_state.value, skew,
-             newest.software_version, newest.disk_free_bytes, board["id"]])
+             newest.software_version, newest.disk_free_bytes, newest.clock.value if newest.clock else None,
+             newest.ntp_disagreement_s, board["id"]])
     else:
         db.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
     head_seq, head_hash = _head(db, board["id"])

@@ -377,10 +377,26 @@ def m008_playlist_revisions(db: Database) -> None:
         db.execute("UPDATE schedules SET live_revision_id = ? WHERE playlist_id = ? AND status = 'approved'", [revision_id, playlist["id"]])
 
 
+def m018_delivery_and_board_clock(db: Database) -> None:
+    # Issue 17: the manager, not the board's guess at recording time, decides whether a heartbeat came late
+    # (`late`, manager/heartbeats.py); heartbeats stored before keep the board's flag, so the intervals and
+    # sealed digests computed from them stay as they are. The board's newest clock state and its disagreement
+    # with NTP are kept on its record for the console.
+    _run(
+        db,
+        """
+        ALTER TABLE heartbeats ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+        UPDATE heartbeats SET late = recorded_offline;
+        ALTER TABLE boards ADD COLUMN clock_state TEXT;
+        ALTER TABLE boards ADD COLUMN ntp_disagreement_s REAL
+        """
+    )
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
               m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups,
-              m008_playlist_revisions]
+              m008_playlist_revisions, m018_delivery_and_board_clock]
 
 
 def applied(db: Database) -> set[str]:

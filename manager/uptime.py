@@ -12,8 +12,9 @@ The rules, decided once here and documented in docs/uptime.md:
   at the next one, to the second.
 * On screen: a heartbeat with display_state "on" (sent live or recorded
   offline and uploaded later).
-* Connected: an instant vouched for by a heartbeat received live
-  (recorded_offline false), whatever the screen showed.
+* Connected: an instant vouched for by a heartbeat delivered within its
+  interval (`Beat.live`: the manager's `late` verdict, manager/heartbeats.py),
+  whatever the screen showed.
 * Time outside the board's operating hours (from the manager's record of the
   board, as they were at each moment: changes are kept with their time) is
   left out of the denominator; a board that reports scheduled_off or error

@@ -35,7 +35,9 @@ def _local_day(ts: float) -> str:
 
 
 
-_BEAT_SQL = "SELECT placed_at, display_state, recorded_offline, interval_s FROM heartbeats WHERE board_id = ? "
+# A heartbeat vouches for the board's connection when it was delivered within its interval (`late`, decided at
+# ingest by manager.heartbeats); `recorded_offline` is the board's own guess, kept only to check the payload.
+_BEAT_SQL = "SELECT placed_at, display_state, late, interval_s FROM heartbeats WHERE board_id = ? "
 
 
 def _beats(db: Database, where: str, params: list) -> list[Beat]:
@@ -99,7 +101,7 @@ def on_heartbeats(db: Database, board_id: str, placed: list[float], intervals_s:
     hi = max(placed) + grace * max(intervals_s)
     beats = _beats(db, "AND placed_at >= ? AND placed_at < ? ORDER BY placed_at, seq", [board_id, lo, hi])
     before = _beats(db, "AND placed_at < ? ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
-    live_before = _beats(db, "AND placed_at < ? AND recorded_offline = 0 ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
+    live_before = _beats(db, "AND placed_at < ? AND late = 0 ORDER BY placed_at DESC, seq DESC LIMIT 1", [board_id, lo])
     floor, tail = sealed_tail(db, board_id)
     # Once sealed, a heartbeat's row is gone: the checkpoint's tail stands in for it.
     before = before or [b for b in tail[:1] if b.placed_at < lo]
@@ -165,7 +167,7 @@ def _extend_last(db: Database, board_id: str, row: dict, grace: float = uptime.G
     and has its state and connectedness, compaction would only push that
     interval's end further; anything else takes the general path.
     """
-    t, live = row["placed_at"], not row["recorded_offline"]
+    t, live = row["placed_at"], not row["late"]
     last = db.execute(
         "SELECT start_at, end_at, state, connected FROM board_intervals WHERE board_id = ? ORDER BY start_at DESC LIMIT 1",
         [board_id]).fetchone()
@@ -237,7 +239,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
     day extend one checkpoint row, so a board costs one row a day.
     """
     rows = db.execute(
-        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s, interval_s "
+        "SELECT seq, payload, display_state, recorded_offline, hash, prev_hash, placed_at, board_time, clock_skew_s, interval_s, late "
         "FROM heartbeats WHERE board_id = ? AND seq <= "
         "(SELECT coalesce(max(seq), -1) FROM heartbeats WHERE board_id = ? AND placed_at < ?) ORDER BY seq",
         [board_id, board_id, before],
@@ -285,7 +287,7 @@ def seal(db: Database, board_id: str, before: float, now: float) -> SealResult:
 
 def _tail(rows: list[tuple], before: list[Beat]) -> str:
     """The last heartbeat sealed and the last live one (either may be from an earlier seal), as JSON."""
-    sealed = sorted([Beat(r[6], r[2], not r[3], r[9]) for r in rows] + before)
+    sealed = sorted([Beat(r[6], r[2], not r[10], r[9]) for r in rows] + before)
     last = sealed[-1]
     live = next((b for b in reversed(sealed) if b.live), None)
     chosen = [last] + ([live] if live is not None and live != last else [])

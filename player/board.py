@@ -264,8 +264,9 @@ class Board:
         if self.reports is None or not self.link.paired():
             return  # an unpaired board is no board yet: nothing to report
         interval, data_dir = self._hb_interval or 30, self.config.data_dir
-        # Recorded offline: the manager has not acknowledged reports within an interval, whatever the
-        # cause (no network, a wrong server, a trickle). The manager re-checks with the board's clock.
+        # Recorded offline, as the board guesses it: the manager has not acknowledged reports within an
+        # interval, whatever the cause (no network, a wrong server, a trickle). The manager decides from
+        # when the heartbeat arrives; the guess stands only while the clock is unsynced.
         status, skew, clock = self.status(), self.clock.skew_s, self.clock.state
         ntp_gap = self.clock.ntp_disagreement_s
         offline = not self.link.delivering(interval)

@@ -54,7 +54,8 @@ class Heartbeat(BaseModel):
     alert: Id | None = None  # the emergency alert on screen, if any
     disk_free_bytes: int | None = Field(default=None, ge=0, le=SQLITE_INT_MAX)
     software_version: str = Field(default="", max_length=64)
-    # True when recorded while the manager could not be reached (sent later).
+    # The board's guess when recording that this will not reach the manager within its interval. The manager
+    # decides from when it arrives; the guess stands only for an unsynced clock (docs/protocol.md, Heartbeats).
     recorded_offline: bool = False
     interval_s: int = Field(default=30, ge=1, le=3600)
     clock: ClockState | None = None

@@ -35,6 +35,8 @@ class BoardOut(_Out):
     applied_version: str | None
     display_state: str | None
     clock_skew_s: float | None
+    clock_state: str | None  # the newest heartbeat's `clock`: synced, held or unsynced
+    ntp_disagreement_s: float | None  # its wall clock minus the manager's time, when kept by NTP and off by > 1 s
     software_version: str | None
     disk_free_bytes: int | None
     layout: str | None

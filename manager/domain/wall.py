@@ -14,6 +14,9 @@ from manager.domain import db_of
 from manager.domain.policy import CONTENT, boards_in_scope, board_for
 
 WEEK_S = 7 * 86400
+# The board's wall clock this far from the manager's, by the board's NTP, is worth a look (docs/player.md, "Time"):
+# beyond any round trip, so one of the two references is wrong.
+NTP_WARN_S = 2.0
 
 
 @dataclass
@@ -25,6 +28,12 @@ class BoardStatus:
     applied: bool
     uptime_pct: float | None
     has_screenshot: bool
+
+    @property
+    def clock_warning(self) -> bool:
+        """The board's newest heartbeat says its time is untrusted, or far from its NTP's."""
+        gap = self.board.get("ntp_disagreement_s")
+        return self.board.get("clock_state") == "unsynced" or (gap is not None and abs(gap) > NTP_WARN_S)
 
 
 @dataclass

@@ -107,7 +107,7 @@ def verify(db: Database, board_id: str) -> ChainStatus:
     checked, after, beats = 0, -1, []
     while True:
         rows = db.execute(
-            "SELECT seq, payload, display_state, recorded_offline, placed_at, interval_s, hash FROM heartbeats "
+            "SELECT seq, payload, display_state, recorded_offline, placed_at, interval_s, hash, late FROM heartbeats "
             "WHERE board_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             [board_id, after, CHUNK],
         ).fetchall()
@@ -118,7 +118,7 @@ def verify(db: Database, board_id: str) -> ChainStatus:
             checked += sum(1 for r in rows if r[0] < bad)
             return ChainStatus(board_id, False, checked, bad, reason, FULL, sealed)
         checked += len(rows)
-        beats += [uptime.Beat(r[4], r[2], not r[3], r[5]) for r in rows]
+        beats += [uptime.Beat(r[4], r[2], not r[7], r[5]) for r in rows]
         after = prev_seq = rows[-1][0]
         prev_hash = rows[-1][6]
     head = db.execute("SELECT last_seq FROM boards WHERE id = ?", [board_id]).fetchone()

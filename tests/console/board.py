@@ -29,9 +29,11 @@ class BoardClient:
         self.etag, self.manifest = r.headers["ETag"], r.json()
         return True
 
-    def heartbeat(self, alert: str | None = None) -> None:
+    def heartbeat(self, alert: str | None = None, **fields) -> None:
+        """One live heartbeat; `fields` set more of it (`clock`, `ntp_disagreement_s`...)."""
         hb = Heartbeat(seq=self.seq, board_time=datetime.now(timezone.utc), manifest_version=self.manifest["version"] if self.manifest else None,
-                       display_state="on", alert=alert, interval_s=30, prev_hash=self.prev, software_version="console-test").sealed()
+                       display_state="on", alert=alert, interval_s=30, prev_hash=self.prev, software_version="console-test",
+                       **fields).sealed()
         r = self.http.post(f"/api/v1/boards/{self.id}/heartbeats", json={"heartbeats": [hb.model_dump(mode="json")]})
         r.raise_for_status()
         self.seq += 1

@@ -1,4 +1,6 @@
 """An editor changes a board's settings on its page; the board's manifest follows. Revoking its token."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -105,3 +107,25 @@ def test_board_changes_stored_form():
                                "lat": 21, "lon": None, "is_test": 1, "layout": ""})
     assert stored == {"name": "Bảng tin", "operating_hours": '[{"weekdays": [1, 7], "start": "06:00", "end": "06:00"}]',
                       "lat": 21.0, "lon": None, "is_test": 1, "layout": None}
+
+
+def test_board_page_shows_whether_its_clock_is_trusted(manager, people):
+    """The clock state and the disagreement with the board's NTP from its newest heartbeat, in Vietnamese,
+    a warning when untrusted or more than 2 s off; the same in the boards API."""
+    board = BoardClient(manager, HOME, "Bảng tin đồng hồ lệch")
+    board.heartbeat(clock="unsynced")
+    page = manager.admin.get(f"/boards/{board.id}", params={"lang": "vi"}).text
+    clock = re.search(r'<dd id="board-clock">(.*?)</dd>', page, re.S).group(1)
+    assert 'badge warn">Chưa tin cậy<' in clock and "NTP" not in clock, clock
+
+    board.heartbeat(clock="synced", ntp_disagreement_s=-3.5)
+    page = manager.admin.get(f"/boards/{board.id}", params={"lang": "vi"}).text
+    clock = re.search(r'<dd id="board-clock">(.*?)</dd>', page, re.S).group(1)
+    assert ">Đã đồng bộ<" in clock and "lệch -3,5 giây so với NTP của bảng" in clock and clock.count("badge warn") == 2, clock
+    api = manager.admin.get(f"/api/v1/boards/{board.id}").json()
+    assert (api["clock_state"], api["ntp_disagreement_s"]) == ("synced", -3.5)
+
+    board.heartbeat(clock="held", ntp_disagreement_s=1.5)
+    page = manager.admin.get(f"/boards/{board.id}", params={"lang": "vi"}).text
+    clock = re.search(r'<dd id="board-clock">(.*?)</dd>', page, re.S).group(1)
+    assert 'badge ok">Giữ theo lần đo trước<' in clock and "lệch 1,5 giây" in clock and "warn" not in clock, clock

@@ -94,14 +94,14 @@ def last_seq(data: Path) -> int:
 
 
 def stored(manager, board_id: str) -> list[dict]:
-    """The heartbeats the manager stored for the board, by seq."""
+    """The heartbeats the manager stored for the board, by seq, with where it placed them and its `late` verdict."""
     db = sqlite3.connect(f"file:{manager.db_path}?mode=ro", uri=True)
     try:
-        rows = db.execute("SELECT payload, placed_at, received_at FROM heartbeats WHERE board_id = ? ORDER BY seq",
+        rows = db.execute("SELECT payload, placed_at, received_at, late FROM heartbeats WHERE board_id = ? ORDER BY seq",
                           (board_id,)).fetchall()
     finally:
         db.close()
-    return [{**json.loads(p), "placed_at": at, "received_at": rec} for p, at, rec in rows]
+    return [{**json.loads(p), "placed_at": at, "received_at": rec, "late": bool(late)} for p, at, rec, late in rows]
 
 
 def chain(manager, board_id: str) -> dict:

@@ -135,3 +135,46 @@ def test_wall_clock_steps_move_neither_programme_nor_reports(manager_factory, ru
     for hb in [hb for hb in stored(live, board_id) if hb["seq"] > since]:
         corrected = datetime.fromisoformat(hb["board_time"].replace("Z", "+00:00")).timestamp() - hb["clock_skew_s"]
         assert abs(hb["placed_at"] - min(corrected, hb["received_at"])) < 0.01, hb
+
+
+def test_offline_reboot_does_not_trust_the_kept_offset(manager_factory, run_player, xdisplay, tmp_path, monkeypatch):
+    """A reboot with the manager away and the wall clock then a day ahead: the offset in clock.json was carried
+    on a monotonic clock that started again, so the board does not use it and says `unsynced`; once the manager
+    is back, its first answer puts the programme right and the skew is reported within a second."""
+    live = manager_factory()
+    data = tmp_path / "board"
+    board_id = _board_with_this_hour(live, data, "Bảng khởi động lại")
+    offset_file = tmp_path / "wall-offset"
+    offset_file.write_text("0")
+    monkeypatch.setenv("BANGTIN_WALL_OFFSET_FILE", str(offset_file))
+    monkeypatch.setenv("BANGTIN_BOOT_ID", "boot-before")
+    args = ("--manager", live.base_url, "--heartbeat-s", "1", "--retry-max-s", "1")
+    player = run_player(data, *args)
+    wait_for(lambda: _green(xdisplay), 20, message="the programme of this hour")
+    wait_for(lambda: any(hb.get("clock") == "synced" for hb in stored(live, board_id)), 15, message="a synced heartbeat")
+    assert (data / "clock.json").exists()
+
+    player.stop()
+    live.stop()
+    offset_file.write_text(str(DAY))  # the RTC came back a day ahead
+    monkeypatch.setenv("BANGTIN_BOOT_ID", "boot-after")
+    since = _newest_seq(data, live, board_id)
+    logged = len(player.log())
+    player = run_player(data, *args)
+    wait_for(lambda: "first frame" in player.log()[logged:], 20, message="the first frame")
+    wait_for(lambda: len(_beats_after(data, since)) >= 3, 15, message="heartbeats while the manager is away")
+    for hb in _beats_after(data, since):
+        # Its own clock, corrected by the last skew it knew (none): it cannot vouch for it, and says so.
+        assert hb["clock"] == "unsynced" and abs(hb["clock_skew_s"]) < 1.0 and hb["recorded_offline"], hb
+    assert close(grab(xdisplay).getpixel(MEDIA), RED), "tomorrow's programme by the board's own clock"
+    assert "keeping the offset" not in player.log()[logged:]
+
+    live.start()
+    wait_for(lambda: _green(xdisplay), 15, message="the programme of this hour once the manager answers")
+    synced = wait_for(lambda: [hb for hb in stored(live, board_id) if hb["seq"] > since and hb.get("clock") == "synced"], 15,
+                      message="heartbeats after the manager's first answer")
+    for hb in synced:
+        assert abs(hb["clock_skew_s"] - DAY) < 1.0, hb
+    # Recorded while nothing vouched for the board's time: the manager cannot measure their delay, the board's word stands.
+    unsynced = [hb for hb in stored(live, board_id) if hb["seq"] > since and hb["clock"] == "unsynced"]
+    assert unsynced and all(hb["late"] for hb in unsynced), unsynced

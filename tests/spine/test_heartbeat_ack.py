@@ -49,3 +49,38 @@ def test_late_heartbeat_of_a_board_that_vouches_for_its_clock_stands_where_recor
     with sqlite3.connect(manager.db_path) as db:
         placed, received = db.execute("SELECT placed_at, received_at FROM heartbeats WHERE board_id = ?", [board]).fetchone()
     assert abs(placed - recorded.timestamp()) < 0.01 and received - placed > 500
+
+
+def test_recorded_offline_is_what_the_manager_saw_not_what_the_board_guessed(manager_factory):
+    """A heartbeat is recorded offline (`late`) exactly when it reached the manager more than its interval after
+    it was recorded; the board's own `recorded_offline` (a guess, under the hash) stands only when the board does
+    not vouch for its clock. The reports' connected and late time follow, and the chain still verifies."""
+    paired = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
+    manager = manager_factory(fake_clock=paired.timestamp())
+    board, token = manager.pair_board(name="Bảng báo đúng mất kết nối")
+    me = manager.board_client(token)
+    t0 = paired + timedelta(hours=1)
+    prev, beats = GENESIS_HASH, []
+    for seq, (after_s, guessed_offline, clock) in enumerate([
+            (0, True, ClockState.synced),  # guessed offline (no answer yet), got through at once
+            (30, False, ClockState.synced),  # guessed live, its POST got through only 3 intervals later
+            (100, True, ClockState.held),  # guessed offline, delivered 20 s after recording: within its interval
+            (120, True, ClockState.unsynced)]):  # a clock nothing vouches for: the board's word stands
+        hb = Heartbeat(seq=seq, board_time=t0 + timedelta(seconds=after_s), display_state="on", interval_s=30,
+                       recorded_offline=guessed_offline, clock=clock, prev_hash=prev).sealed()
+        prev = hb.hash
+        beats.append(hb)
+    manager.set_clock(t0.timestamp() + 2)
+    _post(me, board, beats[:1])
+    manager.set_clock(t0.timestamp() + 120)
+    _post(me, board, beats[1:])
+    with sqlite3.connect(manager.db_path) as db:
+        late = dict(db.execute("SELECT seq, late FROM heartbeats WHERE board_id = ?", [board]).fetchall())
+        connected = db.execute("SELECT start_at, end_at, connected FROM board_intervals WHERE board_id = ? ORDER BY start_at",
+                               [board]).fetchall()
+    assert late == {0: 0, 1: 1, 2: 0, 3: 1}
+    t = t0.timestamp()
+    assert [(s - t, e - t, c) for s, e, c in connected] == [(0, 75, 1), (75, 100, 0), (100, 175, 1), (175, 195, 0)]
+    report = manager.admin.get(f"/api/v1/reports/boards/{board}", params={"period": "2026-12-02..2026-12-02"}).json()
+    assert report["chain"]["ok"] and report["chain"]["check"] == "full", report["chain"]
+    assert report["late_pct"] is not None and 0 < report["late_pct"] < 30, report["late_pct"]

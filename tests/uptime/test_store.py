@@ -47,7 +47,7 @@ def test_incremental_intervals_equal_a_full_recompute(db):
     for hb in live2[1:]:
         send(db, [hb], hb.board_time.timestamp())
     stored = uptime_store.intervals(db, "b1", T0 - 1, T0 + 10_000)
-    rows = db.execute("SELECT placed_at, display_state, recorded_offline, interval_s FROM heartbeats ORDER BY placed_at").fetchall()
+    rows = db.execute("SELECT placed_at, display_state, late, interval_s FROM heartbeats ORDER BY placed_at").fetchall()
     expected = uptime.compact([uptime.Beat(r[0], r[1], not r[2], r[3]) for r in rows])
     assert stored == expected
     assert [(iv.start - T0, iv.end - T0, iv.connected) for iv in stored] == [
