@@ -107,12 +107,16 @@ def compare(before: dict | None, after: dict) -> list[dict]:
         out += [{"change": "removed", "item": a} for a in old[i1:i2]]
         out += [{"change": "added", "item": b} for b in new[j1:j2]]
     # An item taken out here and put back there unchanged was moved, not removed and added.
-    removed = {_key(e["item"]): e for e in out if e["change"] == "removed"}
+    removed = {}
     for entry in out:
-        if entry["change"] == "added" and _key(entry["item"]) in removed:
-            out.remove(removed.pop(_key(entry["item"])))
+        if entry["change"] == "removed":
+            removed.setdefault(_key(entry["item"]), []).append(entry)
+    moved = []
+    for entry in out:
+        if entry["change"] == "added" and removed.get(_key(entry["item"])):
+            moved.append(id(removed[_key(entry["item"])].pop(0)))
             entry["change"] = "moved"
-    return out
+    return [e for e in out if id(e) not in moved]
 
 
 def changes(before: dict | None, after: dict) -> list[dict]:
