@@ -51,12 +51,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store = store
     app.state.clock = Clock(settings.fake_clock_file)
     app.state.changes = ChangeFeed()
+    app.state.live = ChangeFeed()  # the console's: any change a person may see (manager/console/live_pages.py)
     app.state.assets = AssetStore(settings.assets_path)
     storage.sweep_temporaries(app.state.assets.tmp)  # uploads cut short by a crash: never finished, never served
     app.state.pairing_throttle = pairing.Throttle(settings.pairing_requests_per_address)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
                                           DocumentRenderer(app.state.assets))
-    app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests)
+    app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests, app.state.live)
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

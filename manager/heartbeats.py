@@ -23,12 +23,16 @@ follow `late` (manager/uptime_store.py).
 
 The acknowledgement names the seqs now stored with the hash the board sent
 and the board's chain head: the board deletes from its queue only those.
+
+Ingest also tells whether people would see a difference (the board came back,
+shows another state or manifest, or first acknowledged a warning), so that
+the console's open pages look again only then, not on every heartbeat.
 """
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
-from manager import uptime_store
+from manager import uptime, uptime_store
 from manager.backfill_bounds import Bounds
 from protocol.heartbeat import ClockState, Heartbeat, HeartbeatAck
 
@@ -53,9 +57,10 @@ def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool) -> bo
 
 
 def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
-           backfill_horizon_s: float = 31 * 86400) -> tuple[HeartbeatAck, list[dict]]:
-    """Stores new heartbeats, skips ones already stored; returns the ack and the rows stored."""
+           backfill_horizon_s: float = 31 * 86400) -> tuple[HeartbeatAck, list[dict], bool]:
+    """Stores new heartbeats, skips ones already stored; returns the ack, the rows stored and whether people see a change."""
     stored, held = [], []
+    seen = not uptime.is_online(board["last_seen_at"], board["heartbeat_interval_s"], received_at)
     ordered = sorted(heartbeats, key=lambda h: h.seq)
     bounds = Bounds(db, board["id"], ordered[0].seq, received_at, backfill_horizon_s)
     for hb in ordered:
@@ -76,8 +81,9 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
         if cursor.rowcount:
             stored.append(row)
             if hb.alert:
-                db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, board_id, first_seen_at) "
-                           "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
+                acked = db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, board_id, first_seen_at) "
+                                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
+                seen = seen or bool(acked.rowcount)
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
         stored = uptime_store.on_stored(db, board["id"], stored)
@@ -86,6 +92,7 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.
         skew = newest.clock_skew_s if newest_late else newest.board_time.timestamp() - received_at
+        seen = seen or (newest.manifest_version, newest.display_state.value) != (board["applied_version"], board["display_state"])
         db.execute(
             "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
             "software_version = ?, disk_free_bytes = ?, clock_state = ?, ntp_disagreement_s = ? WHERE id = ?",
@@ -98,7 +105,7 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
                        server_time=datetime.fromtimestamp(received_at, timezone.utc),
                        board_id=board["id"], seqs=held, head_seq=head_seq, head_hash=head_hash)
-    return ack, stored
+    return ack, stored, seen
 
 
 def _holds(db: Database, board_id: str, hb: Heartbeat) -> bool:

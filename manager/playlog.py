@@ -1,4 +1,6 @@
 """Proof of play and screenshots as boards report them."""
+import json
+
 from sqlite_utils import Database
 
 from protocol.playlog import PlayLogAck, PlayRecord
@@ -24,3 +26,45 @@ def store_screenshot(db: Database, board_id: str, mime: str, content: bytes, tak
     """Only the newest screenshot of each board is kept."""
     db.execute("INSERT OR REPLACE INTO screenshots (board_id, taken_at, mime, content) VALUES (?, ?, ?, ?)",
                [board_id, taken_at, mime, content])
+
+
+def totals(db: Database, board_ids: list[str], start: float, end: float, playlist_id: str | None = None) -> list[dict]:
+    """Plays and seconds on screen per (playlist or alert, item, board) started in [start, end); played only
+    (a failed item was not seen). Board ids go in chunks, within SQLite's limit on parameters."""
+    out: list[dict] = []
+    for k in range(0, len(board_ids), 500):
+        chunk = board_ids[k:k + 500]
+        sql = ("SELECT playlist, alert, item, kind, board_id, count(*) AS plays, sum(duration_s) AS seconds FROM playlog "
+               f"WHERE board_id IN ({','.join('?' * len(chunk))}) AND started_at >= ? AND started_at < ? AND outcome = 'played'")
+        params: list = [*chunk, start, end]
+        if playlist_id:
+            sql += " AND playlist = ?"
+            params.append(playlist_id)
+        out += db.query(sql + " GROUP BY playlist, alert, item, kind, board_id", params)
+    return out
+
+
+def item_labels(db: Database, playlist_ids: list[str]) -> dict[str, dict]:
+    """What each item of these playlists was, by item id, over every revision (a board plays an approved
+    revision whose items may since have been edited away): title, text, kind and its file's name."""
+    found: dict[str, dict] = {}
+    for playlist_id in playlist_ids:
+        for (items,) in db.execute("SELECT items FROM playlist_revisions WHERE playlist_id = ? ORDER BY number", [playlist_id]):
+            for item in json.loads(items):
+                found[item["id"]] = item
+        for item in db.query("SELECT * FROM items WHERE playlist_id = ?", [playlist_id]):
+            found[item["id"]] = item
+    shas = sorted({i["asset_sha256"] for i in found.values() if i.get("asset_sha256")})
+    files = dict(db.execute(f"SELECT sha256, original_name FROM assets WHERE sha256 IN ({','.join('?' * len(shas))})", shas)) if shas else {}
+    return {item_id: {"title": i.get("title") or "", "text": i.get("text") or "", "kind": i.get("kind"),
+                      "file": files.get(i.get("asset_sha256"))} for item_id, i in found.items()}
+
+
+NAMED = {"playlists": "name", "alerts": "headline"}
+
+
+def names(db: Database, table: str, ids: list[str]) -> dict[str, str]:
+    """Playlists' names or warnings' headlines, by id."""
+    if not ids:
+        return {}
+    return dict(db.execute(f"SELECT id, {NAMED[table]} FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids))

@@ -79,3 +79,18 @@ def stamp_value(text):
     """The same stamp as a datetime, for spreadsheets (a date cell, not text); anything else unchanged."""
     m = LOCAL_STAMP.fullmatch(text) if isinstance(text, str) else None
     return datetime.fromisoformat(text) if m else text
+
+
+def duration(seconds: float | None, lang: str = "vi") -> str:
+    """Time on screen as people say it: "2 giờ 05 phút", "12 phút 30 giây", "45 giây" (English: 2 h 05 min)."""
+    if seconds is None:
+        return ""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    h, m, s = ("h", "min", "s") if lang == "en" else ("giờ", "phút", "giây")
+    if hours:
+        return f"{number(hours, lang=lang)} {h} {minutes:02d} {m}"
+    if minutes:
+        return f"{minutes} {m} {secs:02d} {s}"
+    return f"{secs} {s}"

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from manager.console import (admin_pages, auth_pages, board_pages, content_pages, group_pages, notice_pages, schedule_pages,
                              source_pages, views)
+from manager.console import live_pages, proof_pages
 from manager.console.middleware import ConsoleMiddleware
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -23,6 +24,9 @@ def install(app: FastAPI) -> None:
     app.mount("/fonts", StaticFiles(directory=str(Path(FONT_ROOT) / "files")), name="fonts")
     for module in (auth_pages, board_pages, group_pages, content_pages, notice_pages, schedule_pages, admin_pages, source_pages):
         app.include_router(module.router)
+    app.state.live_streams = live_pages.Streams()
+    app.include_router(live_pages.router)
+    app.include_router(proof_pages.router)
     from manager.reports import pages as report_pages
 
     # The reports' pages extend the console's base.html: give their environment the same helpers.

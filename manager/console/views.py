@@ -30,6 +30,7 @@ NAV = [
     ("nav.inbox", "/inbox", ("editor", "approver")),
     ("nav.users", "/users", ()),
     ("nav.reports", "/reports", ("auditor",)),
+    ("nav.proof", "/proof-of-play", ("editor", "approver", "auditor")),
     ("nav.audit", "/audit", audit_log.may_read),
 ]
 CONTENT_ROLES = ("editor", "approver")
@@ -100,10 +101,17 @@ def short_hash(value: str | None, length: int = 10) -> str:
     return (value or "")[:length]
 
 
+@pass_context
+def duration(context, seconds: float | None) -> str:
+    """Time on screen as the page's language says it ("2 giờ 05 phút")."""
+    return vnformat.duration(seconds, lang_of(context["request"]))
+
+
 def install_globals(env) -> None:
     """Also given to the reports' environment, so their pages can extend base.html."""
     env.globals.update(t=t, term=term, nav_items=nav_items, local_time=local_time, file_size=file_size)
     env.filters.update(num=num, pct=pct, short_hash=short_hash, stamp=vnformat.stamp)
+    env.globals["duration"] = duration
 
 
 install_globals(templates.env)

@@ -8,7 +8,9 @@ the audit log) goes through a function in this package. Each decides, once:
   target it reaches (`policy`);
 * what the object's state allows (the approval state machine in `content`);
 * the audit record (`manager.audit.record`, one row per change);
-* which boards to wake, once, after the commit (`Tx.wake`).
+* which boards to wake, once, after the commit (`Tx.wake`);
+* whether the console's open pages should look again (`live`: every write
+  unless it calls `quiet`, such as a heartbeat that changes nothing people see).
 
 Routes (`manager/api/`) and console pages (`manager/console/`) call these
 functions through `Domain.read` and `Domain.write`; the functions call the
@@ -36,6 +38,7 @@ class Tx:
     settings: Any = None
     boards: set[str] | None = field(default_factory=set)  # None: maybe every board
     touched: bool = False
+    quiet: bool = False  # nothing a console page shows has changed (see `quiet`)
 
     def wake(self, board_ids: Iterable[str] | None) -> None:
         self.touched = True
@@ -56,8 +59,11 @@ class View:
 
 class Domain:
     def __init__(self, store: Store, changes: ChangeFeed | None = None, clock: Clock | None = None, settings: Any = None,
-                 manifests: Any = None):
+                 manifests: Any = None, live: ChangeFeed | None = None):
         self.store, self.changes, self.clock, self.settings, self.manifests = store, changes, clock, settings, manifests
+        # The console's own feed: open pages wait on it (manager/console/live_pages.py), never boards, so
+        # that a heartbeat changing a page costs the fleet's long-polls nothing.
+        self.live = live
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.read() as db:
@@ -90,11 +96,19 @@ class Domain:
     def _wake(self, tx: Tx) -> None:
         if tx.touched and self.changes is not None and (tx.boards is None or tx.boards):
             self.changes.bump(None if tx.boards is None else sorted(tx.boards))
+        if self.live is not None and not tx.quiet:
+            self.live.bump()
 
 
 def db_of(x) -> Database:
     """A domain function's first argument: a Tx, a View, or (tests, the CLI, other stores' jobs) a plain Database."""
     return x.db if isinstance(x, (Tx, View)) else x
+
+
+def quiet(x) -> None:
+    """This write changes nothing a console page shows: open pages need not look again."""
+    if isinstance(x, Tx):
+        x.quiet = True
 
 
 def wake(x, board_ids: Iterable[str] | None) -> None:

@@ -5,29 +5,35 @@ and reaches only its own data; a file is fetched by its content hash.
 """
 from manager import asset_access, assets, heartbeats, pairing, playlog
 from manager.auth import Principal, user_from_token
-from manager.domain import db_of
+from manager.domain import db_of, quiet
 from protocol.pairing import PairingRequest
 
 
 def start_pairing(x, body: PairingRequest) -> dict:
+    quiet(x)  # a code nobody has claimed shows on no page
     return pairing.start(db_of(x), body, x.clock.time(), x.settings.pairing_ttl_s)
 
 
 def pairing_status(x, code: str, secret: str):
+    quiet(x)
     return pairing.status(db_of(x), code, secret, x.clock.time())
 
 
 def heartbeats_in(x, board: dict, beats: list):
-    ack, _ = heartbeats.ingest(db_of(x), board, beats, x.clock.time(), x.settings.clock_tolerance_s,
-                              x.settings.backfill_max_days * 86400)
+    ack, _, seen = heartbeats.ingest(db_of(x), board, beats, x.clock.time(), x.settings.clock_tolerance_s,
+                                     x.settings.backfill_max_days * 86400)
+    if not seen:
+        quiet(x)  # most heartbeats: the same board, online, showing the same; pages need not look again
     return ack
 
 
 def playlog_in(x, board: dict, records: list):
+    quiet(x)  # proof of play is a report, read when asked for, not a live page
     return playlog.ingest(db_of(x), board["id"], records, x.clock.time())
 
 
 def screenshot_in(x, board: dict, mime: str, data: bytes) -> None:
+    quiet(x)  # every few minutes per board: the wall shows the new one at its next look
     playlog.store_screenshot(db_of(x), board["id"], mime, data, x.clock.time())
 
 

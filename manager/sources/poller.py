@@ -29,10 +29,11 @@ PRUNE_EVERY_S = 86400
 
 class Poller:
     def __init__(self, db_store, clock, on_change: Callable[[], None], tick_s: float = 1.0, keep_days: int = 0,
-                 guard: Guard | None = None):
+                 guard: Guard | None = None, on_news: Callable[[], None] | None = None):
         self.store = db_store
         self.clock = clock
         self.on_change = on_change
+        self.on_news = on_news  # the inbox changed: the console's open pages look again
         self.tick_s = tick_s
         self.keep_days = keep_days  # 0: settled inbox items are kept for ever
         self._pruned_at: float | None = None
@@ -158,6 +159,8 @@ class Poller:
             store.mark_polled(db, source["id"], iso(self.clock.now()), None, linked_failures)
         if changed:
             self.on_change()
+        if (new or changed) and self.on_news is not None:
+            self.on_news()
         return new
 
     def _failed(self, source: dict, message_vi: str, message_en: str) -> None:

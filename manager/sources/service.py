@@ -10,7 +10,7 @@ from manager.sources.poller import Poller
 def start(app) -> None:
     state, settings = app.state, app.state.settings
     state.poller = Poller(state.store, state.clock, state.changes.bump, keep_days=settings.inbox_keep_days,
-                          guard=outbound_guard(settings))
+                          guard=outbound_guard(settings), on_news=state.live.bump)
     state.poller.start()
     state.pusher = None
     if settings.source_link_push_url:

@@ -3,7 +3,7 @@
 Speaks the real board API over HTTP, like the player's sync worker, without a screen.
 """
 import io
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from PIL import Image, ImageDraw
 
@@ -15,6 +15,7 @@ class BoardClient:
         self.id, token = manager.pair_board(unit_code=unit_code, name=name, **claim)
         self.http = manager.board_client(token)
         self.seq = 0
+        self.play_seq = 0  # the play log's own sequence
         self.prev = GENESIS_HASH
         self.etag = None
         self.manifest = None
@@ -54,4 +55,15 @@ class BoardClient:
         buf = io.BytesIO()
         img.save(buf, "JPEG")
         r = self.http.put(f"/api/v1/boards/{self.id}/screenshot", data=buf.getvalue(), headers={"Content-Type": "image/jpeg"})
+        r.raise_for_status()
+
+    def played(self, item: str, playlist: str | None, started: datetime, seconds: float, kind: str = "image",
+               zone: str = "main", times: int = 1) -> None:
+        """Reports `times` showings of an item one after another from `started`, as the player's play log does."""
+        records = []
+        for k in range(times):
+            records.append({"seq": self.play_seq, "item": item, "playlist": playlist, "zone": zone, "kind": kind,
+                            "started_at": (started + timedelta(seconds=k * seconds)).isoformat(), "duration_s": seconds})
+            self.play_seq += 1
+        r = self.http.post(f"/api/v1/boards/{self.id}/playlog", json={"records": records})
         r.raise_for_status()

@@ -14,6 +14,7 @@ from tests.live_manager import Client
 
 PAGES = ["/", "/boards", "/library", "/bulletins/new", "/playlists", "/schedules", "/week", "/emergency", "/inbox",
          "/sources", "/users", "/audit", "/reports", "/reports/province/vn-2025/15?kind=quarter&quarter=2026-Q3&lang=vi"]
+PAGES += ["/proof-of-play"]
 # Old-style tone placement (khóa, hủy): the console writes the new style (khoá, huỷ) throughout.
 OLD_STYLE = re.compile(r"\w*(?:[óòỏõọ][ae]|[úùủũụ]y)(?![\w])", re.IGNORECASE)
 

@@ -184,6 +184,9 @@ def samples(w: World) -> dict:
             {"catalogue": "vn-2025", "province": PROVINCE}, {}, PROVINCE),
         ("GET", "/reports/board/{board_id}/export/{table}.{fmt}"): lambda: ({"board_id": w.board, "table": "daily", "fmt": "csv"}, {}, HOME),
         ("GET", "/reports/national/export/{table}.{fmt}"): lambda: ({"table": "provinces", "fmt": "csv"}, {}, None),
+        # A stream with no end of its own: the answer's status is all that is read.
+        ("GET", "/live/events"): lambda: ({}, {"stream": True}, None),
+        ("GET", "/proof-of-play/export.{fmt}"): lambda: ({"fmt": "xlsx"}, {}, None),
     }
 
 

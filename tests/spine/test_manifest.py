@@ -71,14 +71,26 @@ def test_stops_promptly_while_boards_long_poll(manager_factory):
         with contextlib.suppress(requests.RequestException):
             me.get(f"/api/v1/boards/{board}/manifest", params={"wait": 60}, headers={"If-None-Match": etag})
 
+    def watch():  # a console page's live updates: a stream with no end of its own
+        with contextlib.suppress(requests.RequestException):
+            with live.admin.get("/live/events", stream=True) as r:
+                for _ in r.iter_lines():
+                    pass
+
     holding = threading.Thread(target=hold, daemon=True)
+    watching = threading.Thread(target=watch, daemon=True)
     holding.start()
+    watching.start()
     time.sleep(0.5)
+    t0 = time.monotonic()
     live.proc.terminate()
     # uvicorn re-raises the SIGTERM it handled, so -15 is its clean exit.
     assert live.proc.wait(30) in (0, -15), "stopped long before the 60 s poll would have ended"
+    assert time.monotonic() - t0 < 10, "open streams are cut at the shutdown bound, not waited out"
     holding.join(5)
+    watching.join(5)
     assert not holding.is_alive(), "the board's connection was closed, so it polls again"
+    assert not watching.is_alive(), "the page's stream ended with the server; its browser reconnects"
 
 
 def test_only_approved_content_reaches_boards(manager):

@@ -163,3 +163,31 @@ def test_long_poll_through_nginx_gets_the_alert(proxied):
     assert [a.id for a in Manifest.model_validate_json(answer["body"]).alerts] == [alert["id"]]
     assert answer["at"] - sent < 10, "answered on the alert, not at the end of the wait"
     live.admin.post(f"/api/v1/alerts/{alert['id']}/withdraw").raise_for_status()
+
+
+def test_console_live_events_pass_unbuffered(proxied):
+    """The console's server-sent events leave nginx as they are written, not when a buffer fills."""
+    live, base, prefix, _ = proxied
+    via = _through(prefix, live.admin_token)
+    got: list[tuple[str, float]] = []
+
+    def listen():
+        with via.get(f"{base}/live/events", stream=True, timeout=30) as r:
+            assert r.headers["content-type"].startswith("text/event-stream")
+            for line in r.iter_lines(decode_unicode=True):
+                if line.startswith("event:"):
+                    got.append((line.split(":", 1)[1].strip(), time.monotonic()))
+                if len(got) == 2:
+                    return
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert got and got[0][0] == "ready", "the first event arrives at once, not with a later buffer"
+    changed = time.monotonic()
+    live.admin.post("/api/v1/playlists", json={"name": "Qua proxy", "items": []}).raise_for_status()
+    thread.join(10)
+    assert [name for name, _ in got] == ["ready", "change"]
+    assert got[1][1] - changed < 3, "the change is told within a second or two"

@@ -30,7 +30,7 @@ def board(db):
 
 def send(db, hbs, received_at):
     with db.atomic():
-        ack, _ = heartbeats.ingest(db, board(db), hbs, received_at, 120)
+        ack, _, _ = heartbeats.ingest(db, board(db), hbs, received_at, 120)
     return ack
 
 
