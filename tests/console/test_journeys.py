@@ -190,6 +190,10 @@ def test_auditor_exports_the_quarter_they_chose(manager, people, screen):
 def test_every_page_fits_a_phone(manager, people, new_page):
     """Finding 8: tables become cards at 390 px; no page scrolls sideways."""
     page = new_page(*VIEWPORTS["phone"])
+    # A schedule of its own, so the list has a card to look at whichever tests ran before (or none).
+    board = BoardClient(manager, HOME, "Bảng tin trên điện thoại")
+    manager.admin.post("/api/v1/schedules", json={"playlist_id": _playlist(manager, "Thông báo xem trên điện thoại"),
+                                                  "target": {"kind": "board", "id": board.id}}).raise_for_status()
     login(page, manager, "admin", ADMIN_PASSWORD)
     for path in ("/", "/boards", "/library", "/bulletins/new", "/playlists", "/schedules", "/week", "/emergency",
                  "/inbox", "/sources", "/users", "/audit", "/reports", "/reports/province/vn-2025/15"):
