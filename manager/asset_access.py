@@ -23,6 +23,7 @@ import json
 
 from sqlite_utils import Database
 
+from manager import revisions
 from manager.auth import Principal, hash_token
 from manager.errors import Forbidden, Unauthorized
 
@@ -32,9 +33,9 @@ PRIVATE = "private, no-store"
 
 # The live revisions are few (one per schedule on air); `instr` skips the JSON of every revision that
 # cannot name the file before json_each parses the rest. Live: as manager.manifest.LIVE_SCHEDULES reads it.
-_APPROVED = """
+_APPROVED = f"""
 SELECT 1 FROM playlist_revisions r
-WHERE r.id IN (SELECT live_revision_id FROM schedules WHERE live_revision_id IS NOT NULL AND status != 'withdrawn')
+WHERE r.id IN ({revisions.APPROVED})
   AND instr(r.items, ?) > 0
   AND EXISTS (SELECT 1 FROM json_each(r.items) j WHERE json_extract(j.value, '$.asset_sha256') = ?)
 LIMIT 1"""

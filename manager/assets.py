@@ -259,6 +259,12 @@ class AssetStore:
     def new_upload(self):
         return tempfile.NamedTemporaryFile(dir=self.tmp, delete=False, prefix="upload-")
 
+    def remove(self, sha256: str) -> None:
+        """The file and what was made from it here (its thumbnails)."""
+        self.path(sha256).unlink(missing_ok=True)
+        for thumb in (self.root / "thumbs").glob(f"{sha256}*.jpg"):
+            thumb.unlink(missing_ok=True)
+
     def keep(self, tmp_path: Path, sha256: str) -> Path:
         final = self.path(sha256)
         final.parent.mkdir(exist_ok=True)
@@ -318,3 +324,7 @@ def get(db: Database, sha256: str) -> dict:
     if not rows:
         raise NotFound("Không có tệp này", "no such asset")
     return rows[0]
+
+
+def delete(db: Database, sha256: str) -> None:
+    db.execute("DELETE FROM assets WHERE sha256 = ?", [sha256])

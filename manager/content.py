@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlite_utils import Database
 
 from layouts import DEFAULT_LAYOUT_ID, builtin_layouts
-from manager import assets
+from manager import assets, i18n
 from manager.errors import BadInput
 from protocol.layout import Fit, ZoneKind
 from protocol.manifest import ItemKind, Priority, TimeWindow
@@ -25,6 +25,11 @@ ZONE_FOR_KIND = {
     ItemKind.ticker: ZoneKind.ticker, ItemKind.clock: ZoneKind.clock,
 }
 STATUSES = ("draft", "submitted", "approved", "withdrawn")
+MAX_DURATION_S = 86400  # a day: an item shown longer is a mistake, not a plan
+# A deleted playlist is retired (`deleted_at` set), never erased: every query that shows or acts on playlists
+# keeps to NOT_RETIRED; only what names past plays and changes reads retired ones (`playlist_names`).
+RETIRED = "playlists.deleted_at IS NOT NULL"
+NOT_RETIRED = f"NOT ({RETIRED})"
 
 
 class ItemIn(BaseModel):
@@ -36,10 +41,22 @@ class ItemIn(BaseModel):
     title: NFCStr = Field(default="", max_length=500)
     body: NFCStr = Field(default="", max_length=20000)
     text: NFCStr = Field(default="", max_length=5000)
-    duration_s: float = Field(default=10, gt=0, le=86400)
+    duration_s: float = Field(default=10, gt=0, le=MAX_DURATION_S)
     fit: Fit | None = None
     muted: bool = True
     notice: Notice | None = None  # a bulletin set as an official notice
+
+
+class ItemPatch(BaseModel):
+    """What an editor may change in one item in place; what is left out stays as it is.
+    Bounds are checked with the rest of the playlist (`check_items`), in Vietnamese."""
+    model_config = ConfigDict(extra="forbid")
+
+    zone: str | None = None
+    title: NFCStr | None = Field(default=None, max_length=500)
+    body: NFCStr | None = Field(default=None, max_length=20000)
+    text: NFCStr | None = Field(default=None, max_length=5000)
+    duration_s: float | None = None
 
 
 class PlaylistIn(BaseModel):
@@ -92,17 +109,27 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
+def check_duration(n: int | None, duration_s: float) -> None:
+    """`n`: the item's number in its playlist, when known."""
+    if not 0 < duration_s <= MAX_DURATION_S:  # NaN fails too
+        where_vi, where_en = (f"Mục {n}: t", f"item {n}: d") if n else ("T", "D")
+        raise BadInput(f"{where_vi}hời lượng phải lớn hơn 0 và không quá {MAX_DURATION_S:,} giây (24 giờ)".replace(",", "."),
+                       f"{where_en}uration must be more than 0 and at most {MAX_DURATION_S:,} seconds (24 hours)")
+
+
 def check_items(db: Database, layout_id: str, items: list[ItemIn]) -> None:
     """Each item fits its zone of the layout, and media items name a file of the right kind."""
     layout = builtin_layouts().get(layout_id)
     if layout is None:
         raise BadInput(f"Không có bố cục {layout_id!r}", f"no layout {layout_id!r}")
     for n, item in enumerate(items, start=1):
+        check_duration(n, item.duration_s)
         zone = layout.zone(item.zone)
         if zone is None:
             raise BadInput(f"Mục {n}: bố cục không có vùng {item.zone!r}", f"item {n}: layout has no zone {item.zone!r}")
         if zone.kind != ZONE_FOR_KIND[item.kind]:
-            raise BadInput(f"Mục {n}: không đặt được {item.kind.value} vào vùng {zone.kind.value}",
+            zone_vi = i18n.text("vi", f"zone.{zone.id}") if i18n.has(f"zone.{zone.id}") else zone.id
+            raise BadInput(f"Mục {n}: không đặt được {i18n.text('vi', f'kind.{item.kind.value}').lower()} vào {zone_vi.lower()}",
                            f"item {n}: a {item.kind.value} cannot go in a {zone.kind.value} zone")
         if item.kind in (ItemKind.image, ItemKind.video, ItemKind.document):
             if not item.asset:
@@ -127,6 +154,17 @@ def item_in(row: dict) -> ItemIn:
                   text=row["text"], duration_s=row["duration_s"], fit=row["fit"], muted=bool(row["muted"]), notice=notice)
 
 
+def patched(item: ItemIn, patch: ItemPatch) -> ItemIn:
+    """The item with the patch's fields; a notice's summary and body are its title and text."""
+    changes = patch.model_dump(exclude_none=True)
+    if item.notice is not None:
+        notice = {"summary": changes.pop("title")} if "title" in changes else {}
+        if "body" in changes:
+            notice["body"] = changes.pop("body")
+        changes["notice"] = item.notice.model_copy(update=notice)
+    return item.model_copy(update=changes)
+
+
 def write_items(db: Database, playlist_id: str, items: list[ItemIn]) -> None:
     db.execute("DELETE FROM items WHERE playlist_id = ?", [playlist_id])
     db["items"].insert_all([dict(
@@ -144,8 +182,17 @@ def set_playlist(db: Database, playlist_id: str, **changes) -> None:
     db["playlists"].update(playlist_id, changes)
 
 
+def retire_playlist(db: Database, playlist_id: str, at: str) -> None:
+    """Deleted as people see it: its withdrawn schedules and working copy go, its row and revisions stay so
+    that what boards played under it keeps its name and its items' labels."""
+    db.execute("DELETE FROM schedules WHERE playlist_id = ? AND status = 'withdrawn'", [playlist_id])
+    db.execute("DELETE FROM items WHERE playlist_id = ?", [playlist_id])
+    db.execute("UPDATE playlists SET deleted_at = ? WHERE id = ?", [at, playlist_id])
+
+
 def playlist_row(db: Database, playlist_id: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM playlists WHERE id = ?", [playlist_id]))
+    """A playlist not retired; a retired one reads as missing."""
+    rows = list(db.query(f"SELECT * FROM playlists WHERE id = ? AND {NOT_RETIRED}", [playlist_id]))
     return rows[0] if rows else None
 
 
@@ -155,12 +202,15 @@ def playlist_items(db: Database, playlist_id: str) -> list[dict]:
 
 
 def playlist_rows(db: Database) -> list[dict]:
-    return list(db.query("SELECT * FROM playlists ORDER BY updated_at DESC"))
+    return list(db.query(f"SELECT * FROM playlists WHERE {NOT_RETIRED} ORDER BY updated_at DESC"))
 
 
-def asset_uses(db: Database) -> list[dict]:
-    """(asset, playlist) pairs of every working copy."""
-    return list(db.query("SELECT DISTINCT asset_sha256, playlist_id FROM items WHERE asset_sha256 IS NOT NULL"))
+def playlist_names(db: Database, playlist_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """(name, retired) by id, retired playlists included: for what names past plays and changes."""
+    if not playlist_ids:
+        return {}
+    marks = ",".join("?" * len(playlist_ids))
+    return {r[0]: (r[1], bool(r[2])) for r in db.execute(f"SELECT id, name, {RETIRED} FROM playlists WHERE id IN ({marks})", playlist_ids)}
 
 
 def insert_schedule(db: Database, row: dict) -> None:

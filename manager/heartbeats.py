@@ -10,16 +10,22 @@ heartbeat from a board that vouches for its clock (`clock` synced or held):
 its corrected time is within a second, so one that arrives late was late,
 whatever the board believed when it recorded it.
 
-Whether a heartbeat came late is decided here, once, from the manager's own
-receive time. For a board that vouches for its clock (corrected time within
-a second) it is `late` (recorded offline, in the reports' words) exactly when
-it arrived more than its interval after its corrected time, whatever the
-cause and whatever the board's `recorded_offline` said: that flag was the
-board's guess when it recorded the heartbeat, and it stays as sent, under
-the hash. A board that does not vouch for its clock (`unsynced`, or a player
-from before the field) is known only to the clock tolerance, coarser than an
-interval, so there its own flag stands. The reports' connected and late time
-follow `late` (manager/uptime_store.py).
+Whether a heartbeat came late is decided here, once (`arrived_late`): it is
+`late` (recorded offline, in the reports' words) exactly when it was not
+delivered within its interval, whatever the cause and whatever the board's
+`recorded_offline` said (that flag was the board's guess when it recorded
+the heartbeat, and it stays as sent, under the hash). The best evidence
+decides:
+1. the batch's `held_s`, how long the board held the heartbeat by its
+   monotonic clock: late exactly when more than its interval. It needs no
+   trusted wall clock, so it holds for a board that rebooted offline too;
+   a board says null for heartbeats recorded before its last boot;
+2. else, for a board that vouches for its clock (corrected time within a
+   second), the manager's receive time: late exactly when it arrived more
+   than its interval after its corrected time;
+3. else (an `unsynced` clock, known only to the clock tolerance, coarser than
+   an interval; a player from before the field) the board's own flag.
+The reports' connected and late time follow `late` (manager/uptime_store.py).
 
 The acknowledgement names the seqs now stored with the hash the board sent
 and the board's chain head: the board deletes from its queue only those.
@@ -49,23 +55,28 @@ def placed_at(hb: Heartbeat, received_at: float, tolerance_s: float) -> tuple[fl
     return corrected, False
 
 
-def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool) -> bool:
+def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool, held_s: float | None = None) -> bool:
     """Not delivered within its interval: the one rule for "recorded offline" (see the module's doc)."""
+    if held_s is not None:
+        return held_s > hb.interval_s
     if hb.clock not in _VOUCHED or clock_disagreed:
         return hb.recorded_offline
     return received_at - (hb.board_time.timestamp() - hb.clock_skew_s) > hb.interval_s
 
 
 def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
-           backfill_horizon_s: float = 31 * 86400) -> tuple[HeartbeatAck, list[dict], bool]:
-    """Stores new heartbeats, skips ones already stored; returns the ack, the rows stored and whether people see a change."""
+           backfill_horizon_s: float = 31 * 86400,
+           held_s: list[float | None] | None = None) -> tuple[HeartbeatAck, list[dict], bool]:
+    """Stores new heartbeats, skips ones already stored; returns the ack, the rows stored and whether people see a change.
+
+    `held_s`, when given, pairs with `heartbeats` by position (the batch's `held_s`)."""
     stored, held = [], []
     seen = not uptime.is_online(board["last_seen_at"], board["heartbeat_interval_s"], received_at)
-    ordered = sorted(heartbeats, key=lambda h: h.seq)
-    bounds = Bounds(db, board["id"], ordered[0].seq, received_at, backfill_horizon_s)
-    for hb in ordered:
+    ordered = sorted(zip(heartbeats, held_s or [None] * len(heartbeats)), key=lambda pair: pair[0].seq)
+    bounds = Bounds(db, board["id"], ordered[0][0].seq, received_at, backfill_horizon_s)
+    for hb, hb_held_s in ordered:
         at, disagreed = placed_at(hb, received_at, tolerance_s)
-        at, late = bounds.place(at), arrived_late(hb, received_at, disagreed)
+        at, late = bounds.place(at), arrived_late(hb, received_at, disagreed, hb_held_s)
         row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
                    received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
                    recorded_offline=int(hb.recorded_offline), late=int(late),
@@ -87,7 +98,7 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
         stored = uptime_store.on_stored(db, board["id"], stored)
-    newest, newest_late = ordered[-1], late  # the loop ends on the newest
+    newest, newest_late = ordered[-1][0], late  # the loop ends on the newest
     # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
     if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.

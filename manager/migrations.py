@@ -406,10 +406,16 @@ def m018_delivery_and_board_clock(db: Database) -> None:
     )
 
 
+def m020_playlist_retirement(db: Database) -> None:
+    # Issue 14: a deleted playlist is retired, not erased: boards' play logs name it and its items, and the
+    # proof of play shown to auditors must still say what was played. Its revisions stay; see content.RETIRED.
+    _run(db, "ALTER TABLE playlists ADD COLUMN deleted_at TEXT")
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
               m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups,
-              m008_playlist_revisions, m018_delivery_and_board_clock, m019_rate_limit_hits]
+              m008_playlist_revisions, m018_delivery_and_board_clock, m019_rate_limit_hits, m020_playlist_retirement]
 
 
 def applied(db: Database) -> set[str]:

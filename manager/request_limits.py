@@ -31,6 +31,7 @@ KB = 1024
 MB = 1024 * KB
 DEFAULT_LIMIT = 1 * MB  # JSON bodies and console forms
 AUTH_FIRST_BYTES = 64 * KB
+FORM_FILES = 10  # files in one plain (no script) upload from the library page; the script sends each on its own
 _INT = re.compile(r"[+-]?\d+")
 
 
@@ -42,6 +43,7 @@ def route_limits(max_upload_bytes: int) -> list[tuple[str, re.Pattern, int | Non
         ("POST", re.compile(r"/api/v1/boards/[^/]+/(heartbeats|playlog)"), 1 * MB),
         ("PUT", re.compile(r"/api/v1/boards/[^/]+/screenshot"), 2 * MB + 64 * KB),
         ("POST", re.compile(r"/api/v1/assets"), max_upload_bytes),
+        ("POST", re.compile(r"/library/upload"), FORM_FILES * max_upload_bytes + 64 * KB),
         ("POST", re.compile(r"/api/v1/units/import-csv"), 20 * MB),
         # CAP pushes: the route itself checks the push token first, stops reading at cap.MAX_DOCUMENT_BYTES
         # and records the refusal where the source's people look (/sources), so it is left to the route.

@@ -12,6 +12,13 @@ board first drops partial downloads (`on_full`), then gives up the reserve;
 from then on its heartbeats say `disk_low` and play records and screenshots
 wait (heartbeats are the record of the board being on screen). The reserve
 is taken back once there is room again.
+
+Each heartbeat is queued with the boot id and the monotonic time of its
+recording, so that whenever it is sent the board can say how long it held it
+(`pending_heartbeats`): the manager decides from that whether it was
+delivered within its interval, whatever the board's wall clock says. One
+recorded before a reboot has no such time (the monotonic clock started
+again), and says so with null.
 """
 import errno
 import json
@@ -24,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from player.clock import boot_id
 from protocol.heartbeat import GENESIS_HASH, Heartbeat
 from protocol.playlog import PlayRecord
 
@@ -42,7 +50,13 @@ def _m001_outbox(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS = [_m001_outbox]
+def _m002_recorded_mono(db: sqlite3.Connection) -> None:
+    # Heartbeats queued before this have neither: their holding time is unknown (null), as after a reboot.
+    db.execute("ALTER TABLE outbox ADD COLUMN boot_id TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN recorded_mono REAL")
+
+
+MIGRATIONS = [_m001_outbox, _m002_recorded_mono]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -69,6 +83,7 @@ class ReportQueue:
             self._db.close()
             raise
         self.changed = threading.Event()  # set when something was queued
+        self.boot_id = boot_id()  # the monotonic clock's epoch: its times mean nothing under another
         self.reserve = path.with_name(f"{path.name}.reserve")
         self.on_full: Callable[[], object] | None = None  # frees other space first (partial downloads)
         self.disk_low = not self._hold_reserve()  # a board started on a full disk says so at once
@@ -144,8 +159,8 @@ class ReportQueue:
             if self.disk_low:
                 hb = hb.model_copy(update={"disk_low": True})
             hb = hb.sealed()
-            self._db.execute("INSERT INTO outbox (kind, seq, body) VALUES ('heartbeat', ?, ?)",
-                             (seq, hb.model_dump_json()))
+            self._db.execute("INSERT INTO outbox (kind, seq, body, boot_id, recorded_mono) VALUES ('heartbeat', ?, ?, ?, ?)",
+                             (seq, hb.model_dump_json(), self.boot_id, time.monotonic()))
             self._set_meta("heartbeat_seq", str(seq))
             self._set_meta("heartbeat_hash", hb.hash)
         return hb
@@ -178,6 +193,16 @@ class ReportQueue:
         with self._lock:
             return self._db.execute("SELECT id, body FROM outbox WHERE kind = ? ORDER BY id LIMIT ?",
                                     (kind, limit)).fetchall()
+
+    def pending_heartbeats(self, limit: int) -> list[tuple[int, bytes, float | None]]:
+        """(id, body, seconds held since recording) of the oldest heartbeats; None where recorded in another
+        boot, or where the boot is unknown (not Linux: every start counts as a new boot)."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, body, boot_id, recorded_mono FROM outbox WHERE kind = 'heartbeat' "
+                                    "ORDER BY id LIMIT ?", (limit,)).fetchall()
+        now = time.monotonic()
+        return [(row_id, body, round(max(now - mono, 0.0), 3) if boot and boot == self.boot_id and mono is not None else None)
+                for row_id, body, boot, mono in rows]
 
     def count(self, kind: str | None = None) -> int:
         with self._lock:
@@ -226,8 +251,12 @@ def _disk_full(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)
 
 
-def heartbeat_bodies(rows: list[tuple[int, bytes]]) -> dict:
-    return {"heartbeats": [json.loads(body) for _, body in rows]}
+def heartbeat_bodies(rows: list[tuple[int, bytes, float | None]], with_held_s: bool = True) -> dict:
+    """The batch for `pending_heartbeats` rows; `held_s` rides outside the heartbeats (and their hashes)."""
+    body = {"heartbeats": [json.loads(hb) for _, hb, _ in rows]}
+    if with_held_s:
+        body["held_s"] = [held for _, _, held in rows]
+    return body
 
 
 def play_bodies(rows: list[tuple[int, bytes]]) -> dict:

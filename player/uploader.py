@@ -12,6 +12,12 @@ goes to `BoardClock.observe` with the monotonic times around the request.
 
 Every request has an overall deadline (`player.net`), so a server that
 trickles bytes cannot hold the queue.
+
+Each heartbeat batch says how long the board held each heartbeat (`held_s`,
+outside the hashes): the manager decides from it whether the heartbeat was
+late. A manager older than that field refuses it (its batch model forbids
+unknown fields); the board then sends the same batch without it, and keeps
+doing so until it restarts, rather than drop heartbeats it refused.
 """
 import json
 import logging
@@ -42,6 +48,10 @@ class NotAcknowledged(Exception):
     """A 2xx answer that does not prove the manager stored the batch."""
 
 
+class HeldRefused(Exception):
+    """The manager refused a heartbeat batch over its `held_s` (an older manager)."""
+
+
 class Uploader(threading.Thread):
     def __init__(self, queue: ReportQueue, manager: str, identity, clock: BoardClock | None = None,
                  retry_max_s: float = 60, deadline_s: float = DEADLINE_S):
@@ -55,6 +65,7 @@ class Uploader(threading.Thread):
         self.stopping = threading.Event()
         self.session = net.session()
         self.delivered_at: float | None = None  # monotonic time of the last proven acknowledgement
+        self.sends_held_s = True  # until a manager refuses the field
         self._retry_now = threading.Event()
 
     def stop(self) -> None:
@@ -103,7 +114,7 @@ class Uploader(threading.Thread):
         """Send everything queued; returns how many reports the manager acknowledged."""
         sent = 0
         headers = {"Authorization": f"Bearer {ident.token}"}
-        while rows := self.queue.pending("heartbeat", BATCH):
+        while rows := self.queue.pending_heartbeats(BATCH):
             sent += self._send_heartbeats(ident, headers, rows)
         while rows := self.queue.pending("play", BATCH):
             sent += self._send_plays(ident, headers, rows)
@@ -126,10 +137,12 @@ class Uploader(threading.Thread):
             received = time.monotonic()
         return resp, content, sent, received
 
-    def _acknowledgement(self, what: str, url: str, body: dict, headers: dict, rows: list[tuple[int, bytes]], model):
+    def _acknowledgement(self, what: str, url: str, body: dict, headers: dict, rows: list[tuple], model):
         """(the manager's acknowledgement, sent, received); (None, ...) when the manager refused the batch for good."""
         resp, content, t_sent, t_received = self._post(url, body, headers)
         if resp.status_code in (400, 422) and _is_manager_refusal(content):
+            if "held_s" in body and b"held_s" in content:
+                raise HeldRefused(content[:300])
             # A batch the manager will never accept would block the queue forever.
             log.error("manager refused %d %s for good: %s", len(rows), what, content[:300])
             self.queue.delete([r[0] for r in rows])
@@ -140,10 +153,16 @@ class Uploader(threading.Thread):
         except ValidationError as exc:
             raise NotAcknowledged(f"{what}: HTTP {resp.status_code} but no acknowledgement") from exc
 
-    def _send_heartbeats(self, ident, headers: dict, rows: list[tuple[int, bytes]]) -> int:
-        body = heartbeat_bodies(rows)
+    def _send_heartbeats(self, ident, headers: dict, rows: list[tuple[int, bytes, float | None]]) -> int:
+        body = heartbeat_bodies(rows, self.sends_held_s)
         url = self.manager + api.HEARTBEATS.format(board_id=ident.board_id)
-        ack, t_sent, t_received = self._acknowledgement("heartbeats", url, body, headers, rows, HeartbeatAck)
+        try:
+            ack, t_sent, t_received = self._acknowledgement("heartbeats", url, body, headers, rows, HeartbeatAck)
+        except HeldRefused as exc:
+            log.warning("the manager does not take held_s (%s): sending heartbeats without it until restarted; "
+                        "it will judge their lateness by their clock alone", exc)
+            self.sends_held_s = False
+            return 0  # the flush sends the same rows again, without it
         if ack is None:
             return 0
         sent_hashes = {hb["seq"]: hb["hash"] for hb in body["heartbeats"]}

@@ -8,7 +8,7 @@ import json
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from protocol.bounds import SEQ_MAX, SQLITE_INT_MAX, Id
 from protocol.text import NFCStr
@@ -90,11 +90,25 @@ def chain_ok(heartbeats: list[Heartbeat]) -> tuple[bool, int | None]:
     return True, None
 
 
+# How long a board held a heartbeat before sending it, by its monotonic clock (seconds, at most ~30 years).
+HeldS = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+
+
 class HeartbeatBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # A player sends 500 a batch; 1000 of them stay well under the route's 1 MB body limit.
     heartbeats: list[Heartbeat] = Field(min_length=1, max_length=1000)
+    # Per heartbeat, in the same order: seconds from its recording to this sending, or null when the board
+    # cannot tell (recorded before a reboot: the monotonic clock started again). Outside the hash, since it
+    # changes with every attempt; it decides whether the heartbeat was late (docs/protocol.md, Heartbeats).
+    held_s: list[HeldS | None] | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_held_s_per_heartbeat(self) -> "HeartbeatBatch":
+        if self.held_s is not None and len(self.held_s) != len(self.heartbeats):
+            raise ValueError(f"held_s has {len(self.held_s)} entries for {len(self.heartbeats)} heartbeats")
+        return self
 
 
 class HeartbeatAck(BaseModel):

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from manager import alerts, assets, content
 from manager.api.responses import (AlertOut, AssetOut, AuditOut, BoardOut, GroupOut, PlaylistOut, PlaylistSummary, RevokedOut,
                                    ScheduleOut, UnitOut, UnitsImported)
+from manager.api.uploads import store_upload
 from manager.api.access import CONTENT, EVERYONE, access
 from manager.api.deps import domain_of
 from manager.api.identity import Who
@@ -20,9 +21,11 @@ from manager.domain import assets as dassets
 from manager.domain import audit_log
 from manager.domain import boards as dboards
 from manager.domain import content as dcontent
+from manager.domain import editing
 from manager.domain import units as dunits
 from manager.errors import BadInput
 from protocol.pairing import PairingClaim
+from protocol.text import NFCStr
 
 router = APIRouter(prefix="/api/v1", tags=["editors"])
 
@@ -32,6 +35,12 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(default="", max_length=1000)
+
+
+class RenameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: NFCStr = Field(min_length=1, max_length=200)
 
 
 class GroupIn(BaseModel):
@@ -127,27 +136,20 @@ def delete_group(group_id: int, request: Request, principal: Principal = Who):
 async def upload_asset(request: Request, filename: str = Query(min_length=1, max_length=1000), principal: Principal = Who):
     """The request body is the file itself, streamed; nothing is kept unless every check passes."""
     dassets.may_upload(principal)  # before reading a byte of it
-    domain_of(request).require_room()  # on a full disk, 507 before the file takes what is left
-    state = request.app.state
-    limit = state.settings.max_upload_mb * 1024 * 1024
+    limit = request.app.state.settings.max_upload_mb * 1024 * 1024
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise assets.too_large(limit)
-    sink = assets.UploadSink(state.assets, limit)
-    try:
-        async for chunk in request.stream():
-            sink.write(chunk)
-        sha256 = sink.finish()
-        got = await run_in_threadpool(assets.accept, state.assets, sink.path, sha256, sink.size, filename,
-                                      state.settings.max_image_pixels)
-    except BaseException:
-        sink.discard()
-        raise
-    try:
-        return await run_in_threadpool(domain_of(request).write, dassets.record_upload, principal, got, filename,
-                                       lambda: state.assets.keep(got.path, got.sha256))
-    finally:
-        sink.discard()  # gone already once kept; a write that failed (a full disk) must not leave it behind
+    return await store_upload(request, principal, filename, request.stream())
+
+
+@router.delete("/assets/{sha256}", status_code=204)
+@access(roles=CONTENT, scope="object")
+def delete_asset(sha256: str, request: Request, principal: Principal = Who):
+    """Only a file no revision of any playlist uses; 409 names how many do."""
+    store = request.app.state.assets
+    domain_of(request).write(dassets.delete_asset, principal, sha256, lambda: store.remove(sha256))
+    return Response(status_code=204)
 
 
 @router.get("/assets", response_model=list[AssetOut])
@@ -167,6 +169,40 @@ def create_playlist(body: content.PlaylistIn, request: Request, principal: Princ
 def update_playlist(playlist_id: str, body: content.PlaylistIn, request: Request, principal: Principal = Who):
     """A new draft revision: boards keep playing the approved one until the new one is approved."""
     return domain_of(request).write(dcontent.update_playlist, principal, playlist_id, body)
+
+
+@router.patch("/playlists/{playlist_id}", response_model=PlaylistOut)
+@access(roles=CONTENT, scope="object")
+def rename_playlist(playlist_id: str, body: RenameIn, request: Request, principal: Principal = Who):
+    return domain_of(request).write(editing.rename_playlist, principal, playlist_id, body.name)
+
+
+@router.post("/playlists/{playlist_id}/duplicate", status_code=201, response_model=PlaylistOut)
+@access(roles=CONTENT, scope="object")
+def duplicate_playlist(playlist_id: str, request: Request, principal: Principal = Who):
+    """A new draft playlist with the same items, named "… (bản sao)": not scheduled, not approved."""
+    return domain_of(request).write(editing.duplicate_playlist, principal, playlist_id)
+
+
+@router.delete("/playlists/{playlist_id}", status_code=204)
+@access(roles=CONTENT, scope="object")
+def delete_playlist(playlist_id: str, request: Request, principal: Principal = Who):
+    """409 while a schedule that is not withdrawn uses it."""
+    domain_of(request).write(editing.delete_playlist, principal, playlist_id)
+    return Response(status_code=204)
+
+
+@router.post("/playlists/{playlist_id}/items", status_code=201, response_model=PlaylistOut)
+@access(roles=CONTENT, scope="object")
+def add_item(playlist_id: str, body: content.ItemIn, request: Request, principal: Principal = Who):
+    return domain_of(request).write(editing.add_item, principal, playlist_id, body)
+
+
+@router.patch("/playlists/{playlist_id}/items/{item_id}", response_model=PlaylistOut)
+@access(roles=CONTENT, scope="object")
+def edit_item(playlist_id: str, item_id: str, body: content.ItemPatch, request: Request, principal: Principal = Who):
+    """Item ids change with each revision: an id the playlist no longer has is 409 (reload, then edit)."""
+    return domain_of(request).write(editing.edit_item, principal, playlist_id, item_id, body)
 
 
 @router.get("/playlists", response_model=list[PlaylistSummary])

@@ -80,8 +80,8 @@ async def post_heartbeats(board_id: str, batch: HeartbeatBatch, request: Request
     # The hottest route (every board, every 30 s): its SQLite work takes well under a millisecond, less than
     # a hop to the thread pool, so it runs on the event loop when the write lock is free. When another
     # writer holds it (a CSV import, a long transaction), it waits in the thread pool, never on the loop.
-    done, ack = domain.write_if_free(board_link.heartbeats_in, board, batch.heartbeats)
-    return ack if done else await run_in_threadpool(domain.write, board_link.heartbeats_in, board, batch.heartbeats)
+    done, ack = domain.write_if_free(board_link.heartbeats_in, board, batch)
+    return ack if done else await run_in_threadpool(domain.write, board_link.heartbeats_in, board, batch)
 
 
 @router.post(api.PLAYLOG, response_model=PlayLogAck)

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from manager.console import (admin_pages, auth_pages, board_pages, content_pages, group_pages, notice_pages, schedule_pages,
-                             source_pages, views)
+from manager.console import (admin_pages, auth_pages, board_pages, content_pages, group_pages, library_pages, notice_pages,
+                             playlist_pages, schedule_pages, source_pages, views)
 from manager.console import live_pages, proof_pages
 from manager.console.middleware import ConsoleMiddleware
 
@@ -22,7 +22,8 @@ def install(app: FastAPI) -> None:
     from fontpkg_be_vietnam_pro import ROOT as FONT_ROOT
 
     app.mount("/fonts", StaticFiles(directory=str(Path(FONT_ROOT) / "files")), name="fonts")
-    for module in (auth_pages, board_pages, group_pages, content_pages, notice_pages, schedule_pages, admin_pages, source_pages):
+    for module in (auth_pages, board_pages, group_pages, content_pages, notice_pages, schedule_pages, admin_pages, source_pages,
+                   playlist_pages, library_pages):
         app.include_router(module.router)
     app.state.live_streams = live_pages.Streams()
     app.include_router(live_pages.router)

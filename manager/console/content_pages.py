@@ -17,6 +17,7 @@ from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
 from manager.domain import assets as dassets
 from manager.domain import content as dcontent
+from manager.domain import editing
 from manager.errors import BadInput, NotFound
 from protocol.imaging import flattened, to_display
 from protocol.layout import ZoneKind
@@ -33,10 +34,15 @@ def _visible_assets(request: Request, principal) -> list[dict]:
 @router.get("/library")
 @access(roles=CONTENT)
 def library(request: Request):
-    principal = page_principal(request, *CONTENT_ROLES)
+    return library_page(request, page_principal(request, *CONTENT_ROLES))
+
+
+def library_page(request: Request, principal, results: list[dict] | None = None):
+    """`results`: what became of each file of a plain (no script) upload form."""
     rows = _visible_assets(request, principal)
     usage, elsewhere = domain_of(request).read(dcontent.playlist_uses_of_assets, principal, [r["sha256"] for r in rows])
-    return render(request, "library.html", assets=rows, usage=usage, elsewhere=elsewhere, max_mb=request.app.state.settings.max_upload_mb)
+    return render(request, "library.html", assets=rows, usage=usage, elsewhere=elsewhere, results=results,
+                  max_mb=request.app.state.settings.max_upload_mb)
 
 
 def _first_frame(path: Path, timeout_s: float = 5.0) -> Image.Image:
@@ -100,7 +106,7 @@ ZONE_KIND_VI = {ZoneKind.media: "ảnh, video", ZoneKind.bulletin: "bản tin", 
                 ZoneKind.clock: "đồng hồ", ZoneKind.header: "đầu trang"}
 
 
-def _zone(layout_id: str, kind: ZoneKind) -> str:
+def zone_of(layout_id: str, kind: ZoneKind) -> str:
     layout = builtin_layouts().get(layout_id)
     if layout is None:
         raise BadInput(f"Không có bố cục {layout_id!r}", f"no layout {layout_id!r}")
@@ -110,11 +116,14 @@ def _zone(layout_id: str, kind: ZoneKind) -> str:
     return zones[0].id
 
 
-def _duration(form, default: float) -> float:
+def duration_of(form, default: float) -> float:
+    """Seconds as typed, a decimal comma allowed ("7,5"), within the bounds every item has."""
     try:
-        return float(form.get("duration_s") or default)
+        value = float(str(form.get("duration_s") or default).strip().replace(",", "."))
     except ValueError as exc:
         raise BadInput("Thời lượng phải là một số giây", "duration must be a number of seconds") from exc
+    content.check_duration(None, value)
+    return value
 
 
 @router.post("/bulletins/new")
@@ -123,18 +132,18 @@ async def bulletin_save(request: Request):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
     layout = form.get("layout") or DEFAULT_LAYOUT_ID
-    duration = _duration(form, 20)
+    duration = duration_of(form, 20)
     items = []
     if form.get("asset"):
-        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.media), kind="image", asset=form["asset"], duration_s=duration))
+        items.append(content.ItemIn(zone=zone_of(layout, ZoneKind.media), kind="image", asset=form["asset"], duration_s=duration))
     notice = notice_pages.notice_of(form)
     if notice is not None and not notice.is_empty:
-        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.bulletin), kind="bulletin", notice=notice, duration_s=duration))
+        items.append(content.ItemIn(zone=zone_of(layout, ZoneKind.bulletin), kind="bulletin", notice=notice, duration_s=duration))
     elif notice is None and (form.get("title", "").strip() or form.get("body", "").strip()):
-        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.bulletin), kind="bulletin", title=form.get("title", "").strip(),
+        items.append(content.ItemIn(zone=zone_of(layout, ZoneKind.bulletin), kind="bulletin", title=form.get("title", "").strip(),
                                     body=form.get("body", "").strip(), duration_s=duration))
     if form.get("ticker", "").strip():
-        items.append(content.ItemIn(zone=_zone(layout, ZoneKind.ticker), kind="ticker", text=form["ticker"].strip(), duration_s=60))
+        items.append(content.ItemIn(zone=zone_of(layout, ZoneKind.ticker), kind="ticker", text=form["ticker"].strip(), duration_s=60))
     if not items:
         raise BadInput("Bản tin cần tiêu đề, nội dung hoặc dòng chữ chạy", "a bulletin needs a title, text or ticker")
     body = content.PlaylistIn(name=form.required("name", "tên danh sách phát", "playlist name"), layout=layout, items=items)
@@ -165,8 +174,11 @@ def playlist_page(request: Request, playlist_id: str):
     media = [a for a in _visible_assets(request, principal) if a["kind"] in ("image", "video", "document")]
     names = {a["sha256"]: a["original_name"] for a in media}
     on_air = domain.read(dcontent.playlist_schedules, principal, playlist_id)
-    return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names,
-                  layout=builtin_layouts().get(playlist["layout"]), schedules=on_air)
+    layout = builtin_layouts().get(playlist["layout"])
+    # The zones each kind of item may be moved to in this layout.
+    zones_for = {kind.value: [z.id for z in (layout.zones if layout else []) if z.kind == zone] for kind, zone in content.ZONE_FOR_KIND.items()}
+    return render(request, "playlist.html", p=playlist, item_json=item_json, media=media, names=names, layout=layout,
+                  schedules=on_air, zones_for=zones_for)
 
 
 @router.post("/playlists/{playlist_id}/items")
@@ -175,5 +187,5 @@ async def playlist_add(request: Request, playlist_id: str):
     principal = page_principal(request, *CONTENT_ROLES)
     form = await form_of(request)
     sha = form.required("asset", "tệp", "file")
-    await run_in_threadpool(domain_of(request).write, dcontent.add_media, principal, playlist_id, sha, _duration(form, 10))
+    await run_in_threadpool(domain_of(request).write, editing.add_media, principal, playlist_id, sha, duration_of(form, 10))
     return redirect(f"/playlists/{playlist_id}", "common.saved")

@@ -13,6 +13,7 @@
   from the manager itself).
 """
 import hmac
+import re
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +25,7 @@ from manager.console import cookies
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_FORM_BYTES = 1 << 20
+MAX_CSRF_PREFIX = 4096  # a multipart form's first bytes, where its csrf_token field is
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -100,7 +102,10 @@ class ConsoleMiddleware:
         header = request.headers.get("x-csrf-token")
         if header is not None:
             return receive, hmac.compare_digest(header.encode(), expected.encode())
-        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            return await self._check_multipart(content_type, receive, expected)
+        if not content_type.startswith("application/x-www-form-urlencoded"):
             return receive, False
         chunks, size = [], 0
         while True:
@@ -115,13 +120,38 @@ class ConsoleMiddleware:
                 break
         body = b"".join(chunks)
         given = parse_qs(body.decode("utf-8", "replace")).get("csrf_token", [""])[0]
-        replayed = False
+        return _replaying(receive, body, False), bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+    async def _check_multipart(self, content_type: str, receive, expected: str):
+        """A file form (the library's several files) can be far larger than a form to read whole: its
+        `csrf_token` must be the first field, read from the first bytes; the rest streams on unread."""
+        boundary = re.search(r"boundary=\"?([^\";]+)", content_type)
+        if not boundary:
+            return receive, False
+        mark = b"--" + boundary[1].encode("latin-1")
+        first = re.compile(rb"\A(?:\r\n)?" + re.escape(mark) + rb"\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n"
+                           rb"(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n" + re.escape(mark), re.IGNORECASE)
+        head, more = b"", True
+        while more and len(head) < MAX_CSRF_PREFIX and head.count(mark) < 2:
+            message = await receive()
+            if message["type"] != "http.request":
+                return receive, False
+            head += message.get("body", b"")
+            more = message.get("more_body", False)
+        found = first.match(head)
+        given = found[1] if found else b""
+        return _replaying(receive, head, more), bool(given) and hmac.compare_digest(given, expected.encode())
 
-        return replay, bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+def _replaying(receive, body: bytes, more: bool):
+    """`receive` that first gives back what was read to check the token."""
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay

@@ -1,9 +1,9 @@
-"""Media files: who may see and use which, by the unit of whoever uploaded them."""
-from manager import assets, audit
+"""Media files: who may see and use which, by the unit of whoever uploaded them; deleting one nobody uses."""
+from manager import assets, audit, revisions
 from manager.auth import Principal, in_scope
 from manager.domain import db_of
 from manager.domain.policy import CONTENT, require_role
-from manager.errors import NotFound, OutOfScope
+from manager.errors import NotFound, OutOfScope, StateConflict
 
 _NO_FILE = ("Không có tệp này", "no such file")
 
@@ -44,3 +44,27 @@ def record_upload(x, principal: Principal, got, filename: str, keep) -> dict:
 
 def may_upload(principal: Principal) -> None:
     require_role(principal, *CONTENT)
+
+
+def deletable_asset(x, principal: Principal, sha256: str) -> dict:
+    """The file, when no revision of any playlist names it: an approved revision may still be put back on
+    air, and every revision must stay playable, so only a file never kept in one may go."""
+    db = db_of(x)
+    row = asset_for(db, principal, sha256)
+    uses = revisions.asset_uses(db, sha256)
+    if uses:
+        raise StateConflict(f"Không xoá được “{row['original_name']}”: tệp đang được dùng trong {len(uses)} danh sách phát "
+                            f"(kể cả bản đã duyệt hoặc bản cũ). Hãy xem cột “Dùng trong”.",
+                            f"cannot delete “{row['original_name']}”: {len(uses)} playlists use it (approved or older "
+                            f"revisions included); see “Used in”")
+    return row
+
+
+def delete_asset(x, principal: Principal, sha256: str, discard) -> None:
+    """The row goes, then `discard()` removes the file from disk, last in the transaction (as an upload's
+    `keep`). Boards that cached it keep their copy: they play only what their manifests list."""
+    db = db_of(x)
+    row = deletable_asset(db, principal, sha256)
+    assets.delete(db, sha256)
+    audit.record(db, principal, "delete", "asset", sha256, name=row["original_name"])
+    discard()

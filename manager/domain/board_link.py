@@ -6,6 +6,7 @@ and reaches only its own data; a file is fetched by its content hash.
 from manager import asset_access, assets, heartbeats, pairing, playlog, storage
 from manager.auth import Principal, user_from_token
 from manager.domain import db_of, quiet
+from protocol.heartbeat import HeartbeatBatch
 from protocol.pairing import PairingRequest
 
 
@@ -20,9 +21,9 @@ def pairing_status(x, code: str, secret: str):
 
 
 @storage.essential  # a board acknowledged keeps its uptime, even on a full disk
-def heartbeats_in(x, board: dict, beats: list):
-    ack, _, seen = heartbeats.ingest(db_of(x), board, beats, x.clock.time(), x.settings.clock_tolerance_s,
-                                     x.settings.backfill_max_days * 86400)
+def heartbeats_in(x, board: dict, batch: HeartbeatBatch):
+    ack, _, seen = heartbeats.ingest(db_of(x), board, batch.heartbeats, x.clock.time(), x.settings.clock_tolerance_s,
+                                     x.settings.backfill_max_days * 86400, batch.held_s)
     if not seen:
         quiet(x)  # most heartbeats: the same board, online, showing the same; pages need not look again
     return ack

@@ -71,10 +71,13 @@ def _new_revision(db, principal: Principal, playlist_id: str) -> dict:
     return revisions.record(db, playlist, content.playlist_items(db, playlist_id), principal.user_id)
 
 
-def create_playlist(x, principal: Principal, data: content.PlaylistIn) -> dict:
+def create_playlist(x, principal: Principal, data: content.PlaylistIn, verb: str = "create", detail: dict | None = None,
+                    already: frozenset[str] = frozenset()) -> dict:
+    """`verb` and `detail` for the audit row (a copy is recorded as one); `already`: files the person may
+    reuse although not theirs to pick (those of the playlist copied)."""
     db = db_of(x)
     require_role(principal, *CONTENT)
-    _check_assets(db, principal, data.items, set())
+    _check_assets(db, principal, data.items, set(already))
     content.check_items(db, data.layout, data.items)
     catalogue, code = _owner(db, principal, data.unit_code)
     now = iso(utcnow())
@@ -83,12 +86,14 @@ def create_playlist(x, principal: Principal, data: content.PlaylistIn) -> dict:
                                      created_by=principal.user_id, created_at=now, updated_at=now))
     content.write_items(db, playlist_id, data.items)
     revision = _new_revision(db, principal, playlist_id)
-    audit.record(db, principal, "create", "playlist", playlist_id, name=data.name, revision=revision["number"])
+    audit.record(db, principal, verb, "playlist", playlist_id, name=data.name, revision=revision["number"], **(detail or {}))
     return get_playlist(db, principal, playlist_id)
 
 
-def update_playlist(x, principal: Principal, playlist_id: str, data: content.PlaylistIn) -> dict:
-    """A new draft revision. Nothing on screen changes: schedules keep playing the revision they approved."""
+def update_playlist(x, principal: Principal, playlist_id: str, data: content.PlaylistIn, verb: str = "update",
+                    detail: dict | None = None) -> dict:
+    """A new draft revision. Nothing on screen changes: schedules keep playing the revision they approved.
+    `verb` and `detail` say in the audit row what the change was (a rename, one item edited)."""
     db = db_of(x)
     require_role(principal, *CONTENT)
     before = _playlist_row(db, principal, playlist_id)
@@ -103,25 +108,9 @@ def update_playlist(x, principal: Principal, playlist_id: str, data: content.Pla
     previous = before["revision"]
     revision = _new_revision(db, principal, playlist_id)
     on_air = [s["id"] for s in content.schedule_rows_for_playlist(db, playlist_id) if s["live_revision_id"] and s["status"] != "withdrawn"]
-    audit.record(db, principal, "update", "playlist", playlist_id, name=data.name, revision=revision["number"],
-                 previous_revision=previous, on_air_schedules=on_air)
+    audit.record(db, principal, verb, "playlist", playlist_id, name=data.name, revision=revision["number"],
+                 previous_revision=previous, on_air_schedules=on_air, **(detail or {}))
     return get_playlist(db, principal, playlist_id)
-
-
-def add_media(x, principal: Principal, playlist_id: str, sha256: str, duration_s: float) -> dict:
-    """The console's 'add a file': the playlist with one more picture or video in its media zone (a new revision)."""
-    from layouts import builtin_layouts
-    from protocol.layout import ZoneKind
-
-    db = db_of(x)
-    playlist = get_playlist(db, principal, playlist_id)
-    asset = dassets.asset_for(db, principal, sha256)
-    zones = builtin_layouts()[playlist["layout"]].zones_of(ZoneKind.media)
-    if not zones:
-        raise Invalid("Bố cục của danh sách phát không có vùng ảnh/video", "the playlist's layout has no media zone")
-    items = [content.item_in(i) for i in playlist["items"]]
-    items.append(content.ItemIn(zone=zones[0].id, kind=asset["kind"], asset=sha256, duration_s=duration_s))
-    return update_playlist(x, principal, playlist_id, content.PlaylistIn(name=playlist["name"], layout=playlist["layout"], items=items))
 
 
 def get_playlist(x, principal: Principal, playlist_id: str) -> dict:
@@ -141,18 +130,20 @@ def list_playlists(x, principal: Principal) -> list[dict]:
 
 
 def playlist_uses_of_assets(x, principal: Principal, shas: list[str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Per file: the playlists in scope that use it, and how many others (not named) do."""
+    """Per file: the playlists in scope whose revisions use it (on air or not, in the newest revision or
+    only an older one), and how many others (not named) do."""
     db = db_of(x)
-    visible = {p["id"]: p for p in list_playlists(db, principal)}
+    visible = {p["id"] for p in list_playlists(db, principal)}
     used: dict[str, list[dict]] = {sha: [] for sha in shas}
     elsewhere = {sha: 0 for sha in shas}
-    for row in content.asset_uses(db):
-        if row["asset_sha256"] not in used:
+    for row in revisions.asset_uses(db):
+        if row["sha256"] not in used:
             continue
         if row["playlist_id"] in visible:
-            used[row["asset_sha256"]].append(visible[row["playlist_id"]])
+            used[row["sha256"]].append(dict(id=row["playlist_id"], name=row["name"], approved=bool(row["approved"]),
+                                            current=bool(row["current"])))
         else:
-            elsewhere[row["asset_sha256"]] += 1
+            elsewhere[row["sha256"]] += 1
     return used, elsewhere
 
 

@@ -24,58 +24,98 @@
     });
   }
 
-  /* Library: upload the file itself as the request body, so upload.onprogress drives the bar */
+  /* Library: several files, chosen or dropped, each sent on its own as the request body (so upload.onprogress
+     drives its own bar) one after another, each with its own result. Without script the form posts them all. */
   var uploader = document.getElementById("uploader");
   if (uploader) {
     var input = document.getElementById("upload-file");
-    var bar = document.getElementById("upload-progress");
-    var percent = document.getElementById("upload-percent");
-    var status = document.getElementById("upload-status");
-    input.addEventListener("change", function () {
-      var file = input.files[0];
-      if (!file) return;
-      if (file.size > Number(uploader.dataset.maxMb) * 1024 * 1024) {
-        /* Say so before sending: a browser cut off mid-upload shows only a network error. */
-        input.value = "";
-        status.className = "flash error";
-        status.textContent = uploader.dataset.msgTooLarge.replace("{name}", file.name)
-          .replace("{size}", (file.size / 1048576).toFixed(0));
+    var listed = document.getElementById("upload-list");
+    var drop = document.getElementById("drop-zone");
+    var queue = [];
+    var busy = false;
+    var reloadAfter = true;
+    document.getElementById("upload-send").hidden = true;
+    drop.hidden = false;
+    var say = function (row, cls, text) { row.status.className = "upload-status " + cls; row.status.textContent = text; };
+    var next = function () {
+      var row = queue.shift();
+      if (!row) {
+        busy = false;
+        /* Every file in and nothing to read (no refusal, no note): show them in the library. */
+        if (reloadAfter) setTimeout(function () { window.location.reload(); }, 700);
         return;
       }
+      busy = true;
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", "/api/v1/assets?filename=" + encodeURIComponent(file.name));
+      xhr.open("POST", "/api/v1/assets?filename=" + encodeURIComponent(row.file.name));
       xhr.setRequestHeader("X-CSRF-Token", csrf);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
-      bar.hidden = false;
-      bar.value = 0;
-      status.className = "";
-      status.textContent = uploader.dataset.msgUploading;
+      say(row, "", uploader.dataset.msgUploading);
       xhr.upload.onprogress = function (e) {
         if (e.lengthComputable) {
-          bar.value = Math.round((e.loaded / e.total) * 100);
-          percent.textContent = bar.value + " %";
+          row.bar.value = Math.round((e.loaded / e.total) * 100);
+          row.percent.textContent = row.bar.value + " %";
         }
       };
       xhr.onload = function () {
-        input.value = "";
         if (xhr.status === 201) {
-          bar.value = 100;
-          percent.textContent = "100 %";
-          status.className = "flash ok";
-          status.textContent = uploader.dataset.msgDone.replace("{name}", file.name);
+          row.bar.value = 100;
+          row.percent.textContent = "100 %";
           var note = (JSON.parse(xhr.responseText) || {}).note;
           /* A note (a TIFF's other pages left out) stays to be read; the library shows it too. */
-          if (note) { status.textContent += ". " + note; } else { setTimeout(function () { window.location.reload(); }, 700); }
+          say(row, "flash ok", uploader.dataset.msgDone.replace("{name}", row.file.name) + (note ? ". " + note : ""));
+          if (note) reloadAfter = false;
         } else {
-          status.className = "flash error";
-          status.textContent = uploader.dataset.msgFailed + ": " + messageOf(xhr.responseText, "HTTP " + xhr.status);
+          reloadAfter = false;
+          row.bar.hidden = row.percent.hidden = true;  /* sent whole, but not kept: no full bar beside a refusal */
+          say(row, "flash error", uploader.dataset.msgFailed + ": " + messageOf(xhr.responseText, "HTTP " + xhr.status));
         }
+        next();
       };
       xhr.onerror = function () {
-        status.className = "flash error";
-        status.textContent = uploader.dataset.msgNetwork;
+        reloadAfter = false;
+        say(row, "flash error", uploader.dataset.msgNetwork);
+        next();
       };
-      xhr.send(file);
+      xhr.send(row.file);
+    };
+    var add = function (files) {
+      Array.prototype.forEach.call(files, function (file) {
+        var li = document.createElement("li");
+        var row = { file: file, bar: document.createElement("progress"), percent: document.createElement("span"),
+                    status: document.createElement("span") };
+        var name = document.createElement("strong");
+        name.textContent = file.name;
+        row.bar.max = 100;
+        row.bar.value = 0;
+        row.percent.className = "upload-percent";
+        li.className = "upload";
+        li.dataset.name = file.name;
+        [name, row.bar, row.percent, row.status].forEach(function (el) { li.appendChild(el); });
+        listed.appendChild(li);
+        if (file.size > Number(uploader.dataset.maxMb) * 1024 * 1024) {
+          /* Say so before sending: a browser cut off mid-upload shows only a network error. */
+          reloadAfter = false;
+          say(row, "flash error", uploader.dataset.msgTooLarge.replace("{name}", file.name)
+            .replace("{size}", (file.size / 1048576).toFixed(0)));
+          return;
+        }
+        say(row, "", uploader.dataset.msgWaiting);
+        queue.push(row);
+      });
+      input.value = "";
+      if (!busy) next();
+    };
+    input.addEventListener("change", function () { add(input.files); });
+    document.getElementById("upload-form").addEventListener("submit", function (e) { e.preventDefault(); add(input.files); });
+    ["dragenter", "dragover"].forEach(function (type) {
+      uploader.addEventListener(type, function (e) { e.preventDefault(); drop.classList.add("over"); });
+    });
+    uploader.addEventListener("dragleave", function () { drop.classList.remove("over"); });
+    uploader.addEventListener("drop", function (e) {
+      e.preventDefault();
+      drop.classList.remove("over");
+      add(e.dataTransfer.files);
     });
   }
 
@@ -96,6 +136,7 @@
         body: JSON.stringify({ name: list.dataset.name, layout: list.dataset.layout, items: items })
       }).then(function (r) {
         if (r.ok) {
+          r.json().then(refreshIds);
           note.className = "flash ok";
           note.textContent = done || list.dataset.msgSaved;
           if (undo) {
@@ -116,6 +157,15 @@
         });
       });
     };
+    /* Each save is a new revision with new item ids: the items' edit forms must name the new ones. */
+    var refreshIds = function (playlist) {
+      Array.prototype.forEach.call(list.children, function (li, n) {
+        var form = li.querySelector("form.edit-item");
+        if (!form || !playlist.items[n]) return;
+        li.dataset.id = playlist.items[n].id;
+        form.setAttribute("action", "/playlists/" + encodeURIComponent(list.dataset.playlist) + "/items/" + encodeURIComponent(li.dataset.id));
+      });
+    };
     var move = function (li, up) {
       var other = up ? li.previousElementSibling : li.nextElementSibling;
       if (!other) return;
@@ -124,7 +174,7 @@
       save();
     };
     list.addEventListener("click", function (e) {
-      var button = e.target.closest("button");
+      var button = e.target.closest("button.up, button.down, button.remove");
       if (!button) return;
       if (button.classList.contains("remove")) {
         /* Removing saves at once and says so, with an undo that puts the item back where it was. */
@@ -141,6 +191,7 @@
       move(button.closest("li"), button.classList.contains("up"));
     });
     list.addEventListener("keydown", function (e) {
+      if (e.target.closest("form")) return;  /* typing in an item's edit form moves nothing */
       if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
         e.preventDefault();
         move(e.target.closest("li"), e.key === "ArrowUp");

@@ -17,7 +17,7 @@ def test_pdf_and_tiff_from_the_library_to_a_playlist(manager, people, new_page, 
     pdf = write_pdf(tmp_path / "Thông báo số 125-TB-UBND.pdf",
                     [Page(rects=[(0, 0, 595, 842, (250, 250, 245))], texts=text_lines(800, 60, 13)), Page(texts=text_lines(800, 500, 13))])
     editor.set_input_files("#upload-file", str(pdf))
-    expect(editor.locator("#upload-status")).to_contain_text("Đã tải lên")
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("Đã tải lên")
     editor.wait_for_load_state("load")
     row = editor.locator("tr", has_text="Thông báo số 125-TB-UBND.pdf")
     expect(row).to_contain_text("2 trang")
@@ -31,7 +31,7 @@ def test_pdf_and_tiff_from_the_library_to_a_playlist(manager, people, new_page, 
     pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:])
     scan.write_bytes(buf.getvalue())
     editor.set_input_files("#upload-file", str(scan))
-    expect(editor.locator("#upload-status")).to_contain_text("có 3 trang; bảng tin chỉ dùng trang đầu")
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("có 3 trang; bảng tin chỉ dùng trang đầu")
     editor.reload()
     expect(editor.locator("tr", has_text="ban-quet-3-trang.tif")).to_contain_text("chỉ dùng trang đầu")
 

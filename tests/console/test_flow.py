@@ -27,8 +27,8 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     picture.write_bytes(jpeg_bytes((1280, 720), (200, 120, 20)))
     editor.goto(manager.base_url + "/library")
     editor.set_input_files("#upload-file", str(picture))
-    expect(editor.locator("#upload-status")).to_contain_text("Đã tải lên")
-    assert editor.locator("#upload-progress").get_attribute("value") == "100"
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("Đã tải lên")
+    assert editor.locator("#upload-list progress").last.get_attribute("value") == "100"
     editor.wait_for_load_state("load")
     row = editor.locator("tr", has_text="Áp phích tiêm chủng.jpg")
     expect(row).to_be_visible()
@@ -36,7 +36,7 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     expect(row).to_contain_text("1280×720")
     clip = write_mp4(tmp_path / "Phim tuyên truyền.mp4", seconds=1.0)
     editor.set_input_files("#upload-file", str(clip))
-    expect(editor.locator("#upload-status")).to_contain_text("Đã tải lên")
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("Đã tải lên")
     editor.wait_for_load_state("load")
     row = editor.locator("tr", has_text="Phim tuyên truyền.mp4")
     expect(row).to_contain_text("1,0 giây")  # Vietnamese decimal comma
@@ -45,11 +45,11 @@ def test_upload_write_schedule_approve_and_applied(manager, people, new_page, tm
     corrupt = tmp_path / "hong.jpg"
     corrupt.write_bytes(jpeg_bytes()[:300])
     editor.set_input_files("#upload-file", str(corrupt))
-    expect(editor.locator("#upload-status")).to_contain_text("Tệp ảnh bị hỏng")
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("Tệp ảnh bị hỏng")
     text_file = tmp_path / "ghi-chu.png"
     text_file.write_text("không phải ảnh")
     editor.set_input_files("#upload-file", str(text_file))
-    expect(editor.locator("#upload-status")).to_contain_text("Định dạng tệp không được hỗ trợ")
+    expect(editor.locator("#upload-list .upload-status").last).to_contain_text("Định dạng tệp không được hỗ trợ")
     shot(editor, "library")
 
     # Bulletin editor: live preview in the chosen layout; HTML stays text.

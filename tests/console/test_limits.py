@@ -29,7 +29,7 @@ def test_too_large_upload_gets_a_vietnamese_message(manager_factory, new_page, t
     page.on("request", lambda r: requests_sent.append(r.url) if "/api/v1/assets" in r.url else None)
     page.set_input_files("#upload-file", str(big))
     # Refused in the page before a byte is sent (a 4 GB file would otherwise end in a bare network error).
-    expect(page.locator("#upload-status")).to_contain_text("qua-lon.jpg nặng 2 MB, quá giới hạn 1 MB")
+    expect(page.locator("#upload-list .upload-status").last).to_contain_text("qua-lon.jpg nặng 2 MB, quá giới hạn 1 MB")
     assert requests_sent == []
     assert connect(small.db_path).execute("SELECT count(*) FROM assets").fetchone()[0] == 0
 

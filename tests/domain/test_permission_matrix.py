@@ -36,9 +36,9 @@ IDENTITIES = ["anonymous", "board", "source_push", "admin", *PEOPLE]
 _n = itertools.count()
 
 
-def _png() -> bytes:
+def _png(shade: int = 30) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    Image.new("RGB", (8, 8), (200, 30, shade)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -95,6 +95,19 @@ class World:
         assert r.json()["status"] == "pending", r.text
         return r.json()["id"]
 
+    def new_playlist(self) -> tuple[str, str]:
+        """(playlist, its one item): a playlist no schedule uses, to edit or delete."""
+        r = self.as_["in_editor"].post("/api/v1/playlists", json={"name": f"Danh sách {next(_n)}", "items": [
+            {"zone": "bulletin", "kind": "bulletin", "title": "Tin"}]})
+        r.raise_for_status()
+        return r.json()["id"], r.json()["items"][0]["id"]
+
+    def new_asset(self) -> str:
+        """A file no playlist uses, to delete."""
+        r = self.as_["in_editor"].post("/api/v1/assets", params={"filename": "mot.png"}, data=_png(next(_n) % 256))
+        r.raise_for_status()
+        return r.json()["sha256"]
+
     def new_board(self) -> str:
         return self.m.pair_board(unit_code=HOME, name=f"Bảng dự phòng {next(_n)}")[0]
 
@@ -136,6 +149,23 @@ def samples(w: World) -> dict:
         ("DELETE", "/api/v1/groups/{group_id}"): lambda: ({"group_id": w.new_group()}, {}, HOME),
         ("POST", "/bulletins/new"): lambda: ({}, {"data": {"name": "Bản tin", "title": "Tin"}}, None),
         ("POST", "/playlists/{playlist_id}/items"): lambda: ({"playlist_id": w.playlist}, {"data": {"asset": w.sha}}, HOME),
+        ("POST", "/playlists"): lambda: ({}, {"data": {"name": f"Danh sách {next(_n)}"}}, None),
+        ("POST", "/playlists/{playlist_id}/rename"): lambda: ({"playlist_id": w.playlist}, {"data": {"name": "Ma trận"}}, HOME),
+        ("POST", "/playlists/{playlist_id}/bulletins"): lambda: ({"playlist_id": w.playlist}, {"data": {"title": "Tin thứ hai"}}, HOME),
+        ("POST", "/playlists/{playlist_id}/items/{item_id}"): lambda: (
+            (lambda p, i: ({"playlist_id": p, "item_id": i}, {"data": {"title": "Tin đã sửa", "duration_s": "15"}}, HOME))(*w.new_playlist())),
+        ("GET", "/playlists/{playlist_id}/delete"): lambda: ({"playlist_id": w.new_playlist()[0]}, {}, HOME),
+        ("POST", "/playlists/{playlist_id}/delete"): lambda: ({"playlist_id": w.new_playlist()[0]}, {}, HOME),
+        ("POST", "/library/upload"): lambda: ({}, {"files": {"files": ("anh.png", _png(next(_n) % 256))}}, None),
+        ("GET", "/library/{sha256}/delete"): lambda: ({"sha256": w.new_asset()}, {}, HOME),
+        ("POST", "/library/{sha256}/delete"): lambda: ({"sha256": w.new_asset()}, {}, HOME),
+        ("DELETE", "/api/v1/assets/{sha256}"): lambda: ({"sha256": w.new_asset()}, {}, HOME),
+        ("DELETE", "/api/v1/playlists/{playlist_id}"): lambda: ({"playlist_id": w.new_playlist()[0]}, {}, HOME),
+        ("PATCH", "/api/v1/playlists/{playlist_id}"): lambda: ({"playlist_id": w.playlist}, {"json": {"name": "Ma trận"}}, HOME),
+        ("POST", "/api/v1/playlists/{playlist_id}/items"): lambda: ({"playlist_id": w.playlist}, {"json": {
+            "zone": "ticker", "kind": "ticker", "text": "Chữ chạy"}}, HOME),
+        ("PATCH", "/api/v1/playlists/{playlist_id}/items/{item_id}"): lambda: (
+            (lambda p, i: ({"playlist_id": p, "item_id": i}, {"json": {"duration_s": 12}}, HOME))(*w.new_playlist())),
         ("POST", "/schedules"): lambda: ({}, {"data": {"playlist_id": w.playlist, "target_kind": "board", "target_board": w.board,
                                                         "weekdays": "1"}}, HOME),
         ("POST", "/schedules/{schedule_id}/{action}"): lambda: ({"schedule_id": w.schedule, "action": "submit"}, {}, HOME),

@@ -1,5 +1,6 @@
 """Faults a board meets in the field, made on loopback: a wrong server on the manager's port,
-one that trickles, a full disk; and reading what the board and the manager recorded."""
+one that trickles, a full disk, a manager older than the board; and reading what the board and the
+manager recorded."""
 import email.utils
 import errno
 import http.server
@@ -10,6 +11,12 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from manager.api.http_errors import validation_message
+from protocol.heartbeat import Heartbeat
 
 DAY = 86400
 
@@ -139,3 +146,55 @@ class SmallDisk:
     def unmount(self) -> None:
         if self.mounted:
             subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
+
+
+class _BatchBeforeHeldS(BaseModel):
+    """The heartbeat batch as managers from before `held_s` declared it."""
+
+    model_config = ConfigDict(extra="forbid")
+    heartbeats: list[Heartbeat] = Field(min_length=1, max_length=1000)
+
+
+class _Older(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            _BatchBeforeHeldS.model_validate_json(body)
+        except ValidationError as exc:  # refused as such a manager did: its bilingual 422
+            errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+            vi, en = validation_message(errors)
+            detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
+            status, reply = 422, json.dumps({"error": "invalid", "message": vi, "message_en": en, "detail": detail}).encode()
+        else:
+            r = requests.post(self.server.target + self.path, data=body, timeout=30,
+                              headers={"Authorization": self.headers["Authorization"], "Content-Type": "application/json"})
+            status, reply = r.status_code, r.content
+        self.server.answered.append(status)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+class OlderManager:
+    """A manager from before `held_s`, made of the real one behind a proxy that validates heartbeat batches
+    with the batch model of that time; `base_url` is the proxy's, `answered` its statuses in order."""
+
+    def __init__(self, target: str):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Older)
+        self.server.daemon_threads = True
+        self.server.target, self.server.answered = target, []
+        self.answered = self.server.answered
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

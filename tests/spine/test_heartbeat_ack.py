@@ -1,4 +1,5 @@
 """The heartbeat acknowledgement proves what the manager stored (docs/protocol.md, Heartbeats)."""
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -84,3 +85,50 @@ def test_recorded_offline_is_what_the_manager_saw_not_what_the_board_guessed(man
     report = manager.admin.get(f"/api/v1/reports/boards/{board}", params={"period": "2026-12-02..2026-12-02"}).json()
     assert report["chain"]["ok"] and report["chain"]["check"] == "full", report["chain"]
     assert report["late_pct"] is not None and 0 < report["late_pct"] < 30, report["late_pct"]
+
+
+def test_held_s_decides_late_even_for_a_clock_nothing_vouches_for(manager_factory):
+    """A board that rebooted offline (`unsynced`, its wall clock a day ahead) says how long it held each heartbeat
+    by its monotonic clock: that decides `late` whatever its own guess; without it (recorded before the reboot:
+    null) the guess stands. It decides before the receive time too, for a clock that vouches for itself."""
+    paired = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
+    manager = manager_factory(fake_clock=paired.timestamp())
+    board, token = manager.pair_board(name="Bảng khởi động lại khi mất mạng")
+    me = manager.board_client(token)
+    t0 = paired + timedelta(hours=1)
+    prev, beats = GENESIS_HASH, []
+    for seq, (guessed_offline, clock) in enumerate([
+            (True, ClockState.unsynced), (False, ClockState.unsynced), (True, ClockState.unsynced),
+            (False, ClockState.unsynced), (False, ClockState.synced)]):
+        hb = Heartbeat(seq=seq, board_time=t0 + timedelta(days=1, seconds=30 * seq), display_state="on", interval_s=30,
+                       recorded_offline=guessed_offline, clock=clock, prev_hash=prev).sealed()
+        prev = hb.hash
+        beats.append(hb)
+    beats[-1] = beats[-1].model_copy(update={"board_time": t0 + timedelta(seconds=60)}).sealed()  # 3 intervals before it arrives
+    manager.set_clock(t0.timestamp() + 150)
+    r = me.post(f"/api/v1/boards/{board}/heartbeats", json={
+        "heartbeats": [hb.model_dump(mode="json") for hb in beats],
+        "held_s": [1.0, 90.0, None, None, 2.5]})
+    r.raise_for_status()
+    assert HeartbeatAck.model_validate_json(r.content).seqs == [0, 1, 2, 3, 4]
+    with sqlite3.connect(manager.db_path) as db:
+        late = dict(db.execute("SELECT seq, late FROM heartbeats WHERE board_id = ?", [board]).fetchall())
+    # 0: guessed offline, held 1 s; 1: guessed live, held 3 intervals; 2, 3: unknown, the guess; 4: held beats the clock.
+    assert late == {0: 0, 1: 1, 2: 1, 3: 0, 4: 0}
+
+
+def test_held_s_is_checked_at_the_edge(manager):
+    """One finite, non-negative number (or null) per heartbeat; anything else is a bilingual 422, and nothing is stored."""
+    board, token = manager.pair_board(name="Bảng gửi held_s sai")
+    me = manager.board_client(token)
+    beats = [hb.model_dump(mode="json") for hb in _chain(datetime.now(timezone.utc), 2, clock=ClockState.synced)]
+    url = f"/api/v1/boards/{board}/heartbeats"
+    for held in ([1.0], [1.0, 2.0, 3.0], [1.0, -0.5], [1.0, "NaN"], [1.0, "Infinity"], [1.0, 2e9]):
+        r = me.post(url, json={"heartbeats": beats, "held_s": held})
+        body = r.json()
+        assert r.status_code == 422 and "held_s" in body["message_en"], (held, r.text)
+        assert body["message"].startswith("Dữ liệu gửi lên không hợp lệ"), body["message"]
+    raw = '{"heartbeats": %s, "held_s": [NaN, 0]}' % json.dumps(beats)  # the bare token Python's json writes
+    r = me.post(url, data=raw.encode(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert _post(me, board, _chain(datetime.now(timezone.utc), 1, clock=ClockState.synced)).accepted == 1, "nothing stored before"
