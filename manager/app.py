@@ -59,7 +59,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pairing_throttle = pairing.Throttle(settings.pairing_requests_per_address)
     app.state.manifests = ManifestService(store, app.state.clock, app.state.changes, settings.manifest_days,
                                           DocumentRenderer(app.state.assets))
-    app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests, app.state.live)
+    reserve = storage.Reserve(settings.db.with_name(settings.db.name + ".reserve"), settings.disk_reserve_mb << 20)
+    reserve.ensure()  # on a disk already full: none, and only essential writes run until there is room
+    app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests, app.state.live,
+                              reserve)
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

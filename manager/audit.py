@@ -3,6 +3,7 @@ import json
 
 from sqlite_utils import Database
 
+from manager import content
 from manager.auth import Principal
 from protocol.timebase import iso, utcnow
 
@@ -24,6 +25,18 @@ def for_object(db: Database, object_type: str, object_id: str, limit: int = 20) 
                          [object_type, object_id, limit]))
 
 
+def recorded_names(db: Database, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The newest name the log recorded for each object (`name` in its detail): what one no longer stored was called."""
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        out.update(db.execute(
+            f"SELECT object_id, json_extract(detail, '$.name') FROM audit_log WHERE object_type = ? "
+            f"AND object_id IN ({','.join('?' * len(chunk))}) AND json_extract(detail, '$.name') IS NOT NULL ORDER BY id",
+            [object_type, *chunk]).fetchall())
+    return out
+
+
 # What each object type is called by, for readers of the log: (table, key column, name expression).
 NAMED = {
     "board": ("boards", "id", "name"),
@@ -36,15 +49,18 @@ NAMED = {
     "user": ("users", "id", "username"),
     "inbox": ("inbox", "id", "title"),
 }
+# Objects kept when deleted, and how a retired one is told from one still in use.
+RETIRED = {"playlist": content.RETIRED}
 
 
-def object_names(db: Database, refs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The current name of each (object type, id) that still exists."""
+def object_names(db: Database, refs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, bool]]:
+    """The current name of each (object type, id) that still exists, and whether it is retired."""
     out = {}
     for kind, (table, key, name) in NAMED.items():
         ids = sorted({i for k, i in refs if k == kind and i})
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            sql = f"SELECT {key} AS k, {name} AS n FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))})"
-            out.update({(kind, str(row["k"])): row["n"] for row in db.query(sql, chunk)})
+            sql = (f"SELECT {key} AS k, {name} AS n, {RETIRED.get(kind, '0')} AS r FROM {table} "
+                   f"WHERE {key} IN ({','.join('?' * len(chunk))})")
+            out.update({(kind, str(row["k"])): (row["n"], bool(row["r"])) for row in db.query(sql, chunk)})
     return out

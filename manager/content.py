@@ -26,6 +26,10 @@ ZONE_FOR_KIND = {
 }
 STATUSES = ("draft", "submitted", "approved", "withdrawn")
 MAX_DURATION_S = 86400  # a day: an item shown longer is a mistake, not a plan
+# A deleted playlist is retired (`deleted_at` set), never erased: every query that shows or acts on playlists
+# keeps to NOT_RETIRED; only what names past plays and changes reads retired ones (`playlist_names`).
+RETIRED = "playlists.deleted_at IS NOT NULL"
+NOT_RETIRED = f"NOT ({RETIRED})"
 
 
 class ItemIn(BaseModel):
@@ -178,13 +182,17 @@ def set_playlist(db: Database, playlist_id: str, **changes) -> None:
     db["playlists"].update(playlist_id, changes)
 
 
-def delete_playlist(db: Database, playlist_id: str) -> None:
-    """With its items, revisions and schedules (ON DELETE CASCADE)."""
-    db.execute("DELETE FROM playlists WHERE id = ?", [playlist_id])
+def retire_playlist(db: Database, playlist_id: str, at: str) -> None:
+    """Deleted as people see it: its withdrawn schedules and working copy go, its row and revisions stay so
+    that what boards played under it keeps its name and its items' labels."""
+    db.execute("DELETE FROM schedules WHERE playlist_id = ? AND status = 'withdrawn'", [playlist_id])
+    db.execute("DELETE FROM items WHERE playlist_id = ?", [playlist_id])
+    db.execute("UPDATE playlists SET deleted_at = ? WHERE id = ?", [at, playlist_id])
 
 
 def playlist_row(db: Database, playlist_id: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM playlists WHERE id = ?", [playlist_id]))
+    """A playlist not retired; a retired one reads as missing."""
+    rows = list(db.query(f"SELECT * FROM playlists WHERE id = ? AND {NOT_RETIRED}", [playlist_id]))
     return rows[0] if rows else None
 
 
@@ -194,7 +202,15 @@ def playlist_items(db: Database, playlist_id: str) -> list[dict]:
 
 
 def playlist_rows(db: Database) -> list[dict]:
-    return list(db.query("SELECT * FROM playlists ORDER BY updated_at DESC"))
+    return list(db.query(f"SELECT * FROM playlists WHERE {NOT_RETIRED} ORDER BY updated_at DESC"))
+
+
+def playlist_names(db: Database, playlist_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """(name, retired) by id, retired playlists included: for what names past plays and changes."""
+    if not playlist_ids:
+        return {}
+    marks = ",".join("?" * len(playlist_ids))
+    return {r[0]: (r[1], bool(r[2])) for r in db.execute(f"SELECT id, name, {RETIRED} FROM playlists WHERE id IN ({marks})", playlist_ids)}
 
 
 def insert_schedule(db: Database, row: dict) -> None:

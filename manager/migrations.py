@@ -346,6 +346,19 @@ def m014_hardening_lookups(db: Database) -> None:
     )
 
 
+def m019_rate_limit_hits(db: Database) -> None:
+    # Issue 11: limits that must outlive a restart (pairing claims per person and per code) count their
+    # events here; each limit deletes its own expired rows. Failed logins keep their own table (m006).
+    _run(
+        db,
+        """
+        CREATE TABLE rate_limit_hits (name TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
+        CREATE INDEX rate_limit_hits_key ON rate_limit_hits(name, key, at);
+        CREATE INDEX rate_limit_hits_at ON rate_limit_hits(name, at)
+        """
+    )
+
+
 def m008_playlist_revisions(db: Database) -> None:
     # Approved content is immutable (issue 10): a schedule approves one revision of its playlist, pinned
     # by content; boards play the approved revision while a later one waits for someone else's approval.
@@ -393,10 +406,16 @@ def m018_delivery_and_board_clock(db: Database) -> None:
     )
 
 
+def m020_playlist_retirement(db: Database) -> None:
+    # Issue 14: a deleted playlist is retired, not erased: boards' play logs name it and its items, and the
+    # proof of play shown to auditors must still say what was played. Its revisions stay; see content.RETIRED.
+    _run(db, "ALTER TABLE playlists ADD COLUMN deleted_at TEXT")
+
+
 MIGRATIONS = [m001_base, m002_board_layout, m003_sources_inbox, m004_uptime_intervals, m005_source_link_pushes,
               m006_console_sessions, m007_board_hours_history, m012_source_health, m013_inbox_message_key,
               m017_document_pages, m010_evidence, m016_notices_and_legibility, m014_hardening_lookups,
-              m008_playlist_revisions, m018_delivery_and_board_clock]
+              m008_playlist_revisions, m018_delivery_and_board_clock, m019_rate_limit_hits, m020_playlist_retirement]
 
 
 def applied(db: Database) -> set[str]:

@@ -7,8 +7,9 @@ receives the board's token, once.
 Pairing is the one thing a stranger may do, so it is bounded: requests per
 address, the number of codes waiting at once, and a short life for each code
 (deleted as soon as it expires). Claims are throttled per person and per code,
-and a code that is wrong, expired, already claimed or never existed gets the
-same answer, so guessing tells nothing.
+in the database so that a restart does not reset them, and a code that is
+wrong, expired, already claimed or never existed gets the same answer, so
+guessing tells nothing.
 """
 import secrets
 from datetime import datetime, timezone
@@ -18,7 +19,7 @@ from sqlite_utils import Database
 from manager import boards
 from manager.auth import hash_token
 from manager.errors import Conflict, NotFound, TooManyRequests
-from manager.rate_limits import SlidingWindow
+from manager.rate_limits import SlidingWindow, StoredWindow
 from protocol.manifest import DEFAULT_HEARTBEAT_INTERVAL_S
 from protocol.pairing import PairingClaim, PairingCode, PairingRequest, PairingState, PairingStatus
 
@@ -28,21 +29,21 @@ REQUEST_WINDOW_S = 600
 CLAIM_FAILURES_PER_USER = 10  # wrong codes per person per window: 10^6 codes would take decades
 CLAIMS_PER_CODE = 5  # attempts on one code per window, whoever makes them
 CLAIM_WINDOW_S = 900
+CLAIM_FAILURES = StoredWindow("pairing-claim-failures-by-user", CLAIM_FAILURES_PER_USER, CLAIM_WINDOW_S)
+CLAIMS = StoredWindow("pairing-claims-by-code", CLAIMS_PER_CODE, CLAIM_WINDOW_S)
 
 
-def _no_such_code(code: str) -> NotFound:
+def no_such_code(code: str) -> NotFound:
     return NotFound(f"Không có mã ghép nối {code} đang chờ: mã sai, đã hết hạn hoặc đã được ghép. Hãy xem lại mã trên bảng tin.",
                     f"no pairing code {code} is waiting: wrong, expired or already claimed; check the code on the board",
                     code="no_such_pairing")
 
 
 class Throttle:
-    """The manager's pairing limits (one per app): requests per address, claims per person and per code."""
+    """Pairing requests per address (one per app, in memory: see manager.rate_limits)."""
 
     def __init__(self, requests_per_address: int):
         self.requests_by_address = SlidingWindow(requests_per_address, REQUEST_WINDOW_S)
-        self.claim_failures_by_user = SlidingWindow(CLAIM_FAILURES_PER_USER, CLAIM_WINDOW_S)
-        self.claims_by_code = SlidingWindow(CLAIMS_PER_CODE, CLAIM_WINDOW_S)
 
     def admit_request(self, address: str, now: float) -> None:
         """Before anything is stored for an unauthenticated pairing request."""
@@ -50,14 +51,6 @@ class Throttle:
             raise TooManyRequests("Địa chỉ này đã xin quá nhiều mã ghép nối; hãy thử lại sau vài phút",
                                   "too many pairing codes requested from this address; try again in a few minutes")
 
-    def admit_claim(self, user_id: int, code: str, now: float) -> None:
-        """Before the code is looked up: the person's wrong guesses and the code's attempts so far."""
-        if self.claim_failures_by_user.exceeded(str(user_id), now) or not self.claims_by_code.hit(code, now):
-            raise TooManyRequests(f"Đã thử ghép nối quá nhiều lần; hãy đợi {CLAIM_WINDOW_S // 60} phút rồi thử lại",
-                                  f"too many pairing attempts; wait {CLAIM_WINDOW_S // 60} minutes and try again")
-
-    def claim_failed(self, user_id: int, now: float) -> None:
-        self.claim_failures_by_user.hit(str(user_id), now)
 
 
 def start(db: Database, request: PairingRequest, now: float, ttl_s: int) -> PairingCode:
@@ -89,7 +82,7 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
     pairing = _pairing(db, code)
     # A wrong secret answers like a missing code: the status route must not tell strangers which codes are live.
     if pairing is None or not secrets.compare_digest(pairing["secret_hash"], hash_token(secret)):
-        raise _no_such_code(code)
+        raise no_such_code(code)
     if pairing["board_id"] is None:
         state = PairingState.expired if pairing["expires_at"] < now else PairingState.pending
         return PairingStatus(state=state)
@@ -102,14 +95,16 @@ def status(db: Database, code: str, secret: str, now: float) -> PairingStatus:
 
 
 def claim(db: Database, code: str, claim: PairingClaim, now: float, heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S,
-          throttle: Throttle | None = None, user_id: int = 0) -> dict:
-    if throttle:
-        throttle.admit_claim(user_id, code, now)
+          user_id: int = 0) -> dict | None:
+    """The new board; None for a code that is not waiting (`no_such_code`), counted against the person: the
+    caller must commit that count before refusing, or a refusal would undo it."""
+    if CLAIM_FAILURES.exceeded(db, str(user_id), now) or not CLAIMS.hit(db, code, now):
+        raise TooManyRequests(f"Đã thử ghép nối quá nhiều lần; hãy đợi {CLAIM_WINDOW_S // 60} phút rồi thử lại",
+                              f"too many pairing attempts; wait {CLAIM_WINDOW_S // 60} minutes and try again")
     pairing = _pairing(db, code)
     if pairing is None or pairing["board_id"] is not None or pairing["expires_at"] < now:
-        if throttle:
-            throttle.claim_failed(user_id, now)
-        raise _no_such_code(code)
+        CLAIM_FAILURES.hit(db, str(user_id), now)
+        return None
     width = claim.width or pairing["width"] or 1920
     height = claim.height or pairing["height"] or 1080
     board = boards.create(db, name=claim.name, unit_code=claim.unit_code, unit_catalogue=claim.unit_catalogue,

@@ -3,6 +3,7 @@ import json
 
 from sqlite_utils import Database
 
+from manager import audit
 from protocol.playlog import PlayLogAck, PlayRecord
 
 SCREENSHOT_TYPES = {"image/jpeg", "image/png"}
@@ -46,7 +47,8 @@ def totals(db: Database, board_ids: list[str], start: float, end: float, playlis
 
 def item_labels(db: Database, playlist_ids: list[str]) -> dict[str, dict]:
     """What each item of these playlists was, by item id, over every revision (a board plays an approved
-    revision whose items may since have been edited away): title, text, kind and its file's name."""
+    revision whose items may since have been edited away; a retired playlist keeps its revisions): title,
+    text, kind and its file's name."""
     found: dict[str, dict] = {}
     for playlist_id in playlist_ids:
         for (items,) in db.execute("SELECT items FROM playlist_revisions WHERE playlist_id = ? ORDER BY number", [playlist_id]):
@@ -56,15 +58,14 @@ def item_labels(db: Database, playlist_ids: list[str]) -> dict[str, dict]:
             found[item["id"]] = item
     shas = sorted({i["asset_sha256"] for i in found.values() if i.get("asset_sha256")})
     files = dict(db.execute(f"SELECT sha256, original_name FROM assets WHERE sha256 IN ({','.join('?' * len(shas))})", shas)) if shas else {}
+    # A retired playlist's file may since have left the library: the audit log still says what it was called.
+    files = audit.recorded_names(db, "asset", [s for s in shas if s not in files]) | files
     return {item_id: {"title": i.get("title") or "", "text": i.get("text") or "", "kind": i.get("kind"),
                       "file": files.get(i.get("asset_sha256"))} for item_id, i in found.items()}
 
 
-NAMED = {"playlists": "name", "alerts": "headline"}
-
-
-def names(db: Database, table: str, ids: list[str]) -> dict[str, str]:
-    """Playlists' names or warnings' headlines, by id."""
+def alert_headlines(db: Database, ids: list[str]) -> dict[str, str]:
+    """Warnings' headlines, by id."""
     if not ids:
         return {}
-    return dict(db.execute(f"SELECT id, {NAMED[table]} FROM {table} WHERE id IN ({','.join('?' * len(ids))})", ids))
+    return dict(db.execute(f"SELECT id, headline FROM alerts WHERE id IN ({','.join('?' * len(ids))})", ids))

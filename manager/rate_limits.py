@@ -1,12 +1,20 @@
-"""Counting events per key over a sliding window, in memory.
+"""Counting events per key over a sliding window: in memory, or in the database.
 
-For limits that protect the server from strangers (pairing requests per
-address, pairing claims per user and per code): they need no durability, and
-keeping them out of the database means a flood writes nothing to disk. One
-manager process serves a province, so one process's memory is the whole count.
+`SlidingWindow` (memory) is for limits on strangers' requests (pairing requests
+per address): a flood then writes nothing to disk, and a restart forgetting the
+count only gives back what one window would anyway. One manager process serves
+a province, so one process's memory is the whole count.
+
+`StoredWindow` (SQLite, table `rate_limit_hits`) is for limits an attacker
+could otherwise reset by getting the manager restarted (a crash, an update,
+a watchdog): pairing claims per person and per code. It writes one row per
+counted event, so it only counts events of signed-in people. Failed logins are
+counted in their own table the same way (manager/sessions.py).
 """
 import threading
 from collections import deque
+
+from sqlite_utils import Database
 
 
 class SlidingWindow:
@@ -43,3 +51,25 @@ class SlidingWindow:
                 return False
             events.append(now)
             return True
+
+
+class StoredWindow:
+    """As `SlidingWindow`, kept in the database: the count survives a restart. Call inside a write transaction."""
+
+    def __init__(self, name: str, limit: int, window_s: float):
+        self.name, self.limit, self.window_s = name, limit, window_s
+
+    def count(self, db: Database, key: str, now: float) -> int:
+        return db.execute("SELECT count(*) FROM rate_limit_hits WHERE name = ? AND key = ? AND at > ?",
+                          [self.name, key, now - self.window_s]).fetchone()[0]
+
+    def exceeded(self, db: Database, key: str, now: float) -> bool:
+        return self.count(db, key, now) >= self.limit
+
+    def hit(self, db: Database, key: str, now: float) -> bool:
+        """Counts one event; False when the key had already reached its limit (the event is not counted)."""
+        if self.exceeded(db, key, now):
+            return False
+        db.execute("DELETE FROM rate_limit_hits WHERE name = ? AND at <= ?", [self.name, now - self.window_s])
+        db.execute("INSERT INTO rate_limit_hits (name, key, at) VALUES (?, ?, ?)", [self.name, key, now])
+        return True

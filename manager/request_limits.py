@@ -12,17 +12,19 @@
 * **Numbers at the edge.** A path segment or query value written as an integer
   too large for SQLite (over 2^63 - 1) is refused 422 before any route runs.
 
-Everything here answers JSON in the manager's usual bilingual shape.
+Refusals are answered by the app's handler for AppError, as any other:
+JSON in the usual bilingual shape for the API, the error page for the console.
 """
-import json
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
 from manager import auth, sessions
 from manager.console import cookies
+from manager.errors import AppError, BadInput, TooLarge, Unauthorized
 from protocol.bounds import SQLITE_INT_MAX
 
 KB = 1024
@@ -56,26 +58,26 @@ def limit_for(limits, method: str, path: str) -> int | None:
     return DEFAULT_LIMIT
 
 
-def _answer(status: int, code: str, message_vi: str, message_en: str):
-    body = json.dumps({"error": code, "message": message_vi, "message_en": message_en}, ensure_ascii=False).encode()
+async def _answer(scope, send: Callable, error: AppError) -> None:
+    """Through the app's own handler for AppError: JSON for the API, the error page for the console's pages."""
+    response = await scope["app"].exception_handlers[AppError](Request(scope), error)
+    response.headers["connection"] = "close"  # what is left of a refused body is not read
 
-    async def send_it(send: Callable) -> None:
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
-        if status == 401:
-            headers.append((b"www-authenticate", b"Bearer"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def nothing_more():
+        return {"type": "http.disconnect"}
 
-    return send_it
+    await response(scope, nothing_more, send)
 
 
-def _too_large(limit: int):
+def _too_large(limit: int) -> TooLarge:
     shown = f"{limit // MB} MB" if limit >= MB else f"{limit // KB} KB"
-    return _answer(413, "too_large", f"Dữ liệu gửi lên quá lớn: tối đa {shown}", f"request body too large: at most {shown}")
+    return TooLarge(f"Dữ liệu gửi lên quá lớn: tối đa {shown}", f"request body too large: at most {shown}")
 
 
-def _out_of_range(where: str):
-    return _answer(422, "out_of_range", f"Số quá lớn ở {where}", f"number too large in {where}")
+def _out_of_range(where: str) -> BadInput:
+    if where == "path":
+        return BadInput("Số quá lớn trong địa chỉ trang", "number too large in the path", code="out_of_range")
+    return BadInput(f"Số quá lớn ở tham số {where}", f"number too large in parameter {where}", code="out_of_range")
 
 
 def _too_big(value: str) -> bool:
@@ -123,7 +125,7 @@ class RequestLimits:
             return
         where = _oversized_number(scope)
         if where:
-            await _out_of_range(where)(send)
+            await _answer(scope, send, _out_of_range(where))
             return
         limit = limit_for(self.limits, scope["method"], scope["path"])
         if limit is None:
@@ -139,14 +141,14 @@ class RequestLimits:
             except ValueError:
                 size = limit + 1
             if size > limit:
-                await _too_large(limit)(send)
+                await _answer(scope, send, _too_large(limit))
                 return
         may_be_large = size > AUTH_FIRST_BYTES
         if may_be_large and scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"] == "/api/v1/pair":
             ok = await run_in_threadpool(_has_credential, scope["app"].state, headers)
             if not ok:
-                await _answer(401, "unauthorized", "Cần đăng nhập hoặc mã truy cập hợp lệ trước khi gửi dữ liệu lớn",
-                              "a valid login or token is required before sending a large body")(send)
+                await _answer(scope, send, Unauthorized("Cần đăng nhập hoặc mã truy cập hợp lệ trước khi gửi dữ liệu lớn",
+                                                        "a valid login or token is required before sending a large body"))
                 return
         if not chunked:
             # The server reads exactly the declared length (or nothing): no byte past the limit can arrive, and
@@ -154,7 +156,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         received = 0
-        answered = False  # by us, with 413: whatever the app sends afterwards is dropped
+        answered = False  # by us, with 413: whatever the app sends is dropped
 
         async def counted_receive():
             nonlocal received, answered
@@ -165,8 +167,8 @@ class RequestLimits:
                 received += len(message.get("body", b""))
                 if received > limit and not started:
                     answered = True
-                    await _too_large(limit)(send)
-                    # The app sees the client gone: it stops reading, and its own answer is dropped.
+                    # The app sees the client gone: it stops reading and cleans up (an upload's temporary file)
+                    # before the 413 goes out below, so the client never sees a half-received upload on disk.
                     return {"type": "http.disconnect"}
             return message
 
@@ -185,4 +187,6 @@ class RequestLimits:
         except Exception:
             if not answered:
                 raise
-            # The request was already answered 413; what the app made of the cut-off body does not matter.
+            # The request is answered 413; what the app made of the cut-off body does not matter.
+        if answered:
+            await _answer(scope, send, _too_large(limit))

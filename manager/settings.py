@@ -39,6 +39,7 @@ class Settings:
     fake_clock_file: Path | None = field(default=None, metadata={"help": "tests only: read the current time (epoch seconds) from this file"})
     public_url: str = field(default="", metadata={"help": "the address boards and editors use to reach this manager; given to the demo's player (default: http://HOST:PORT)"})
     forwarded_allow_ips: str = field(default="", metadata={"help": "addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed, comma-separated IPs or networks, e.g. 127.0.0.1 (empty: none, so a client cannot pose as another address)"})
+    disk_reserve_mb: int = field(default=8, metadata={"help": "space kept allocated beside the database (<db>.reserve) and given back when the disk fills, so that heartbeats and logins still land while other writes get 507 (0: none; docs/manager.md)"})
     log_level: str = field(default="info", metadata={"help": "uvicorn log level"})
     source_link_push_url: str = field(default="", metadata={"help": "address of the provincial source system to push boards' status, play log and indicators to (empty: no push)"})
     source_link_push_token: str = field(default="", metadata={"help": "bearer token sent with each push to the source system"})

@@ -22,7 +22,9 @@ def _session(request: Request):
     return getattr(request.state, "principal", None)  # the console session, if any: the person asking without a token
 
 
-@router.get(api.ASSET, responses={206: {"description": "partial content"}, 304: {"description": "unchanged"},
+@router.get(api.ASSET, response_class=FileResponse,
+            responses={200: {"content": {"*/*": {}}, "description": "the file, with its own media type"},
+                       206: {"description": "partial content"}, 304: {"description": "unchanged"},
                                   401: {"description": "no credential"}, 403: {"description": "not this caller's"}})
 @access(who="credential")
 def get_asset(sha256: str, request: Request):

@@ -1,7 +1,7 @@
 """The one place where domain errors become HTTP answers.
 
 JSON for the API and for scripts; an HTML page (through the console's
-renderer) for browsers. A new error class gets its status here, nowhere else.
+renderer) for the console's pages. A new error class gets its status here, nowhere else.
 """
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,16 +43,30 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict]:
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": e.get("type")} for e in exc.errors()]
 
 
-def install_handlers(app: FastAPI, html_renderer=None) -> None:
-    """`html_renderer(request, status, message_vi, message_en)` serves browsers, when given."""
+MACHINE_PATHS = ("/api/", "/assets/")  # boards and scripts: always JSON
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-    def wants_html(request: Request) -> bool:
-        return html_renderer is not None and "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
+
+def wants_html(request: Request) -> bool:
+    """A console page answers its errors as a page: a browser's navigation or form, or a plain HTTP client
+    asking for nothing in particular. The console's own scripts post JSON (or a file) and read JSON back."""
+    if request.url.path.startswith(MACHINE_PATHS):
+        return False
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept:
+        return True
+    if "application/json" in accept:
+        return False
+    return request.method in ("GET", "HEAD") or request.headers.get("content-type", "").split(";")[0].strip() in _FORMS
+
+
+def install_handlers(app: FastAPI, html_renderer=None) -> None:
+    """`html_renderer(request, status, message_vi, message_en)` serves the console's pages, when given."""
 
     @app.exception_handler(errors.AppError)
     async def _app_error(request: Request, exc: errors.AppError):
         status = status_of(exc)
-        if wants_html(request):
+        if html_renderer is not None and wants_html(request):
             return html_renderer(request, status, exc.message_vi, exc.message_en)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(exc.body(), status_code=status, headers=headers)
@@ -60,6 +74,6 @@ def install_handlers(app: FastAPI, html_renderer=None) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         vi, en = validation_message(exc.errors())
-        if wants_html(request):
+        if html_renderer is not None and wants_html(request):
             return html_renderer(request, 422, vi, en)
         return JSONResponse({"error": "invalid", "message": vi, "message_en": en, "detail": jsonable_errors(exc)}, status_code=422)

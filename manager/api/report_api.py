@@ -10,6 +10,7 @@ from manager import central
 from manager.api.access import access
 from manager.api.deps import domain_of
 from manager.api.identity import current_principal
+from manager.api.report_responses import BoardChain, BoardReport, GroupingOut, NationalReport, ProvinceReport, UnitReport
 from manager.auth import Principal
 from manager.domain import reports as dreports
 from manager.reports import service
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Who = Depends(current_principal)
 
 
-@router.get("/indicators")
+@router.get("/indicators", response_model=ProvinceReport)
 @access(roles=("auditor",), scope="object")
 def indicators(request: Request, catalogue: str, province: str, period: str | None = None,
                grouping: str | None = None, principal: Principal = Who):
@@ -27,7 +28,8 @@ def indicators(request: Request, catalogue: str, province: str, period: str | No
     return view.as_json()
 
 
-@router.get("/evidence")
+@router.get("/evidence", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}, "description": "the evidence bundle"}})
 @access(roles=("auditor",), scope="object")
 def evidence(request: Request, catalogue: str, province: str, period: str | None = None, principal: Principal = Who):
     """The province's evidence bundle for the period: a ZIP that `verify-evidence` checks without a database."""
@@ -35,7 +37,7 @@ def evidence(request: Request, catalogue: str, province: str, period: str | None
     return Response(body, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/units/{unit_code}")
+@router.get("/units/{unit_code}", response_model=UnitReport)
 @access(roles=("auditor",), scope="object")
 def unit(unit_code: str, request: Request, catalogue: str, province: str, period: str | None = None,
          principal: Principal = Who):
@@ -44,13 +46,13 @@ def unit(unit_code: str, request: Request, catalogue: str, province: str, period
     return service.unit_json(view, unit_code)
 
 
-@router.get("/boards/{board_id}")
+@router.get("/boards/{board_id}", response_model=BoardReport)
 @access(roles=("auditor",), scope="object")
 def board(board_id: str, request: Request, period: str | None = None, principal: Principal = Who):
     return service.board_json(service.board_view(request.app.state, principal, board_id, period))
 
 
-@router.get("/boards/{board_id}/chain")
+@router.get("/boards/{board_id}/chain", response_model=BoardChain)
 @access(roles=("auditor",), scope="object")
 def board_chain(board_id: str, request: Request, principal: Principal = Who):
     return domain_of(request).read(dreports.board_chain, principal, board_id)
@@ -72,7 +74,7 @@ class GroupingIn(BaseModel):
     groups: list[GroupIn] = Field(min_length=1)
 
 
-@router.put("/groupings/{grouping}")
+@router.put("/groupings/{grouping}", response_model=GroupingOut)
 @access(roles=())
 def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: Principal = Who):
     """Define (or replace) a province's grouping of units, e.g. its former districts, for indicator 2.2."""
@@ -81,7 +83,7 @@ def put_grouping(grouping: str, body: GroupingIn, request: Request, principal: P
     return {"grouping": grouping, "groups": len(body.groups), "units": count}
 
 
-@router.get("/national")
+@router.get("/national", response_model=NationalReport)
 @access(roles=("auditor",))
 def national(request: Request, period: str | None = None, principal: Principal = Who):
     """Central mode: each provincial manager's indicators, and the national figures."""

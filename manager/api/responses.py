@@ -1,9 +1,14 @@
-"""What the main list endpoints answer, as models: the OpenAPI schema then says it, and the
-fuzz run (tests/hardening/test_fuzz.py) checks every answer against it.
+"""What the editors' API answers, as models: the OpenAPI schema then says it, and the
+fuzz run (tests/hardening/test_fuzz.py) checks every answer against it. The
+source link's and the reports' answers: link_responses.py, report_responses.py.
 
-Fields a client relies on are typed and required. Extra fields are let through
-(`extra="allow"`): a column another change adds must not turn answers into 500s.
+Fields a client relies on are typed and required (nullable where the column is).
+Extra fields are let through (`extra="allow"`): a column another change adds must
+not turn answers into 500s. Types follow what the stores return, flags stored as
+0/1 included: a model must never change an answer, only describe it.
 """
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from protocol.manifest import OperatingWindow
@@ -11,6 +16,23 @@ from protocol.manifest import OperatingWindow
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class UnitOut(_Out):
+    catalogue: str
+    code: str
+    name: str
+    kind: str
+    level: int
+    parent_code: str | None
+    province_code: str
+
+
+class UnitsImported(_Out):
+    catalogue: str
+    by_kind: dict[str, int]
+    provinces: int
+    commune_level: int
 
 
 class BoardOut(_Out):
@@ -40,6 +62,10 @@ class BoardOut(_Out):
     software_version: str | None
     disk_free_bytes: int | None
     layout: str | None
+
+
+class RevokedOut(_Out):
+    revoked: str
 
 
 class GroupOut(_Out):
@@ -74,6 +100,106 @@ class PlaylistSummary(_Out):
     created_by: int | None
     created_at: str
     updated_at: str
+
+
+class ItemOut(_Out):
+    """An item of a playlist as stored (`muted` is 0 or 1)."""
+    id: str
+    zone: str
+    kind: str
+    asset_sha256: str | None
+    title: str
+    body: str
+    text: str
+    duration_s: float
+    fit: str | None
+    muted: int
+    notice: Any
+
+
+class PlaylistOut(PlaylistSummary):
+    revision: int
+    items: list[ItemOut]
+
+
+class WindowOut(_Out):
+    start: str
+    end: str
+
+
+class ChangeOut(_Out):
+    """What a draft changes against the revision on air."""
+    change: str
+    item: dict[str, Any]
+
+
+class ScheduleOut(_Out):
+    id: str
+    playlist_id: str
+    priority: str
+    target_kind: str
+    target_id: str
+    date_from: str | None
+    date_to: str | None
+    weekdays: list[int]
+    windows: list[WindowOut]
+    starts_at: str | None
+    ends_at: str | None
+    is_default: int
+    status: str
+    created_by: int | None
+    created_at: str
+    updated_at: str
+    approved_by: int | None
+    approved_at: str | None
+    submitted_by: int | None
+    submitted_at: str | None
+    revision_id: str | None
+    live_revision_id: str | None
+    revision: int | None
+    live_revision: int | None
+    head_revision: int | None
+    on_air: bool
+    awaiting_approval: bool
+    unsubmitted_edit: bool
+    changes: list[ChangeOut]
+    playlist_name: str
+    items: list[ItemOut]
+    target_name: str | None
+    target_boards: int
+    may_act: bool
+
+
+class AlertOut(_Out):
+    """An emergency warning as stored (`test` is 0 or 1)."""
+    id: str
+    level: int
+    headline: str
+    body: str
+    starts_at: str
+    ends_at: str | None
+    withdrawn_at: str | None
+    source: str
+    test: int
+    area: dict[str, Any]  # units and/or boards, or a CAP message's areas: as the alert was made
+    external_id: str | None
+    created_by: int | None
+    created_at: str
+    updated_at: str
+    acknowledged_by: list[str]
+
+
+class AuditOut(_Out):
+    id: int
+    at: str
+    user_id: int | None
+    username: str | None
+    action: str
+    object_type: str
+    object_id: str | None
+    detail: str
+    object_name: str | None
+    detail_obj: dict[str, Any]
 
 
 class ErrorOut(_Out):

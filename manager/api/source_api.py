@@ -14,6 +14,8 @@ from manager import cap
 from manager.api.access import EVERYONE, access
 from manager.api.deps import domain_of
 from manager.api.identity import Who, bearer
+from manager.api.link_responses import (InboxDetail, InboxItemOut, InboxSummary, LinkIndicators, LinkPlaylog, LinkPush, LinkStatus,
+                                        PushResults, PushToken, SourceCreated, SourceDetail, SourceEventOut, SourceOut, SourcePolled)
 from manager.auth import Principal
 from manager.domain import inbox as dinbox
 from manager.domain import source_link
@@ -33,13 +35,13 @@ def _poke(request: Request) -> None:
         poller.poke()
 
 
-@router.get("/sources")
+@router.get("/sources", response_model=list[SourceOut])
 @access(roles=EVERYONE)
 def list_sources(request: Request, principal: Principal = Who):
     return domain_of(request).read(dsources.list_sources, principal)
 
 
-@router.post("/sources", status_code=201)
+@router.post("/sources", status_code=201, response_model=SourceCreated)
 @access(roles=())
 def create_source(body: store.SourceIn, request: Request, principal: Principal = Who):
     made = domain_of(request).write(dsources.create_source, principal, body)
@@ -47,13 +49,13 @@ def create_source(body: store.SourceIn, request: Request, principal: Principal =
     return made
 
 
-@router.get("/sources/{source_id}")
+@router.get("/sources/{source_id}", response_model=SourceDetail)
 @access(roles=EVERYONE)
 def get_source(source_id: int, request: Request, principal: Principal = Who):
     return domain_of(request).read(dsources.get_source, principal, source_id)
 
 
-@router.patch("/sources/{source_id}")
+@router.patch("/sources/{source_id}", response_model=SourceOut)
 @access(roles=())
 def update_source(source_id: int, body: store.SourcePatch, request: Request, principal: Principal = Who):
     source = domain_of(request).write(dsources.update_source, principal, source_id, body)
@@ -61,13 +63,13 @@ def update_source(source_id: int, body: store.SourcePatch, request: Request, pri
     return source
 
 
-@router.post("/sources/{source_id}/token")
+@router.post("/sources/{source_id}/token", response_model=PushToken)
 @access(roles=())
 def rotate_source_token(source_id: int, request: Request, principal: Principal = Who):
     return {"push_token": domain_of(request).write(dsources.rotate_token, principal, source_id)["push_token"]}
 
 
-@router.post("/sources/{source_id}/poll")
+@router.post("/sources/{source_id}/poll", response_model=SourcePolled)
 @access(roles=())
 def poll_source_now(source_id: int, request: Request, principal: Principal = Who):
     """Read the source now (admin), whatever its interval; answers with the source's state afterwards."""
@@ -77,13 +79,13 @@ def poll_source_now(source_id: int, request: Request, principal: Principal = Who
     return {**domain.read(dsources.get_source, principal, source_id, 0), "new_items": new}
 
 
-@router.get("/source-events")
+@router.get("/source-events", response_model=list[SourceEventOut])
 @access(roles=EVERYONE)
 def source_events(request: Request, source_id: int | None = None, limit: int = Query(200, ge=1, le=2000), principal: Principal = Who):
     return domain_of(request).read(dsources.events, principal, source_id, limit)
 
 
-@router.post("/sources/{source_id}/cap")
+@router.post("/sources/{source_id}/cap", response_model=InboxItemOut | PushResults)
 @access(who="source")
 async def push_cap(source_id: int, request: Request):
     """The provincial system pushes CAP with the source's push token: one message (the XML), or several
@@ -133,51 +135,51 @@ def _refusal(row: dict) -> dict:
             **({"element": row["payload"]["element"]} if row["payload"].get("element") else {})}
 
 
-@router.get("/inbox")
+@router.get("/inbox", response_model=list[InboxSummary])
 @access(roles=EVERYONE)
 def list_inbox(request: Request, status: str | None = None, source_id: int | None = None,
                limit: int = Query(200, ge=1, le=2000), principal: Principal = Who):
     return domain_of(request).read(dinbox.list_items, principal, status, source_id, limit)
 
 
-@router.get("/inbox/{inbox_id}")
+@router.get("/inbox/{inbox_id}", response_model=InboxDetail)
 @access(roles=EVERYONE, scope="object")
 def get_inbox_item(inbox_id: int, request: Request, principal: Principal = Who):
     return domain_of(request).read(dinbox.get_item, principal, inbox_id)
 
 
-@router.post("/inbox/{inbox_id}/accept")
+@router.post("/inbox/{inbox_id}/accept", response_model=InboxItemOut)
 @access(roles=("approver",), scope="object")  # warnings (the matrix tries one); editors may also take news
 def accept_inbox_item(inbox_id: int, request: Request, body: inbox.AcceptIn | None = None, principal: Principal = Who):
     return domain_of(request).write(dinbox.accept, principal, inbox_id, body or inbox.AcceptIn())
 
 
-@router.post("/inbox/{inbox_id}/reject")
+@router.post("/inbox/{inbox_id}/reject", response_model=InboxItemOut)
 @access(roles=("approver",), scope="object")  # warnings (the matrix tries one); editors may also take news
 def reject_inbox_item(inbox_id: int, request: Request, body: inbox.RejectIn | None = None, principal: Principal = Who):
     return domain_of(request).write(dinbox.reject, principal, inbox_id, body or inbox.RejectIn())
 
 
-@router.get("/source-link/status")
+@router.get("/source-link/status", response_model=LinkStatus)
 @access(roles=LINK_READERS, scope="province")
 def source_link_status(request: Request, principal: Principal = Who):
     return domain_of(request).read(source_link.status, principal)
 
 
-@router.get("/source-link/playlog")
+@router.get("/source-link/playlog", response_model=LinkPlaylog)
 @access(roles=LINK_READERS, scope="province")
 def source_link_playlog(request: Request, since: float = Query(0, ge=0, le=253402300799), limit: int = Query(source_link.PLAYLOG_PAGE, ge=1, le=50000),
                         principal: Principal = Who):
     return domain_of(request).read(source_link.playlog, principal, since, limit)
 
 
-@router.get("/source-link/indicators")
+@router.get("/source-link/indicators", response_model=LinkIndicators)
 @access(roles=LINK_READERS, scope="province")
 def source_link_indicators(request: Request, period: str | None = None, province: str | None = None, principal: Principal = Who):
     return domain_of(request).read(source_link.indicators, principal, period, province)
 
 
-@router.get("/source-link/pushes")
+@router.get("/source-link/pushes", response_model=list[LinkPush])
 @access(roles=("auditor",), scope="province")
 def source_link_pushes(request: Request, limit: int = Query(50, ge=1, le=1000), principal: Principal = Who):
     """The scheduled pushes to the source system, newest first (for the console)."""

@@ -16,6 +16,7 @@ from manager.domain import assets as dassets
 
 
 async def store_upload(request: Request, principal: Principal, filename: str, chunks: AsyncIterator[bytes]) -> dict:
+    domain_of(request).require_room()  # on a full disk, 507 before the file takes what is left
     state = request.app.state
     sink = assets.UploadSink(state.assets, state.settings.max_upload_mb * 1024 * 1024)
     try:

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from layouts import builtin_layouts
 from manager import content
 from manager.api.access import CONTENT, access
 from manager.api.deps import domain_of
-from manager.domain import schedule_phase
+from manager.domain import approval, schedule_phase
 from manager.console import week
 from manager.console.forms import form_of
 from manager.console.views import CONTENT_ROLES, page_principal, redirect, render
@@ -32,6 +33,15 @@ def schedules_page(request: Request, playlist: str | None = None):
         row["phase"], row["phase_at"] = schedule_phase.phase(row, now)
     choices = domain.read(dcontent.schedule_form_choices, principal)
     return render(request, "schedules.html", schedules=rows, chosen=playlist or "", transitions=dcontent.TRANSITIONS, **choices)
+
+
+@router.get("/schedules/{schedule_id}")
+@access(roles=CONTENT, scope="object")
+def approval_page(request: Request, schedule_id: str):
+    """What approving the schedule puts on screen, where, and what it changes (manager.domain.approval)."""
+    principal = page_principal(request, *CONTENT_ROLES)
+    view = domain_of(request).read(approval.review, principal, schedule_id)
+    return render(request, "approval.html", v=view, s=view["schedule"], transitions=dcontent.TRANSITIONS, layouts=builtin_layouts())
 
 
 def _schedule_in(form) -> content.ScheduleIn:

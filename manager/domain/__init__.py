@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from manager import storage
 from manager.board_tokens import BoardTokens
 from manager.clock import Clock
 from manager.db import Store
@@ -42,6 +43,7 @@ class Tx:
     touched: bool = False
     new_tokens: set[str] = field(default_factory=set)  # boards whose token was revoked
     quiet: bool = False  # nothing a console page shows has changed (see `quiet`)
+    refusal: Exception | None = None  # raised once the transaction has committed
 
     def wake(self, board_ids: Iterable[str] | None) -> None:
         self.touched = True
@@ -62,11 +64,12 @@ class View:
 
 class Domain:
     def __init__(self, store: Store, changes: ChangeFeed | None = None, clock: Clock | None = None, settings: Any = None,
-                 manifests: Any = None, live: ChangeFeed | None = None):
+                 manifests: Any = None, live: ChangeFeed | None = None, reserve: storage.Reserve | None = None):
         self.store, self.changes, self.clock, self.settings, self.manifests = store, changes, clock, settings, manifests
         # The console's own feed: open pages wait on it (manager/console/live_pages.py), never boards, so
         # that a heartbeat changing a page costs the fleet's long-polls nothing.
         self.live = live
+        self.reserve = reserve
         self.tokens = BoardTokens()
 
     def board_of_token(self, token: str) -> str | None:
@@ -79,11 +82,32 @@ class Domain:
             return fn(View(db, self.clock, self.settings, self.manifests), *args, **kwargs)
 
     def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        """`fn(tx, ...)` in one transaction; the boards it named are woken after the commit, not before."""
+        """`fn(tx, ...)` in one transaction; the boards it named are woken after the commit, not before.
+
+        On a full disk an essential `fn` spends the reserve and runs again; others get 507 (manager.storage)."""
+        self.require_room(fn)
+        try:
+            return self._write(fn, *args, **kwargs)
+        except Exception as exc:
+            if not self._released_for(fn, exc):
+                raise
+        return self._write(fn, *args, **kwargs)
+
+    def require_room(self, fn: Callable | None = None) -> None:
+        """507 now, before any work, while the disk is full, unless `fn` is essential (manager.storage.Reserve)."""
+        if self.reserve is not None and not (fn and storage.is_essential(fn)):
+            self.reserve.require_room()
+
+    def _released_for(self, fn: Callable, exc: Exception) -> bool:
+        return self.reserve is not None and storage.is_essential(fn) and storage.is_disk_full(exc) and self.reserve.release()
+
+    def _write(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.write() as db:
             tx = Tx(db, self.clock, self.settings)
             result = fn(tx, *args, **kwargs)
-        self._committed(tx)
+        self._wake(tx)
+        if tx.refusal is not None:
+            raise tx.refusal
         return result
 
     def write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
@@ -91,6 +115,15 @@ class Domain:
 
         For the event loop's fast path, which must never wait for the lock (an import holds it for seconds).
         """
+        self.require_room(fn)
+        try:
+            return self._write_if_free(fn, *args, **kwargs)
+        except Exception as exc:
+            if not self._released_for(fn, exc):
+                raise
+        return self._write_if_free(fn, *args, **kwargs)
+
+    def _write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
         txs: list[Tx] = []
 
         def work(db: Database) -> T:
@@ -99,10 +132,12 @@ class Domain:
 
         done, result = self.store.write_if_free(work)
         if done:
-            self._committed(txs[0])
+            self._wake(txs[0])
+            if txs[0].refusal is not None:
+                raise txs[0].refusal
         return done, result
 
-    def _committed(self, tx: Tx) -> None:
+    def _wake(self, tx: Tx) -> None:
         if tx.new_tokens:
             self.tokens.forget(tx.new_tokens)
         if tx.touched and self.changes is not None and (tx.boards is None or tx.boards):
@@ -114,6 +149,14 @@ class Domain:
 def db_of(x) -> Database:
     """A domain function's first argument: a Tx, a View, or (tests, the CLI, other stores' jobs) a plain Database."""
     return x.db if isinstance(x, (Tx, View)) else x
+
+
+def refuse_after_commit(x, error: Exception) -> None:
+    """Refuse the request, yet keep what it wrote (a failed attempt counted toward a limit): a plain raise
+    would roll that back. With a plain Database there is no transaction of ours to commit: raise now."""
+    if not isinstance(x, Tx):
+        raise error
+    x.refusal = error
 
 
 def quiet(x) -> None:

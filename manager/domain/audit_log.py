@@ -11,7 +11,8 @@ READERS = ("auditor",)  # besides admins; province-level only
 
 
 def latest(x, principal: Principal, limit: int = 200, action: str | None = None) -> list[dict]:
-    """Newest first, each row with `object_name` (the object's name now, when it still exists) and `detail_obj`."""
+    """Newest first, each row with `object_name` (the object's name now, when it still exists), `object_retired`
+    (a deleted playlist, kept) and `detail_obj`."""
     db = db_of(x)
     require_province_level(db, principal, *READERS)
     rows = audit.latest(db, limit)
@@ -20,7 +21,7 @@ def latest(x, principal: Principal, limit: int = 200, action: str | None = None)
     catalogue = units.current_catalogue(db)
     unit_names: dict[str, str] = {}
     for row in rows:
-        row["object_name"] = names.get((row["object_type"], row["object_id"]))
+        row["object_name"], row["object_retired"] = names.get((row["object_type"], row["object_id"]), (None, False))
         row["detail_obj"] = detail = json.loads(row["detail"] or "{}")
         if isinstance(detail.get("unit"), str):  # a unit by its name, as people know it
             code = detail["unit"]

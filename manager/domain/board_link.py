@@ -3,7 +3,7 @@
 A board is identified by its own token (`manager.api.identity.require_board_token`)
 and reaches only its own data; a file is fetched by its content hash.
 """
-from manager import asset_access, assets, boards, heartbeats, pairing, playlog
+from manager import asset_access, assets, boards, heartbeats, pairing, playlog, storage
 from manager.auth import Principal, user_from_token
 from manager.domain import db_of, quiet
 from protocol.heartbeat import HeartbeatBatch
@@ -20,6 +20,7 @@ def pairing_status(x, code: str, secret: str):
     return pairing.status(db_of(x), code, secret, x.clock.time())
 
 
+@storage.essential  # a board acknowledged keeps its uptime, even on a full disk
 def heartbeats_in(x, board_id: str, batch: HeartbeatBatch):
     # The board's row as this transaction sees it: its last report decides what the new one updates.
     ack, _, seen = heartbeats.ingest(db_of(x), boards.get(db_of(x), board_id), batch.heartbeats, x.clock.time(),

@@ -1,7 +1,7 @@
 """Boards and groups of boards: who may see, pair, change and revoke them, and which boards to wake."""
 from manager import audit, board_facts, boards, pairing, units, uptime_store
 from manager.auth import Principal, in_scope
-from manager.domain import db_of, tokens_changed, wake
+from manager.domain import db_of, refuse_after_commit, tokens_changed, wake
 from manager.domain.policy import CONTENT, board_for, boards_in_scope, require_role, require_scope
 from manager.errors import Invalid, NotFound, OutOfScope
 from protocol.pairing import PairingClaim
@@ -21,17 +21,18 @@ def get_board(x, principal: Principal, board_id: str) -> dict:
     return boards.public(board_for(db_of(x), principal, board_id))
 
 
-def claim(x, principal: Principal, code: str, body: PairingClaim, throttle: pairing.Throttle | None = None) -> dict:
+def claim(x, principal: Principal, code: str, body: PairingClaim) -> dict:
     """An editor types the code a new board shows: the board joins their unit (or one under it).
 
-    `throttle`: the claim limits per person and per code (kept in memory by the server)."""
+    Claims are limited per person and per code (manager.pairing); a wrong code counts, across restarts."""
     db = db_of(x)
     require_role(principal, *CONTENT)
     catalogue = body.unit_catalogue or units.current_catalogue(db)
     units.get(db, catalogue, body.unit_code)
     require_scope(db, principal, catalogue, body.unit_code)
-    board = pairing.claim(db, code, body, x.clock.time(), x.settings.heartbeat_interval_s, throttle=throttle,
-                          user_id=principal.user_id)
+    board = pairing.claim(db, code, body, x.clock.time(), x.settings.heartbeat_interval_s, user_id=principal.user_id)
+    if board is None:
+        return refuse_after_commit(x, pairing.no_such_code(code))
     audit.record(db, principal, "pair", "board", board["id"], code=code, unit=body.unit_code)
     wake(x, None)  # the new board's pairing long-poll is not yet a board's
     return boards.public(board)

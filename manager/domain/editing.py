@@ -3,7 +3,9 @@
 Every change is a new draft revision through `content.update_playlist`, so
 boards keep playing the approved revision until the new one is approved,
 and the audit row names what was done. A playlist may be deleted only when
-no schedule still uses it (withdrawn ones go with it); its revisions go too.
+no schedule still uses it (withdrawn ones go with it). Deleting retires it
+(`content.retire_playlist`): gone from every page, list and rule, while its
+name and revisions stay for the proof of play and the audit log.
 """
 from layouts import builtin_layouts
 from manager import audit, content
@@ -13,6 +15,7 @@ from manager.domain import db_of
 from manager.domain.content import create_playlist, get_playlist, update_playlist
 from manager.errors import Invalid, StateConflict
 from protocol.layout import ZoneKind
+from protocol.timebase import iso, utcnow
 
 COPY_SUFFIX = " (bản sao)"
 
@@ -84,8 +87,8 @@ def deletable_playlist(x, principal: Principal, playlist_id: str) -> dict:
 
 
 def delete_playlist(x, principal: Principal, playlist_id: str) -> None:
-    """Gone with its revisions and withdrawn schedules; the audit log keeps what it was."""
+    """Retired with its withdrawn schedules; what it played stays nameable."""
     db = db_of(x)
     playlist = deletable_playlist(db, principal, playlist_id)
-    content.delete_playlist(db, playlist_id)
+    content.retire_playlist(db, playlist_id, iso(utcnow()))
     audit.record(db, principal, "delete", "playlist", playlist_id, name=playlist["name"], revision=playlist["revision"])

@@ -3,12 +3,13 @@
 Read from the boards' play logs (manager/playlog.py). Scope is the boards':
 a person sees the plays on their units' boards (revoked ones too, for the
 periods they played), whichever playlist or warning was shown there. Names,
-not ids: a playlist's, an item's (its title, text or file, from whichever
-revision the board played), a warning's headline, a board's and its unit's.
+not ids: a playlist's (a deleted one's too: it is retired, marked so), an
+item's (its title, text or file, from whichever revision the board played),
+a warning's headline, a board's and its unit's.
 """
 from dataclasses import dataclass, field
 
-from manager import playlog, units as units_mod
+from manager import content, playlog, units as units_mod
 from manager.auth import Principal, require_role
 from manager.domain import db_of
 from manager.domain.policy import board_for, boards_in_scope
@@ -47,6 +48,7 @@ class Group:
     id: str
     name: str
     is_alert: bool
+    retired: bool = False  # a playlist deleted since it played
     items: list[Item] = field(default_factory=list)
 
     @property
@@ -62,7 +64,7 @@ class Group:
 class ProofOfPlay:
     period: Period
     groups: list[Group]
-    playlists: list[tuple[str, str]]  # (id, name) of every playlist played in scope over the period: the filter's choices
+    playlists: list[tuple[str, str, bool]]  # (id, name, retired) of every playlist played in scope over the period: the filter's choices
     boards: list[tuple[str, str]]  # (id, name) of the boards in scope
 
     @property
@@ -92,8 +94,8 @@ def proof_of_play(x, principal: Principal, period: Period, playlist_id: str | No
     every = playlog.totals(db, list(by_id), period.start, period.end)
     rows = [r for r in every if r["playlist"] == playlist_id] if playlist_id else every
     playlist_ids = sorted({r["playlist"] for r in every if r["playlist"]})
-    names = playlog.names(db, "playlists", playlist_ids)
-    alerts = playlog.names(db, "alerts", sorted({r["alert"] for r in rows if r["alert"] and not r["playlist"]}))
+    names = content.playlist_names(db, playlist_ids)
+    alerts = playlog.alert_headlines(db, sorted({r["alert"] for r in rows if r["alert"] and not r["playlist"]}))
     labels = playlog.item_labels(db, sorted({r["playlist"] for r in rows if r["playlist"]}))
     units: dict[tuple[str, str], str] = {}
 
@@ -109,7 +111,8 @@ def proof_of_play(x, principal: Principal, period: Period, playlist_id: str | No
         group = groups.get(key)
         if group is None:
             is_alert = not r["playlist"]
-            group = groups[key] = Group(key, names.get(key) or alerts.get(key) or key, is_alert)
+            name, retired = names.get(key) or (alerts.get(key) or key, False)
+            group = groups[key] = Group(key, name, is_alert, retired)
         item = next((i for i in group.items if i.id == r["item"]), None)
         if item is None:
             item = Item(r["item"], _item_name(r["item"], labels.get(r["item"])), r["kind"])
@@ -121,5 +124,6 @@ def proof_of_play(x, principal: Principal, period: Period, playlist_id: str | No
             item.lines.sort(key=lambda line: (line.unit, line.board))
         group.items.sort(key=lambda i: -i.seconds)
     ordered = sorted(groups.values(), key=lambda g: (g.is_alert, g.name.lower()))
-    return ProofOfPlay(period, ordered, sorted(((p, names.get(p, p)) for p in playlist_ids), key=lambda c: c[1].lower()), choices)
+    chosen = [(p, *names.get(p, (p, False))) for p in playlist_ids]
+    return ProofOfPlay(period, ordered, sorted(chosen, key=lambda c: c[1].lower()), choices)
 

@@ -1,6 +1,6 @@
 """People and their roles: only administrators manage them, with the same rules everywhere
 (`manager.auth.check_user_fields`), every change audited, sessions and tokens ended when access goes."""
-from manager import audit, auth, sessions
+from manager import audit, auth, sessions, storage
 from manager.auth import Principal
 from manager.domain import db_of
 from manager.domain.policy import require_role
@@ -73,6 +73,7 @@ def display_name(x, principal: Principal) -> str:
     return (row["display_name"] if row else "") or principal.username
 
 
+@storage.essential  # people must still sign in to a manager whose disk is full
 def log_in(x, username: str, password: str, address: str, previous_session: str | None) -> tuple[str, str | None]:
     """("ok", new session id), ("failed", None) or ("limited", None); a new session id at every login (no fixation)."""
     db = db_of(x)
@@ -89,5 +90,6 @@ def log_in(x, username: str, password: str, address: str, previous_session: str 
     return "ok", sessions.create(db, row["id"], now)
 
 
+@storage.essential
 def log_out(x, session_id: str) -> None:
     sessions.end(db_of(x), session_id)

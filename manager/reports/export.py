@@ -37,7 +37,7 @@ def to_csv(table: Table, title: list[tuple[str, str]] | None = None) -> bytes:
         writer.writerow([])
     writer.writerow([h for _, h in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(row.get(k), table.lang) for k, _ in table.columns])
+        writer.writerow([_csv_cell(table.shown(row, k), table.lang) for k, _ in table.columns])
     if table.note:  # the page's verification status and what each check covers travel with the figures
         writer.writerow([])
         for line in table.note:

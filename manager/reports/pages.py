@@ -50,7 +50,8 @@ def _render(request: Request, name: str, **context) -> Response:
     key = context.get("period_key")
     query = "?" + urlencode({"period": key}) if key else ""
     return templates.TemplateResponse(request, name, {"base": "base.html", "now_year": now_year, "query": query,
-                                                      "here": request.url.path, "lang": lang_of(request), **context})
+                                                      "here": request.url.path, "lang": lang_of(request),
+                                                      "indicator_label": tables.indicator_label, **context})
 
 
 @router.get("")
@@ -147,11 +148,14 @@ def board_export(request: Request, board_id: str, table: str, fmt: str, principa
 
 def _national_tables(national: central.National, lang: str = "vi") -> dict[str, Table]:
     title = "title_en" if lang == "en" else "title_vi"
-    titles = {i.id: tables.indicator_title(i, lang) for i in ind.load()} if lang == "en" else {}
+    known = {i.id: i for i in ind.load()}
+    titles = {i.id: tables.indicator_title(i, lang) for i in known.values()} if lang == "en" else {}
+    # By its code as the decision writes it; an id this manager does not know stays as the province sent it.
+    code = lambda indicator_id: tables.indicator_code(known[indicator_id], lang) if indicator_id in known else indicator_id  # noqa: E731
     totals = tables.titled("totals", [
-        ("id", "indicator"), (title, "title"), ("numerator", "numerator"), ("denominator", "denominator"),
+        ("code", "indicator"), (title, "title"), ("numerator", "numerator"), ("denominator", "denominator"),
         ("value_pct", "value"), ("target_pct", "target"), ("provinces", "provinces"),
-    ], [{**t, title: titles.get(t["id"], t["title_vi"]), "target_pct": tables.or_dash(t["target_pct"])}
+    ], [{**t, "code": code(t["id"]), title: titles.get(t["id"], t["title_vi"]), "target_pct": tables.or_dash(t["target_pct"])}
         for t in national.totals], lang)
     rows = []
     for r in national.rows:
@@ -159,7 +163,7 @@ def _national_tables(national: central.National, lang: str = "vi") -> dict[str, 
         verified = i18n.text(lang, f"reports.verified.{checked['state']}") if checked.get("state") else ""
         base = dict(province=r.source.province, name=r.source.name, status="" if r.ok else r.error, verified=verified)
         for x in r.summary.get("indicators", []) if r.ok else [{}]:
-            rows.append({**base, "indicator": x.get("id"), "numerator": x.get("numerator"),
+            rows.append({**base, "indicator": code(x.get("id")), "numerator": x.get("numerator"),
                          "denominator": x.get("denominator"), "value_pct": tables.pct(x.get("value_pct"))})
     provinces = tables.titled("provinces", [
         ("province", "province_code"), ("name", "province"), ("indicator", "indicator"), ("numerator", "numerator"),

@@ -15,6 +15,8 @@ def table(proof: ProofOfPlay, lang: str) -> Table:
     rows = []
     for group in proof.groups:
         playlist = f"{t('alert')}: {group.name}" if group.is_alert else group.name
+        if group.retired:
+            playlist += " " + i18n.text(lang, "playlists.retired")
         for item in group.items:
             kind = i18n.text(lang, f"kind.{item.kind}") if i18n.has(f"kind.{item.kind}") else item.kind
             for line in item.lines:

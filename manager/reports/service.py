@@ -105,7 +105,7 @@ def province_view(state, principal: Principal, catalogue: str, province: str, pe
             (t("reports.connected_mean"), [row["connected_pct"] for row in report.series]),
         ], t("reports.chart_availability"), lang=lang)
         view.charts["indicators"] = charts.line_chart(labels, [
-            (t("reports.indicator", id=r.indicator.id), [row[r.indicator.id] for row in report.series]) for r in report.results
+            (tables.indicator_label(r.indicator, lang), [row[r.indicator.id] for row in report.series]) for r in report.results
         ], t("reports.chart_indicators"), lang=lang)
     return view
 

@@ -31,6 +31,16 @@ class Table:
     rows: list[dict]
     lang: str = "vi"  # the language of the title, headers and words in the rows
     note: list[str] = field(default_factory=list)  # lines every rendering carries below the table (verification status)
+    # Columns holding a stored word (a board's class): people read it in the table's language, in the page and in
+    # the files; the JSON API keeps the word as stored. Column key -> message prefix.
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, row: dict, key: str):
+        """A cell as people read it: a stored word by its name, anything else as it is."""
+        value = row.get(key)
+        if key in self.terms and isinstance(value, str) and i18n.has(self.terms[key] + value):
+            return i18n.text(self.lang, self.terms[key] + value)
+        return value
 
 
 def titled(name: str, columns: list[tuple[str, str]], rows: list[dict], lang: str,
@@ -63,10 +73,15 @@ def indicator_title(indicator, lang: str = "vi") -> str:
     return indicator.title_en if lang == "en" and indicator.title_en else indicator.title_vi
 
 
+def indicator_code(indicator, lang: str = "vi") -> str:
+    """The number as Decision 184 writes it, with the form when it is not the decision's own: "1.5 (mô hình hai
+    cấp)" rather than the file's id "1.5-2t"."""
+    return indicator.number if indicator.form == "decision" else f"{indicator.number} ({i18n.text(lang, f'reports.form.{indicator.form}')})"
+
+
 def indicator_label(indicator, lang: str = "vi") -> str:
-    """"Chỉ tiêu 1.5 (hai cấp)" rather than the file's id "1.5-2t"."""
-    label = i18n.text(lang, "reports.indicator", id=indicator.number)
-    return label if indicator.form == "decision" else f"{label} ({i18n.text(lang, f'reports.form.{indicator.form}')})"
+    """"Chỉ tiêu 1.5 (mô hình hai cấp)"."""
+    return i18n.text(lang, "reports.indicator", id=indicator_code(indicator, lang))
 
 
 def indicator_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Table:
@@ -76,7 +91,7 @@ def indicator_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Tab
     for r in results:
         i = r.indicator
         rows.append({
-            "id": i.id, "number": i.number, "form": i.form, title: indicator_title(i, lang),
+            "id": i.id, "code": indicator_code(i, lang), "number": i.number, "form": i.form, title: indicator_title(i, lang),
             "measure": t(f"reports.measure.{i.measure}"),
             "threshold_pct": i.threshold_pct, "numerator": r.numerator, "denominator": r.denominator,
             "value_pct": pct(r.value_pct), "target_pct": or_dash(r.target_pct),
@@ -84,7 +99,7 @@ def indicator_table(results: list[ind.IndicatorResult], lang: str = "vi") -> Tab
             "meets_target": NONE_SET if r.meets_target is None else t("reports.met" if r.meets_target else "reports.not_met"),
         })
     return titled("indicators", [
-        ("id", "code"), ("number", "number"), (title, "title"), ("measure", "measure"),
+        ("code", "code"), ("number", "number"), (title, "title"), ("measure", "measure"),
         ("threshold_pct", "threshold"), ("numerator", "numerator"),
         ("denominator", "denominator"), ("value_pct", "value"), ("target_pct", "target"),
         ("baseline_2022", "baseline"), ("baseline_2023", "baseline"), ("meets_target", "meets"),
@@ -137,20 +152,22 @@ def board_table(figures: list[BoardFigures], clocks: dict[str, dict], checks: di
             full_check="" if check is None else check.full_label(lang),
             verified="" if check is None else check.state_label(lang),
         ))
-    return titled("boards", [
+    table = titled("boards", [
         ("id", "board_id"), ("in_force", "in_force"), ("name", "name"), ("unit_code", "unit_code"), ("unit_name", "unit"),
         ("board_class", "board_class"), ("on_screen_pct", "on_screen"), ("connected_pct", "connected"),
         ("operating_h", "operating_h"), ("outages", "outages"), ("outage_h", "outage_h"),
         ("clock_offset_s", "clock_offset"), ("clock_ok", "clock"),
         ("displaced", "displaced"), ("chain", "chain"), ("full_check", "full_check"), ("verified", "verified"),
     ], rows, lang)
+    table.terms = {"board_class": "boards.class_"}
+    return table
 
 
 def series_table(report: ProvinceReport, lang: str = "vi") -> Table:
     columns = [("label", "period"), ("on_screen_pct", "on_screen_mean"), ("connected_pct", "connected_mean")]
     columns += [(r.indicator.id, "indicator_pct") for r in report.results]
     rows = [{k: (pct(v) if k != "label" else v) for k, v in row.items()} for row in report.series]
-    return titled("series", columns, rows, lang, {r.indicator.id: {"id": r.indicator.id} for r in report.results})
+    return titled("series", columns, rows, lang, {r.indicator.id: {"id": indicator_code(r.indicator, lang)} for r in report.results})
 
 
 def outage_table(availability, lang: str = "vi") -> Table:

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from manager import i18n, indicators as ind, vnformat
 from manager.reports.period import Period
-from manager.reports.tables import Table
+from manager.reports.tables import Table, indicator_label, indicator_title
 from protocol.timebase import VN_TZ
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -42,10 +42,9 @@ def indicator_definitions(lang: str) -> list[str]:
     """Each indicator's number and title with its measure and threshold, the way the report counts it."""
     out = []
     for x in ind.load():
-        title = x.title_en if lang == "en" and x.title_en else x.title_vi
         measure = i18n.text(lang, f"reports.measure.{x.measure}")
         threshold = f"{x.threshold_pct:g}".replace(".", "," if lang != "en" else ".")
-        out.append(f"{x.number} ({x.id}): {title}; {measure} ≥ {threshold} %")
+        out.append(f"{indicator_label(x, lang)}: {indicator_title(x, lang)}; {measure} ≥ {threshold} %")
     return out
 
 
@@ -75,7 +74,7 @@ def write_table(ws, table: Table, header_row: int = 1) -> None:
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        ws.append([vnformat.stamp_value(row.get(k)) for k, _ in table.columns])
+        ws.append([vnformat.stamp_value(table.shown(row, k)) for k, _ in table.columns])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":  # text that looks like a formula stays text
                 cell.data_type = "s"

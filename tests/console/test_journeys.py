@@ -190,10 +190,17 @@ def test_auditor_exports_the_quarter_they_chose(manager, people, screen):
 def test_every_page_fits_a_phone(manager, people, new_page):
     """Finding 8: tables become cards at 390 px; no page scrolls sideways."""
     page = new_page(*VIEWPORTS["phone"])
+    # A schedule of its own, so the list has a card to look at whichever tests ran before (or none).
+    board = BoardClient(manager, HOME, "Bảng tin trên điện thoại")
+    playlist = _playlist(manager, "Thông báo xem trên điện thoại")
+    schedule = manager.admin.post("/api/v1/schedules", json={"playlist_id": playlist,
+                                                             "target": {"kind": "board", "id": board.id}})
+    schedule.raise_for_status()
     login(page, manager, "admin", ADMIN_PASSWORD)
-    for path in ("/", "/boards", "/library", "/bulletins/new", "/playlists", "/schedules", "/week", "/emergency",
-                 "/inbox", "/sources", "/users", "/audit", "/reports", "/reports/province/vn-2025/15"):
-        page.goto(manager.base_url + path)
+    for path in ("/", "/boards", f"/boards/{board.id}", "/groups", "/library", "/bulletins/new", "/playlists",
+                 f"/playlists/{playlist}", "/schedules", f"/schedules/{schedule.json()['id']}", "/week", "/emergency",
+                 "/inbox", "/sources", "/users", "/audit", "/reports", "/reports/province/vn-2025/15", "/proof-of-play"):
+        assert page.goto(manager.base_url + path).ok, path
         fits(page)
     page.goto(manager.base_url + "/schedules")
     cell = page.locator("tr[data-schedule] td").first

@@ -96,7 +96,7 @@ def test_auditor_reads_reports_and_audit_only(manager, people, home_world, new_p
     page = new_page()
     login(page, manager, "c_auditor")
     assert page.url.endswith("/reports")
-    assert [a.inner_text() for a in page.locator("#mainnav a").all()] == ["Báo cáo", "Nhật ký"]
+    assert [a.inner_text() for a in page.locator("#mainnav a").all()] == ["Báo cáo", "Lượt phát", "Nhật ký"]
     for path in ("/boards", "/library", "/schedules", "/bulletins/new", "/emergency", "/users", "/inbox", "/sources"):
         assert page.goto(manager.base_url + path).status == 403, path
     assert page.goto(manager.base_url + "/audit").status == 200

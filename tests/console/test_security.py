@@ -54,7 +54,10 @@ def test_session_cookie_and_password_storage(manager, people):
     first = http.cookies["bangtin_session"]
     r = post_login(http, manager.base_url, "c_editor", PASSWORD)
     assert http.cookies["bangtin_session"] != first, "a new session id at every login"
-    assert requests.get(manager.base_url + "/boards", cookies={"bangtin_session": first}, allow_redirects=False, timeout=10).status_code == 401
+    dead = requests.get(manager.base_url + "/boards", cookies={"bangtin_session": first}, allow_redirects=False, timeout=10)
+    assert dead.status_code == 303 and dead.headers["location"] == "/login?next=/boards"  # a console page: back to the login page
+    assert requests.get(manager.base_url + "/boards", cookies={"bangtin_session": first}, headers={"Accept": "application/json"},
+                        allow_redirects=False, timeout=10).status_code == 401
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     db = connect(manager.db_path)

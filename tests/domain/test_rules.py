@@ -60,7 +60,8 @@ def test_approved_content_is_immutable_until_someone_else_approves_the_edit(worl
 
     waiting = _act(w, "a_editor", schedule["id"], "submit")
     assert waiting["status"] == "submitted" and waiting["awaiting_approval"] and waiting["live_revision"] == 1
-    assert [c["change"] for c in waiting["changes"]] == ["renamed", "removed", "added"]
+    assert [c["change"] for c in waiting["changes"]] == ["renamed", "changed"]
+    assert waiting["changes"][1]["edited"] == ["text"] and waiting["changes"][1]["before"]["title"] == "Bản đã duyệt"
     assert _on_board(w, w.board_a) == ["Bản đã duyệt"], "boards keep the approved revision while the edit waits"
     with pytest.raises(NotAllowed):
         _act(w, "a_editor", schedule["id"], "approve")

@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 import pytest
+import requests
 
 from protocol.heartbeat import GENESIS_HASH, Heartbeat
 from tests.console.conftest import ConsoleSession
@@ -86,10 +87,24 @@ def admin_console(manager):
     return ConsoleSession(manager, "admin", ADMIN_PASSWORD)
 
 
-@pytest.mark.parametrize("method,path", [("GET", f"/groups/{HUGE}"), ("GET", f"/inbox/{HUGE}"), ("POST", f"/users/{HUGE}/disable")])
-def test_huge_ids_in_the_console(admin_console, method, path):
-    r = admin_console.request(method, path, data={"csrf_token": admin_console.csrf})
+def _error_page(r, *vietnamese: str):
+    """The console's error page, Vietnamese first: a console page never answers JSON."""
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert r.headers["content-type"].startswith("text/html"), (r.headers["content-type"], r.text[:300])
+    assert 'id="error-message"' in r.text and any(v in r.text for v in vietnamese), r.text[:3000]
+
+
+@pytest.mark.parametrize("method,path", [("GET", f"/groups/{HUGE}"), ("GET", f"/inbox/{HUGE}"), ("POST", f"/users/{HUGE}/disable"),
+                                         ("GET", "/groups/abc"), ("GET", "/groups/99999999999999999999999")])
+def test_huge_ids_in_the_console(manager, admin_console, method, path):
+    _error_page(admin_console.request(method, path, data={"csrf_token": admin_console.csrf}), "Số quá lớn", "không hợp lệ")
+    # Not signed in, plain HTTP: the same page, before any login redirect (the id is refused at the edge).
+    if "abc" not in path:
+        _error_page(requests.request(method, manager.base_url + path, data={"csrf_token": "x"} if method == "POST" else None,
+                                     allow_redirects=False, timeout=30), "Số quá lớn")
+    # The API keeps JSON, whatever the client accepts.
+    api = requests.get(manager.base_url + "/api/v1/inbox/" + path.split("/")[2], headers={"Accept": "text/html"}, timeout=30)
+    _bilingual_4xx(api, 401 if "abc" in path else 422)  # a malformed id meets the login check first
 
 
 @pytest.mark.parametrize("duration", ["abc", "nan", "inf", "-5"])
@@ -98,8 +113,7 @@ def test_console_item_duration_must_be_a_number(manager, admin_console, duration
     r.raise_for_status()
     sha = manager.upload(png_bytes(colour=(9, 8, 7)), "thoi-luong.png")["sha256"]
     r = admin_console.post(f"/playlists/{r.json()['id']}/items", data={"csrf_token": admin_console.csrf, "asset": sha, "duration_s": duration})
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    assert "Thời lượng" in r.text or "không hợp lệ" in r.text
+    _error_page(r, "Thời lượng", "không hợp lệ")
 
 
 def test_console_emergency_level_out_of_range(admin_console):

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from tests.live_manager import LiveManager
+from tests.console.conftest import post_login
+from tests.live_manager import ADMIN_PASSWORD, LiveManager
 from tests.spine.media import jpeg_bytes, png_bytes
 from tests.uptime.uptime_helpers import Chain, payloads
 
@@ -59,6 +60,8 @@ def test_disk_full_gives_507_keeps_reads_and_recovers(small_disk, tmp_path):
     live.log_path = tmp_path / "manager.log"  # the log is not on the full disk
     live.start()
     try:
+        reserve = small_disk / "manager.db.reserve"
+        assert reserve.stat().st_blocks * 512 >= 8 << 20, "the reserve is held from the start"
         board, token = live.pair_board(name="Bảng đĩa đầy")
         me = live.board_client(token)
         kept_bytes = jpeg_bytes((200, 100))
@@ -84,14 +87,19 @@ def test_disk_full_gives_507_keeps_reads_and_recovers(small_disk, tmp_path):
 
         assert set(send(5)) == {200}
         _fill(small_disk / "filler")
-        statuses = send(400)
-        assert 507 in statuses, "the disk filled up and said so"
-        assert 500 not in statuses
+        # Heartbeats keep being stored and acknowledged: the first one to find the disk full spends the reserve.
+        assert set(send(200)) == {200}, "a full disk does not make the board look offline"
+        assert not reserve.exists()
+        assert acked <= _stored_seqs(live, board) and len(_stored_seqs(live, board)) == len(acked)
+        # So do logins; people can still sign in to see what is wrong.
+        assert post_login(requests.Session(), live.base_url, "admin", ADMIN_PASSWORD).status_code == 303
 
-        # Content: the upload fails with 507 and leaves no temporary behind.
+        # Content: the upload fails with 507 before it is read, and leaves no temporary behind; other writes too.
         r = live.admin.post("/api/v1/assets", params={"filename": "day.png"}, data=png_bytes((800, 600), colour=(5, 6, 7)) * 3)
         assert r.status_code == 507 and "hết dung lượng" in r.json()["message"], r.text
         assert not list((small_disk / "manager.db.assets" / "tmp").iterdir())
+        r = live.admin.post("/api/v1/playlists", json={"name": "Không lưu được", "items": []})
+        assert r.status_code == 507 and "hết dung lượng" in r.json()["message"], r.text
 
         # Reads keep working: the manifest, an asset, the login page.
         assert me.get(f"/api/v1/boards/{board}/manifest").status_code == 200
@@ -99,12 +107,13 @@ def test_disk_full_gives_507_keeps_reads_and_recovers(small_disk, tmp_path):
         assert served.status_code == 200 and served.content == kept_bytes
         assert requests.get(live.base_url + "/login", timeout=10).status_code == 200
 
-        # Space freed: it works again by itself, nothing acknowledged was lost.
+        # Space freed: it works again by itself, the reserve is held again, nothing acknowledged was lost.
         os.remove(small_disk / "filler")
         assert set(send(3)) == {200}
         assert acked <= _stored_seqs(live, board)
         again = live.upload(png_bytes((64, 64), colour=(9, 9, 9)), "sau.png")
         assert me.get(f"/assets/{kept}").content == kept_bytes and again["size"] > 0
+        assert reserve.stat().st_blocks * 512 >= 8 << 20
     finally:
         live.stop()
 

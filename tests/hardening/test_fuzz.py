@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from manager.app import create_app
+from manager.settings import Settings
+
 ST = Path(sys.executable).with_name("st")
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance"
 CONFIG = """request-timeout = 20
@@ -20,6 +23,17 @@ workers = 1
 [parameters]
 "path.board_id" = "{board}"
 """
+
+
+def test_every_json_answer_has_a_schema(tmp_path):
+    """Schema conformance means something only where the schema says more than "any JSON": every route that
+    answers JSON declares its model (manager/api/*responses.py)."""
+    spec = create_app(Settings(db=tmp_path / "m.db", asset_dir=tmp_path / "assets")).openapi()
+    untyped = [f"{method.upper()} {path} {status}" for path, ops in spec["paths"].items() for method, op in ops.items()
+               for status, answer in op["responses"].items()
+               if status.startswith("2") and answer.get("content", {}).get("application/json", {}).get("schema", {}) == {}
+               and "application/json" in answer.get("content", {})]
+    assert not untyped, untyped
 
 
 @pytest.fixture

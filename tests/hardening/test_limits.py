@@ -4,7 +4,8 @@ import sqlite3
 
 import requests
 
-from tests.live_manager import Client
+from tests.console.conftest import ConsoleSession, post_login
+from tests.live_manager import ADMIN_PASSWORD, Client
 
 
 def _raw_request(manager, head: str, body_bytes_sent: bytes = b"", read_timeout: float = 5) -> bytes:
@@ -102,6 +103,21 @@ def test_claims_throttled_and_wrong_codes_answer_alike(manager_factory):
         other.post(f"/api/v1/pairings/{missing}/claim", json={"name": "Thử", "unit_code": "00070"})
     assert other.post(f"/api/v1/pairings/{missing}/claim", json={"name": "Thử", "unit_code": "00070"}).status_code == 429, \
         "one code takes only a few attempts, whoever makes them"
+
+    # The console's pairing form is held to the same limits (it used to bypass them).
+    console = ConsoleSession(live, "admin", ADMIN_PASSWORD)
+    r = console.post("/boards/pair", data={"csrf_token": console.csrf, "code": real["code"], "name": "Thử", "unit": "00070"})
+    assert r.status_code == 429, (r.status_code, r.text[:300])
+
+    # A restart on the same database forgets none of it: failed logins and pairing claims are stored.
+    http = requests.Session()
+    logins = [post_login(http, live.base_url, "admin", "sai-mat-khau").status_code for _ in range(6)]
+    assert logins[-1] == 429, logins
+    live.stop()
+    live.start()
+    assert claim(real["code"]).status_code == 429, "the person's wrong guesses outlive a restart"
+    assert other.post(f"/api/v1/pairings/{missing}/claim", json={"name": "Thử", "unit_code": "00070"}).status_code == 429
+    assert post_login(requests.Session(), live.base_url, "admin", ADMIN_PASSWORD).status_code == 429, "the login lockout outlives a restart"
 
 
 def _second_admin_token(live) -> str:
