@@ -2,8 +2,8 @@
 
 FastAPI's body parameter decodes the JSON with the standard library,
 validates the Python objects it made, and solves the route's dependencies
-around them; on the heartbeat route (every board, every 30 s) that was a
-fifth of the time spent beside the SQL. Such a route takes the `Request`,
+around them; on the heartbeat route (every board, every 30 s) that was about
+an eighth of its CPU (profiled, bench/README.md). Such a route takes the `Request`,
 calls `parse` after its token check (so a stranger's body is never parsed),
 and declares `documented(Model)` as its `openapi_extra`, so the OpenAPI schema
 (and the fuzz run that reads it) still shows the body.

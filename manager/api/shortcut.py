@@ -3,7 +3,7 @@
 Measured on the heartbeat route (bench/README.md, issue 15): FastAPI's
 routing (its included routers match each request several times over) and its
 dependency solving around an endpoint that takes only a path parameter and
-the `Request` cost as much CPU as the heartbeat's SQL. A `Shortcut` is put
+the `Request` cost nearly as much CPU as the heartbeat's SQL. A `Shortcut` is put
 first among the app's routes and calls the very endpoint FastAPI would, with
 the same `Request`, so the route is written and declared once (`@access`,
 the OpenAPI schema, the fuzz run): FastAPI's own route stays registered and
