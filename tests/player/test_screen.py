@@ -31,12 +31,16 @@ def test_plays_from_cache_with_manager_down(run_player, xdisplay, tmp_path):
     # a loaded CI machine must not fail a test on speed.
     assert first, player.log()[-2000:]
 
-    # The ticker moves between two shots.
-    a = grab(xdisplay, TICKER_BOX)
+    # Text in the ticker (it enters from the right edge, so the first frame may show none yet), moving
+    # between two shots.
+    def ticker_with_text():
+        shot = grab(xdisplay, TICKER_BOX)
+        return shot if len(set(shot.get_flattened_data())) > 4 else None
+
+    a = wait_for(ticker_with_text, 5, message="text in the ticker")
     time.sleep(0.5)
     b = grab(xdisplay, TICKER_BOX)
     assert a.tobytes() != b.tobytes(), "the ticker did not move"
-    assert len(set(a.get_flattened_data())) > 4, "no text in the ticker"
 
     # Vietnamese text drawn in the bulletin zone: dark glyph pixels on the light background.
     bulletin = grab(xdisplay, BULLETIN_BOX)
