@@ -109,9 +109,12 @@ class Board:
     def auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"}
 
-    async def manifest(self, wait: int = 0) -> bytes:
+    async def manifest(self, wait: int = 0, unchanged_ok: bool = False) -> bytes | None:
+        """The new manifest; None for a 304 when `unchanged_ok` (a long-poll that waited out `wait`)."""
         headers = {**self.auth, **({"If-None-Match": self.etag} if self.etag else {})}
         status, got, body = await self.conn.request("GET", f"/api/v1/boards/{self.id}/manifest" + (f"?wait={wait}" if wait else ""), headers)
+        if status == 304 and unchanged_ok:
+            return None
         if status != 200:
             raise RuntimeError(f"{self.id}: manifest answered {status}")
         self.etag = got["etag"]

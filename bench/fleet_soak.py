@@ -16,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import fleet as F
@@ -28,15 +29,17 @@ async def soak(fleet: list[F.Board], port: int, pid: int, province: str, admin: 
     url = f"http://127.0.0.1:{port}"
     await F._connect(fleet, port)
     errors: list[str] = []
-    answers = 0
+    answers = waited_out = 0
     stop = time.monotonic() + seconds
 
     async def hold(b: F.Board):
-        nonlocal answers
+        nonlocal answers, waited_out
         while time.monotonic() < stop:
             try:
-                await b.manifest(F.WAIT_S)
-                answers += 1
+                if await b.manifest(F.WAIT_S, unchanged_ok=True) is None:
+                    waited_out += 1  # nothing changed within the wait: a 304, as a real board gets it
+                else:
+                    answers += 1
             except Exception as exc:  # counted and shown: the soak's verdict is "no errors"
                 errors.append(f"{b.id} poll: {exc!r}")
                 await asyncio.sleep(1)
@@ -83,7 +86,7 @@ async def soak(fleet: list[F.Board], port: int, pid: int, province: str, admin: 
     tasks = [*(hold(b) for b in fleet), *(beat(pool[i * 10:(i + 1) * 10], share) for i, share in enumerate(per)), publish(), sample()]
     await asyncio.gather(*tasks)
     warm = [mb for at, mb in rss if at >= 120]
-    return {"errors": errors, "answers": answers, "rss": rss, "growth": (warm[-1] - warm[0]) / warm[0] if len(warm) > 1 else None}
+    return {"errors": errors, "answers": answers, "waited_out": waited_out, "rss": rss, "growth": (warm[-1] - warm[0]) / warm[0] if len(warm) > 1 else None}
 
 
 def main() -> None:
@@ -106,7 +109,11 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait()
-    print(f"boards {args.boards:,}, {args.minutes:g} min: {len(result['errors'])} errors, {result['answers']:,} manifest answers")
+    print(f"boards {args.boards:,}, {args.minutes:g} min: {len(result['errors'])} errors, {result['answers']:,} new manifests, "
+          f"{result['waited_out']:,} long-polls waited out (304)")
+    kinds = Counter(line.split(":")[0].split()[-1] for line in result["errors"])
+    if kinds:
+        print("errors by kind:", dict(kinds))
     for line in result["errors"][:20]:
         print("  ", line)
     print("RSS MB every 10 s:", " ".join(f"{mb:.0f}" for _, mb in result["rss"]))
