@@ -85,13 +85,16 @@ class Domain:
         """`fn(tx, ...)` in one transaction; the boards it named are woken after the commit, not before.
 
         On a full disk an essential `fn` spends the reserve and runs again; others get 507 (manager.storage)."""
+        return self._spending_reserve(self._write, fn, *args, **kwargs)
+
+    def _spending_reserve(self, run: Callable[..., T], fn: Callable, *args, **kwargs) -> T:
         self.require_room(fn)
         try:
-            return self._write(fn, *args, **kwargs)
+            return run(fn, *args, **kwargs)
         except Exception as exc:
             if not self._released_for(fn, exc):
                 raise
-        return self._write(fn, *args, **kwargs)
+        return run(fn, *args, **kwargs)
 
     def require_room(self, fn: Callable | None = None) -> None:
         """507 now, before any work, while the disk is full, unless `fn` is essential (manager.storage.Reserve)."""
@@ -115,13 +118,7 @@ class Domain:
 
         For the event loop's fast path, which must never wait for the lock (an import holds it for seconds).
         """
-        self.require_room(fn)
-        try:
-            return self._write_if_free(fn, *args, **kwargs)
-        except Exception as exc:
-            if not self._released_for(fn, exc):
-                raise
-        return self._write_if_free(fn, *args, **kwargs)
+        return self._spending_reserve(self._write_if_free, fn, *args, **kwargs)
 
     def _write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
         txs: list[Tx] = []
