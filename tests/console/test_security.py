@@ -21,8 +21,11 @@ def _count(manager, table: str) -> int:
 
 def test_login_rate_limited_after_five_failures(manager, people):
     db = connect(manager.db_path)
-    with db.atomic():
-        create_user(db, "c_forgetful", PASSWORD, "editor", None, HOME)
+    # The write lock first (the running manager writes too): a deferred transaction that reads, hashes the
+    # password, then writes could not be upgraded once the manager had committed meanwhile ("locked").
+    db.execute("BEGIN IMMEDIATE")
+    create_user(db, "c_forgetful", PASSWORD, "editor", None, HOME)
+    db.conn.commit()
     db.close()
     http = requests.Session()
     for _ in range(5):
