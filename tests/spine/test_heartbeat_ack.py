@@ -6,14 +6,18 @@ from datetime import datetime, timedelta, timezone
 from protocol.heartbeat import GENESIS_HASH, ClockState, DisplayState, Heartbeat, HeartbeatAck
 
 
-def _chain(start: datetime, count: int, **fields) -> list[Heartbeat]:
+def _sealed(rows: list[dict]) -> list[Heartbeat]:
+    """Heartbeats from seq 0 with these fields each, chained by hash."""
     prev, out = GENESIS_HASH, []
-    for seq in range(count):
-        hb = Heartbeat(seq=seq, board_time=start + timedelta(seconds=30 * seq), display_state="on",
-                       prev_hash=prev, **fields).sealed()
+    for seq, fields in enumerate(rows):
+        hb = Heartbeat(seq=seq, display_state="on", prev_hash=prev, **fields).sealed()
         prev = hb.hash
         out.append(hb)
     return out
+
+
+def _chain(start: datetime, count: int, **fields) -> list[Heartbeat]:
+    return _sealed([dict(board_time=start + timedelta(seconds=30 * seq), **fields) for seq in range(count)])
 
 
 def _post(client, board, beats):
@@ -61,16 +65,12 @@ def test_recorded_offline_is_what_the_manager_saw_not_what_the_board_guessed(man
     board, token = manager.pair_board(name="Bảng báo đúng mất kết nối")
     me = manager.board_client(token)
     t0 = paired + timedelta(hours=1)
-    prev, beats = GENESIS_HASH, []
-    for seq, (after_s, guessed_offline, clock) in enumerate([
-            (0, True, ClockState.synced),  # guessed offline (no answer yet), got through at once
-            (30, False, ClockState.synced),  # guessed live, its POST got through only 3 intervals later
-            (100, True, ClockState.held),  # guessed offline, delivered 20 s after recording: within its interval
-            (120, True, ClockState.unsynced)]):  # a clock nothing vouches for: the board's word stands
-        hb = Heartbeat(seq=seq, board_time=t0 + timedelta(seconds=after_s), display_state="on", interval_s=30,
-                       recorded_offline=guessed_offline, clock=clock, prev_hash=prev).sealed()
-        prev = hb.hash
-        beats.append(hb)
+    beats = _sealed([dict(board_time=t0 + timedelta(seconds=after_s), interval_s=30, recorded_offline=guessed_offline,
+                          clock=clock) for after_s, guessed_offline, clock in [
+        (0, True, ClockState.synced),  # guessed offline (no answer yet), got through at once
+        (30, False, ClockState.synced),  # guessed live, its POST got through only 3 intervals later
+        (100, True, ClockState.held),  # guessed offline, delivered 20 s after recording: within its interval
+        (120, True, ClockState.unsynced)]])  # a clock nothing vouches for: the board's word stands
     manager.set_clock(t0.timestamp() + 2)
     _post(me, board, beats[:1])
     manager.set_clock(t0.timestamp() + 120)
@@ -96,14 +96,10 @@ def test_held_s_decides_late_even_for_a_clock_nothing_vouches_for(manager_factor
     board, token = manager.pair_board(name="Bảng khởi động lại khi mất mạng")
     me = manager.board_client(token)
     t0 = paired + timedelta(hours=1)
-    prev, beats = GENESIS_HASH, []
-    for seq, (guessed_offline, clock) in enumerate([
-            (True, ClockState.unsynced), (False, ClockState.unsynced), (True, ClockState.unsynced),
-            (False, ClockState.unsynced), (False, ClockState.synced)]):
-        hb = Heartbeat(seq=seq, board_time=t0 + timedelta(days=1, seconds=30 * seq), display_state="on", interval_s=30,
-                       recorded_offline=guessed_offline, clock=clock, prev_hash=prev).sealed()
-        prev = hb.hash
-        beats.append(hb)
+    beats = _sealed([dict(board_time=t0 + timedelta(days=1, seconds=30 * seq), interval_s=30, recorded_offline=guessed_offline,
+                          clock=clock) for seq, (guessed_offline, clock) in enumerate([
+        (True, ClockState.unsynced), (False, ClockState.unsynced), (True, ClockState.unsynced),
+        (False, ClockState.unsynced), (False, ClockState.synced)])])
     beats[-1] = beats[-1].model_copy(update={"board_time": t0 + timedelta(seconds=60)}).sealed()  # 3 intervals before it arrives
     manager.set_clock(t0.timestamp() + 150)
     r = me.post(f"/api/v1/boards/{board}/heartbeats", json={
