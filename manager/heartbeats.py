@@ -34,6 +34,7 @@ Ingest also tells whether people would see a difference (the board came back,
 shows another state or manifest, or first acknowledged a warning), so that
 the console's open pages look again only then, not on every heartbeat.
 """
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
@@ -64,6 +65,36 @@ def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool, held_
     return received_at - (hb.board_time.timestamp() - hb.clock_skew_s) > hb.interval_s
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What the ingest needs to know of a board's stored heartbeats and intervals, read in one statement
+    (a heartbeat's reads were once seven statements, most of its cost: bench/README.md, issue 15)."""
+    head_seq: int | None  # the raw heartbeat with the highest seq (None: none raw)
+    head_hash: str | None
+    head_placed_at: float | None
+    newest_placed_at: float | None  # the latest any raw heartbeat stands at
+    paired_at: float | None
+    sealed_through: int | None
+    last_interval: tuple | None  # (start_at, end_at, state, connected) of the board's latest interval
+
+    @classmethod
+    def read(cls, db: Database, board_id: str) -> "Stored":
+        row = db.execute(_STORED_SQL, {"b": board_id}).fetchone()
+        interval = tuple(row[6:10]) if row[6] is not None else None
+        return cls(*row[:6], interval)
+
+
+_HEAD = "FROM heartbeats WHERE board_id = :b ORDER BY seq DESC LIMIT 1"
+_LAST_INTERVAL = "FROM board_intervals WHERE board_id = :b ORDER BY start_at DESC LIMIT 1"
+_STORED_SQL = (
+    f"SELECT (SELECT seq {_HEAD}), (SELECT hash {_HEAD}), (SELECT placed_at {_HEAD}), "
+    "(SELECT max(placed_at) FROM heartbeats WHERE board_id = :b), "
+    "(SELECT min(created_at) FROM pairings WHERE board_id = :b), "
+    "(SELECT max(last_seq) FROM chain_checkpoints WHERE board_id = :b), "
+    f"(SELECT start_at {_LAST_INTERVAL}), (SELECT end_at {_LAST_INTERVAL}), "
+    f"(SELECT state {_LAST_INTERVAL}), (SELECT connected {_LAST_INTERVAL})")
+
+
 def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
            backfill_horizon_s: float = 31 * 86400,
            held_s: list[float | None] | None = None) -> tuple[HeartbeatAck, list[dict], bool]:
@@ -71,9 +102,14 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
 
     `held_s`, when given, pairs with `heartbeats` by position (the batch's `held_s`)."""
     stored, held = [], []
+    before = Stored.read(db, board["id"])
     seen = not uptime.is_online(board["last_seen_at"], board["heartbeat_interval_s"], received_at)
     ordered = sorted(zip(heartbeats, held_s or [None] * len(heartbeats)), key=lambda pair: pair[0].seq)
-    bounds = Bounds(db, board["id"], ordered[0][0].seq, received_at, backfill_horizon_s)
+    first_seq = ordered[0][0].seq
+    # The common case, a board's next heartbeat, follows the stored head: no need to look further back.
+    follows_head = before.head_seq is not None and first_seq > before.head_seq
+    previous = before.head_placed_at if follows_head else Bounds.placed_before(db, board["id"], first_seq)
+    bounds = Bounds(before.paired_at, previous, received_at, backfill_horizon_s)
     for hb, hb_held_s in ordered:
         at, disagreed = placed_at(hb, received_at, tolerance_s)
         at, late = bounds.place(at), arrived_late(hb, received_at, disagreed, hb_held_s)
@@ -82,7 +118,7 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
                    recorded_offline=int(hb.recorded_offline), late=int(late),
                    interval_s=hb.interval_s, manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
                    payload=hb.model_dump_json())
-        cursor = db.execute(
+        cursor = db.conn.execute(
             "INSERT OR IGNORE INTO heartbeats (board_id, seq, placed_at, board_time, received_at, clock_skew_s, display_state, "
             "recorded_offline, late, interval_s, manifest_version, prev_hash, hash, payload) "
             "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
@@ -97,22 +133,23 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
                 seen = seen or bool(acked.rowcount)
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
-        stored = uptime_store.on_stored(db, board["id"], stored)
+        stored = uptime_store.on_stored(db, board["id"], stored, before.sealed_through, before.last_interval,
+                                        before.newest_placed_at)
     newest, newest_late = ordered[-1][0], late  # the loop ends on the newest
     # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
     if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.
         skew = newest.clock_skew_s if newest_late else newest.board_time.timestamp() - received_at
         seen = seen or (newest.manifest_version, newest.display_state.value) != (board["applied_version"], board["display_state"])
-        db.execute(
+        db.conn.execute(
             "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
             "software_version = ?, disk_free_bytes = ?, clock_state = ?, ntp_disagreement_s = ? WHERE id = ?",
             [received_at, newest.seq, newest.manifest_version, newest.display_state.value, skew,
              newest.software_version, newest.disk_free_bytes, newest.clock.value if newest.clock else None,
              newest.ntp_disagreement_s, board["id"]])
     else:
-        db.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
-    head_seq, head_hash = _head(db, board["id"])
+        db.conn.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
+    head_seq, head_hash = _head(db, board["id"], before, stored)
     ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
                        server_time=datetime.fromtimestamp(received_at, timezone.utc),
                        board_id=board["id"], seqs=held, head_seq=head_seq, head_hash=head_hash)
@@ -128,9 +165,13 @@ def _holds(db: Database, board_id: str, hb: Heartbeat) -> bool:
                            [board_id, hb.seq]).fetchone())
 
 
-def _head(db: Database, board_id: str) -> tuple[int | None, str | None]:
-    row = db.execute("SELECT seq, hash FROM heartbeats WHERE board_id = ? ORDER BY seq DESC LIMIT 1", [board_id]).fetchone()
-    if row is None:
-        row = db.execute("SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY last_seq DESC LIMIT 1",
-                         [board_id]).fetchone()
+def _head(db: Database, board_id: str, before: Stored, stored: list[dict]) -> tuple[int | None, str | None]:
+    """The board's chain head after the batch: the highest seq stored raw, else the last checkpoint's."""
+    newest = max(stored, key=lambda r: r["seq"], default=None)
+    if newest is not None and (before.head_seq is None or newest["seq"] > before.head_seq):
+        return newest["seq"], newest["hash"]
+    if before.head_seq is not None:
+        return before.head_seq, before.head_hash
+    row = db.execute("SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY last_seq DESC LIMIT 1",
+                     [board_id]).fetchone()
     return (row[0], row[1]) if row else (None, None)
