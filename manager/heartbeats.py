@@ -41,6 +41,7 @@ from sqlite_utils import Database
 
 from manager import uptime, uptime_store
 from manager.backfill_bounds import Bounds
+from manager.errors import NotFound
 from protocol.heartbeat import ClockState, Heartbeat, HeartbeatAck
 
 _VOUCHED = (ClockState.synced, ClockState.held)
@@ -67,8 +68,13 @@ def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool, held_
 
 @dataclass(frozen=True)
 class Stored:
-    """What the ingest needs to know of a board's stored heartbeats and intervals, read in one statement
-    (a heartbeat's reads were once seven statements, most of its cost: bench/README.md, issue 15)."""
+    """What the ingest needs to know of a board, its stored heartbeats and its intervals, read in one
+    statement (once eight, most of a heartbeat's cost: bench/README.md, issue 15)."""
+    last_seen_at: float | None  # the board's row, as its last report left it
+    heartbeat_interval_s: int
+    last_seq: int | None
+    applied_version: str | None
+    display_state: str | None
     head_seq: int | None  # the raw heartbeat with the highest seq (None: none raw)
     head_hash: str | None
     head_placed_at: float | None
@@ -79,41 +85,45 @@ class Stored:
 
     @classmethod
     def read(cls, db: Database, board_id: str) -> "Stored":
-        row = db.execute(_STORED_SQL, {"b": board_id}).fetchone()
-        interval = tuple(row[6:10]) if row[6] is not None else None
-        return cls(*row[:6], interval)
+        row = db.conn.execute(_STORED_SQL, {"b": board_id}).fetchone()
+        if row is None:
+            raise NotFound(f"Không có bảng tin {board_id}", f"no board {board_id}")
+        interval = tuple(row[11:15]) if row[11] is not None else None
+        return cls(*row[:11], interval)
 
 
 _HEAD = "FROM heartbeats WHERE board_id = :b ORDER BY seq DESC LIMIT 1"
 _LAST_INTERVAL = "FROM board_intervals WHERE board_id = :b ORDER BY start_at DESC LIMIT 1"
 _STORED_SQL = (
-    f"SELECT (SELECT seq {_HEAD}), (SELECT hash {_HEAD}), (SELECT placed_at {_HEAD}), "
+    "SELECT last_seen_at, heartbeat_interval_s, last_seq, applied_version, display_state, "
+    f"(SELECT seq {_HEAD}), (SELECT hash {_HEAD}), (SELECT placed_at {_HEAD}), "
     "(SELECT max(placed_at) FROM heartbeats WHERE board_id = :b), "
     "(SELECT min(created_at) FROM pairings WHERE board_id = :b), "
     "(SELECT max(last_seq) FROM chain_checkpoints WHERE board_id = :b), "
     f"(SELECT start_at {_LAST_INTERVAL}), (SELECT end_at {_LAST_INTERVAL}), "
-    f"(SELECT state {_LAST_INTERVAL}), (SELECT connected {_LAST_INTERVAL})")
+    f"(SELECT state {_LAST_INTERVAL}), (SELECT connected {_LAST_INTERVAL}) "
+    "FROM boards WHERE id = :b")
 
 
-def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
+def ingest(db: Database, board_id: str, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
            backfill_horizon_s: float = 31 * 86400,
            held_s: list[float | None] | None = None) -> tuple[HeartbeatAck, list[dict], bool]:
     """Stores new heartbeats, skips ones already stored; returns the ack, the rows stored and whether people see a change.
 
     `held_s`, when given, pairs with `heartbeats` by position (the batch's `held_s`)."""
     stored, held = [], []
-    before = Stored.read(db, board["id"])
-    seen = not uptime.is_online(board["last_seen_at"], board["heartbeat_interval_s"], received_at)
+    before = Stored.read(db, board_id)
+    seen = not uptime.is_online(before.last_seen_at, before.heartbeat_interval_s, received_at)
     ordered = sorted(zip(heartbeats, held_s or [None] * len(heartbeats)), key=lambda pair: pair[0].seq)
     first_seq = ordered[0][0].seq
     # The common case, a board's next heartbeat, follows the stored head: no need to look further back.
     follows_head = before.head_seq is not None and first_seq > before.head_seq
-    previous = before.head_placed_at if follows_head else Bounds.placed_before(db, board["id"], first_seq)
+    previous = before.head_placed_at if follows_head else Bounds.placed_before(db, board_id, first_seq)
     bounds = Bounds(before.paired_at, previous, received_at, backfill_horizon_s)
     for hb, hb_held_s in ordered:
         at, disagreed = placed_at(hb, received_at, tolerance_s)
         at, late = bounds.place(at), arrived_late(hb, received_at, disagreed, hb_held_s)
-        row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
+        row = dict(board_id=board_id, seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
                    received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
                    recorded_offline=int(hb.recorded_offline), late=int(late),
                    interval_s=hb.interval_s, manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
@@ -123,36 +133,36 @@ def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: 
             "recorded_offline, late, interval_s, manifest_version, prev_hash, hash, payload) "
             "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
             ":recorded_offline, :late, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
-        if cursor.rowcount or _holds(db, board["id"], hb):
+        if cursor.rowcount or _holds(db, board_id, hb):
             held.append(hb.seq)
         if cursor.rowcount:
             stored.append(row)
             if hb.alert:
                 acked = db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, board_id, first_seen_at) "
-                                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
+                                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board_id, at, hb.alert])
                 seen = seen or bool(acked.rowcount)
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
-        stored = uptime_store.on_stored(db, board["id"], stored, before.sealed_through, before.last_interval,
+        stored = uptime_store.on_stored(db, board_id, stored, before.sealed_through, before.last_interval,
                                         before.newest_placed_at)
     newest, newest_late = ordered[-1][0], late  # the loop ends on the newest
     # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
-    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
+    if stored and (before.last_seq is None or newest.seq >= before.last_seq or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.
         skew = newest.clock_skew_s if newest_late else newest.board_time.timestamp() - received_at
-        seen = seen or (newest.manifest_version, newest.display_state.value) != (board["applied_version"], board["display_state"])
+        seen = seen or (newest.manifest_version, newest.display_state.value) != (before.applied_version, before.display_state)
         db.conn.execute(
             "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
             "software_version = ?, disk_free_bytes = ?, clock_state = ?, ntp_disagreement_s = ? WHERE id = ?",
             [received_at, newest.seq, newest.manifest_version, newest.display_state.value, skew,
              newest.software_version, newest.disk_free_bytes, newest.clock.value if newest.clock else None,
-             newest.ntp_disagreement_s, board["id"]])
+             newest.ntp_disagreement_s, board_id])
     else:
-        db.conn.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
-    head_seq, head_hash = _head(db, board["id"], before, stored)
+        db.conn.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board_id])
+    head_seq, head_hash = _head(db, board_id, before, stored)
     ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
                        server_time=datetime.fromtimestamp(received_at, timezone.utc),
-                       board_id=board["id"], seqs=held, head_seq=head_seq, head_hash=head_hash)
+                       board_id=board_id, seqs=held, head_seq=head_seq, head_hash=head_hash)
     return ack, stored, seen
 
 
