@@ -74,8 +74,7 @@ class Domain:
 
     def board_of_token(self, token: str) -> str | None:
         """The id of the board whose live token this is; remembered, since every heartbeat and long-poll asks."""
-        with self.store.read() as db:
-            return self.tokens.board_id(db, token)
+        return self.tokens.board_id(self.store.read, token)
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.read() as db:
