@@ -230,7 +230,7 @@ def bench_ingest(db, n: int = 2880) -> float:
     started = time.perf_counter()
     for hb in hbs:
         with db.atomic():
-            heartbeats.ingest(db, db["boards"].get("ingest"), [hb], hb.board_time.timestamp(), 120)
+            heartbeats.ingest(db, "ingest", [hb], hb.board_time.timestamp(), 120)
     elapsed = time.perf_counter() - started
     stored = db.execute("SELECT count(*) FROM board_intervals WHERE board_id = 'ingest'").fetchone()[0]
     assert stored == 1, "a day of regular heartbeats is one interval"

@@ -13,6 +13,7 @@ from manager.clock import Clock
 from manager.db import Store
 from manager.documents import DocumentRenderer
 from manager.domain import Domain
+from manager.group_commit import GroupCommit
 from manager.api.http_errors import install_handlers
 from manager.manifest_service import ManifestService
 from manager.migrations import migrate
@@ -44,7 +45,9 @@ async def lifespan(app: FastAPI):
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Bảng tin — máy chủ quản lý", version="0.1.0",
                   description="Manager of Vietnam's public electronic bulletin boards. Board API and editors' API.",
-                  lifespan=lifespan)
+                  lifespan=lifespan,
+                  # No OpenTelemetry here: off, FastAPI need not look for its providers on every request.
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     store = Store(settings.db)
     ran = migrate(store.db())
     if ran:
@@ -63,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     reserve.ensure()  # on a disk already full: none, and only essential writes run until there is room
     app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests, app.state.live,
                               reserve)
+    app.state.heartbeat_writes = GroupCommit(app.state.domain)
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.

@@ -20,15 +20,17 @@ from sqlite_utils import Database
 
 
 class Bounds:
-    """The earliest instant each heartbeat of one batch may stand at, walking the batch in seq order."""
+    """The earliest instant each heartbeat of one batch may stand at, walking the batch in seq order.
 
-    def __init__(self, db: Database, board_id: str, first_seq: int, received_at: float, horizon_s: float):
-        paired = db.execute("SELECT min(created_at) FROM pairings WHERE board_id = ?", [board_id]).fetchone()[0]
-        self.floor = max(received_at - horizon_s, paired if paired is not None else float("-inf"))
-        self.previous = self._placed_before(db, board_id, first_seq)
+    `paired_at`: when the board first asked for a pairing code (None: unknown); `previous`: where the
+    heartbeat before the batch's first (in seq order) stands (`placed_before`)."""
+
+    def __init__(self, paired_at: float | None, previous: float, received_at: float, horizon_s: float):
+        self.floor = max(received_at - horizon_s, paired_at if paired_at is not None else float("-inf"))
+        self.previous = previous
 
     @staticmethod
-    def _placed_before(db: Database, board_id: str, seq: int) -> float:
+    def placed_before(db: Database, board_id: str, seq: int) -> float:
         row = db.execute("SELECT placed_at FROM heartbeats WHERE board_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1",
                          [board_id, seq]).fetchone()
         if row is None:

@@ -11,7 +11,8 @@ process (the command line on the same file); at most `MAX_ENTRIES` are kept.
 """
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 
 from sqlite_utils import Database
 
@@ -29,15 +30,16 @@ class BoardTokens:
         self._epoch = 0
         self._lock = threading.Lock()
 
-    def board_id(self, db: Database, token: str) -> str | None:
-        """The id of the board whose live token this is, or None."""
+    def board_id(self, read: Callable[[], AbstractContextManager[Database]], token: str) -> str | None:
+        """The id of the board whose live token this is, or None; `read` opens the database only if need be."""
         hashed = hash_token(token)
         now = time.monotonic()
         known = self._boards.get(hashed)
         if known is not None and known[1] > now:
             return known[0]
         epoch = self._epoch
-        row = db.execute("SELECT id FROM boards WHERE token_hash = ? AND revoked_at IS NULL", [hashed]).fetchone()
+        with read() as db:
+            row = db.execute("SELECT id FROM boards WHERE token_hash = ? AND revoked_at IS NULL", [hashed]).fetchone()
         if row is None:
             return None
         with self._lock:

@@ -55,10 +55,12 @@ def revoke(db: Database, board_id: str) -> None:
 
 
 def get(db: Database, board_id: str) -> dict:
-    rows = list(db.query("SELECT * FROM boards WHERE id = ?", [board_id]))
-    if not rows:
+    # A plain cursor: every heartbeat reads its board, and sqlite-utils' query wraps each read in a savepoint.
+    cursor = db.conn.execute("SELECT * FROM boards WHERE id = ?", [board_id])
+    row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"Không có bảng tin {board_id}", f"no board {board_id}")
-    return rows[0]
+    return dict(zip([column[0] for column in cursor.description], row))
 
 
 def public(row: dict) -> dict:

@@ -34,12 +34,14 @@ Ingest also tells whether people would see a difference (the board came back,
 shows another state or manifest, or first acknowledged a warning), so that
 the console's open pages look again only then, not on every heartbeat.
 """
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
 from manager import uptime, uptime_store
 from manager.backfill_bounds import Bounds
+from manager.errors import NotFound
 from protocol.heartbeat import ClockState, Heartbeat, HeartbeatAck
 
 _VOUCHED = (ClockState.synced, ClockState.held)
@@ -64,58 +66,103 @@ def arrived_late(hb: Heartbeat, received_at: float, clock_disagreed: bool, held_
     return received_at - (hb.board_time.timestamp() - hb.clock_skew_s) > hb.interval_s
 
 
-def ingest(db: Database, board: dict, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
+@dataclass(frozen=True)
+class Stored:
+    """What the ingest needs to know of a board, its stored heartbeats and its intervals, read in one
+    statement (once eight, most of a heartbeat's cost: bench/README.md, issue 15)."""
+    last_seen_at: float | None  # the board's row, as its last report left it
+    heartbeat_interval_s: int
+    last_seq: int | None
+    applied_version: str | None
+    display_state: str | None
+    head_seq: int | None  # the raw heartbeat with the highest seq (None: none raw)
+    head_hash: str | None
+    head_placed_at: float | None
+    newest_placed_at: float | None  # the latest any raw heartbeat stands at
+    paired_at: float | None
+    sealed_through: int | None
+    last_interval: tuple | None  # (start_at, end_at, state, connected) of the board's latest interval
+
+    @classmethod
+    def read(cls, db: Database, board_id: str) -> "Stored":
+        row = db.conn.execute(_STORED_SQL, {"b": board_id}).fetchone()
+        if row is None:
+            raise NotFound(f"Không có bảng tin {board_id}", f"no board {board_id}")
+        interval = tuple(row[11:15]) if row[11] is not None else None
+        return cls(*row[:11], interval)
+
+
+_HEAD = "FROM heartbeats WHERE board_id = :b ORDER BY seq DESC LIMIT 1"
+_LAST_INTERVAL = "FROM board_intervals WHERE board_id = :b ORDER BY start_at DESC LIMIT 1"
+_STORED_SQL = (
+    "SELECT last_seen_at, heartbeat_interval_s, last_seq, applied_version, display_state, "
+    f"(SELECT seq {_HEAD}), (SELECT hash {_HEAD}), (SELECT placed_at {_HEAD}), "
+    "(SELECT max(placed_at) FROM heartbeats WHERE board_id = :b), "
+    "(SELECT min(created_at) FROM pairings WHERE board_id = :b), "
+    "(SELECT max(last_seq) FROM chain_checkpoints WHERE board_id = :b), "
+    f"(SELECT start_at {_LAST_INTERVAL}), (SELECT end_at {_LAST_INTERVAL}), "
+    f"(SELECT state {_LAST_INTERVAL}), (SELECT connected {_LAST_INTERVAL}) "
+    "FROM boards WHERE id = :b")
+
+
+def ingest(db: Database, board_id: str, heartbeats: list[Heartbeat], received_at: float, tolerance_s: float,
            backfill_horizon_s: float = 31 * 86400,
            held_s: list[float | None] | None = None) -> tuple[HeartbeatAck, list[dict], bool]:
     """Stores new heartbeats, skips ones already stored; returns the ack, the rows stored and whether people see a change.
 
     `held_s`, when given, pairs with `heartbeats` by position (the batch's `held_s`)."""
     stored, held = [], []
-    seen = not uptime.is_online(board["last_seen_at"], board["heartbeat_interval_s"], received_at)
+    before = Stored.read(db, board_id)
+    seen = not uptime.is_online(before.last_seen_at, before.heartbeat_interval_s, received_at)
     ordered = sorted(zip(heartbeats, held_s or [None] * len(heartbeats)), key=lambda pair: pair[0].seq)
-    bounds = Bounds(db, board["id"], ordered[0][0].seq, received_at, backfill_horizon_s)
+    first_seq = ordered[0][0].seq
+    # The common case, a board's next heartbeat, follows the stored head: no need to look further back.
+    follows_head = before.head_seq is not None and first_seq > before.head_seq
+    previous = before.head_placed_at if follows_head else Bounds.placed_before(db, board_id, first_seq)
+    bounds = Bounds(before.paired_at, previous, received_at, backfill_horizon_s)
     for hb, hb_held_s in ordered:
         at, disagreed = placed_at(hb, received_at, tolerance_s)
         at, late = bounds.place(at), arrived_late(hb, received_at, disagreed, hb_held_s)
-        row = dict(board_id=board["id"], seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
+        row = dict(board_id=board_id, seq=hb.seq, placed_at=at, board_time=hb.board_time.timestamp(),
                    received_at=received_at, clock_skew_s=hb.clock_skew_s, display_state=hb.display_state.value,
                    recorded_offline=int(hb.recorded_offline), late=int(late),
                    interval_s=hb.interval_s, manifest_version=hb.manifest_version, prev_hash=hb.prev_hash, hash=hb.hash,
                    payload=hb.model_dump_json())
-        cursor = db.execute(
+        cursor = db.conn.execute(
             "INSERT OR IGNORE INTO heartbeats (board_id, seq, placed_at, board_time, received_at, clock_skew_s, display_state, "
             "recorded_offline, late, interval_s, manifest_version, prev_hash, hash, payload) "
             "VALUES (:board_id, :seq, :placed_at, :board_time, :received_at, :clock_skew_s, :display_state, "
             ":recorded_offline, :late, :interval_s, :manifest_version, :prev_hash, :hash, :payload)", row)
-        if cursor.rowcount or _holds(db, board["id"], hb):
+        if cursor.rowcount or _holds(db, board_id, hb):
             held.append(hb.seq)
         if cursor.rowcount:
             stored.append(row)
             if hb.alert:
                 acked = db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, board_id, first_seen_at) "
-                                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board["id"], at, hb.alert])
+                                   "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)", [hb.alert, board_id, at, hb.alert])
                 seen = seen or bool(acked.rowcount)
     if stored:
         # Keep the board's compacted uptime intervals current (issue 5), in the same transaction.
-        stored = uptime_store.on_stored(db, board["id"], stored)
+        stored = uptime_store.on_stored(db, board_id, stored, before.sealed_through, before.last_interval,
+                                        before.newest_placed_at)
     newest, newest_late = ordered[-1][0], late  # the loop ends on the newest
     # A live report is the board's present state whatever its seq (a bogus huge seq once must not freeze the status).
-    if stored and (board["last_seq"] is None or newest.seq >= board["last_seq"] or not newest_late):
+    if stored and (before.last_seq is None or newest.seq >= before.last_seq or not newest_late):
         # The skew the manager itself sees on a live report beats the board's own estimate.
         skew = newest.clock_skew_s if newest_late else newest.board_time.timestamp() - received_at
-        seen = seen or (newest.manifest_version, newest.display_state.value) != (board["applied_version"], board["display_state"])
-        db.execute(
+        seen = seen or (newest.manifest_version, newest.display_state.value) != (before.applied_version, before.display_state)
+        db.conn.execute(
             "UPDATE boards SET last_seen_at = ?, last_seq = ?, applied_version = ?, display_state = ?, clock_skew_s = ?, "
             "software_version = ?, disk_free_bytes = ?, clock_state = ?, ntp_disagreement_s = ? WHERE id = ?",
             [received_at, newest.seq, newest.manifest_version, newest.display_state.value, skew,
              newest.software_version, newest.disk_free_bytes, newest.clock.value if newest.clock else None,
-             newest.ntp_disagreement_s, board["id"]])
+             newest.ntp_disagreement_s, board_id])
     else:
-        db.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board["id"]])
-    head_seq, head_hash = _head(db, board["id"])
+        db.conn.execute("UPDATE boards SET last_seen_at = ? WHERE id = ?", [received_at, board_id])
+    head_seq, head_hash = _head(db, board_id, before, stored)
     ack = HeartbeatAck(accepted=len(stored), duplicates=len(heartbeats) - len(stored),
                        server_time=datetime.fromtimestamp(received_at, timezone.utc),
-                       board_id=board["id"], seqs=held, head_seq=head_seq, head_hash=head_hash)
+                       board_id=board_id, seqs=held, head_seq=head_seq, head_hash=head_hash)
     return ack, stored, seen
 
 
@@ -128,9 +175,13 @@ def _holds(db: Database, board_id: str, hb: Heartbeat) -> bool:
                            [board_id, hb.seq]).fetchone())
 
 
-def _head(db: Database, board_id: str) -> tuple[int | None, str | None]:
-    row = db.execute("SELECT seq, hash FROM heartbeats WHERE board_id = ? ORDER BY seq DESC LIMIT 1", [board_id]).fetchone()
-    if row is None:
-        row = db.execute("SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY last_seq DESC LIMIT 1",
-                         [board_id]).fetchone()
+def _head(db: Database, board_id: str, before: Stored, stored: list[dict]) -> tuple[int | None, str | None]:
+    """The board's chain head after the batch: the highest seq stored raw, else the last checkpoint's."""
+    newest = max(stored, key=lambda r: r["seq"], default=None)
+    if newest is not None and (before.head_seq is None or newest["seq"] > before.head_seq):
+        return newest["seq"], newest["hash"]
+    if before.head_seq is not None:
+        return before.head_seq, before.head_hash
+    row = db.execute("SELECT last_seq, last_hash FROM chain_checkpoints WHERE board_id = ? ORDER BY last_seq DESC LIMIT 1",
+                     [board_id]).fetchone()
     return (row[0], row[1]) if row else (None, None)

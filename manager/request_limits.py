@@ -81,14 +81,16 @@ def _out_of_range(where: str) -> BadInput:
 
 
 def _too_big(value: str) -> bool:
-    # More than 19 digits cannot fit in 64 bits (and int() refuses over 4300 digits anyway).
-    return bool(_INT.fullmatch(value)) and (len(value.lstrip("+-")) > 19 or abs(int(value)) > SQLITE_INT_MAX)
+    # 18 digits always fit in 64 bits (the quick answer for every path segment of every request); more than 19
+    # never do (and int() refuses over 4300 digits anyway).
+    return len(value) > 18 and bool(_INT.fullmatch(value)) and (len(value.lstrip("+-")) > 19 or abs(int(value)) > SQLITE_INT_MAX)
 
 
 def _oversized_number(scope) -> str | None:
     if any(_too_big(segment) for segment in scope["path"].split("/")):
         return "path"
-    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+    query = scope.get("query_string", b"")
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if query else ():
         if _too_big(value.strip()):
             return name
     return None

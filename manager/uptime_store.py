@@ -137,46 +137,42 @@ def span_digest(db: Database, board_id: str, start: float, end: float) -> str:
     return evidence.interval_digest(intervals(db, board_id, start, end), start, end)
 
 
-def sealed_through(db: Database, board_id: str) -> int | None:
-    row = db.execute("SELECT max(last_seq) FROM chain_checkpoints WHERE board_id = ?", [board_id]).fetchone()
-    return row[0]
-
-
-def on_stored(db: Database, board_id: str, rows: list[dict]) -> list[dict]:
+def on_stored(db: Database, board_id: str, rows: list[dict], sealed_through: int | None,
+              last_interval: tuple | None, newest_placed_at: float | None) -> list[dict]:
     """The ingest's hook: drop re-sent heartbeats already sealed, then update the intervals; returns the rows kept.
+
+    The other arguments are what was stored before these rows (`manager.heartbeats.Stored`): the last
+    sealed seq, the board's latest interval, the latest instant a raw heartbeat stood at.
 
     A board that did not get an acknowledgement sends a batch again; once its
     raw rows are sealed, the primary key no longer catches the duplicates, so
     they are caught here by seq.
     """
-    through = sealed_through(db, board_id)
-    if through is not None:
-        resent = [r["seq"] for r in rows if r["seq"] <= through]
+    if sealed_through is not None:
+        resent = [r["seq"] for r in rows if r["seq"] <= sealed_through]
         if resent:
-            db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq <= ?", [board_id, through])
-            rows = [r for r in rows if r["seq"] > through]
-    if len(rows) != 1 or not _extend_last(db, board_id, rows[0]):
+            db.execute("DELETE FROM heartbeats WHERE board_id = ? AND seq <= ?", [board_id, sealed_through])
+            rows = [r for r in rows if r["seq"] > sealed_through]
+    if len(rows) != 1 or not _extend_last(db, board_id, rows[0], last_interval, newest_placed_at):
         on_heartbeats(db, board_id, [r["placed_at"] for r in rows], [r["interval_s"] for r in rows])
     return rows
 
 
-def _extend_last(db: Database, board_id: str, row: dict, grace: float = uptime.GRACE_FACTOR) -> bool:
-    """The common case in two statements: the newest heartbeat continues the last interval.
+def _extend_last(db: Database, board_id: str, row: dict, last: tuple | None, newest_placed_at: float | None,
+                 grace: float = uptime.GRACE_FACTOR) -> bool:
+    """The common case in one statement: the newest heartbeat continues the last interval.
 
-    When the heartbeat is the board's newest, falls inside the last interval
-    and has its state and connectedness, compaction would only push that
-    interval's end further; anything else takes the general path.
+    When the heartbeat is the board's newest (none stood later before it), falls inside the last interval
+    and has its state and connectedness, compaction would only push that interval's end further;
+    anything else takes the general path.
     """
     t, live = row["placed_at"], not row["late"]
-    last = db.execute(
-        "SELECT start_at, end_at, state, connected FROM board_intervals WHERE board_id = ? ORDER BY start_at DESC LIMIT 1",
-        [board_id]).fetchone()
     if last is None or not (last[0] <= t <= last[1]) or last[2] != row["display_state"] or bool(last[3]) != live:
         return False
-    if db.execute("SELECT 1 FROM heartbeats WHERE board_id = ? AND placed_at > ? LIMIT 1", [board_id, t]).fetchone():
+    if newest_placed_at is not None and newest_placed_at > t:
         return False
-    db.execute("UPDATE board_intervals SET end_at = max(end_at, ?) WHERE board_id = ? AND start_at = ?",
-               [t + grace * row["interval_s"], board_id, last[0]])
+    db.conn.execute("UPDATE board_intervals SET end_at = max(end_at, ?) WHERE board_id = ? AND start_at = ?",
+                    [t + grace * row["interval_s"], board_id, last[0]])
     return True
 
 

@@ -74,8 +74,7 @@ class Domain:
 
     def board_of_token(self, token: str) -> str | None:
         """The id of the board whose live token this is; remembered, since every heartbeat and long-poll asks."""
-        with self.store.read() as db:
-            return self.tokens.board_id(db, token)
+        return self.tokens.board_id(self.store.read, token)
 
     def read(self, fn: Callable[..., T], *args, **kwargs) -> T:
         with self.store.read() as db:
@@ -113,26 +112,26 @@ class Domain:
             raise tx.refusal
         return result
 
-    def write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
-        """As `write` if no other writer holds the lock right now: (True, result); else (False, None), at once.
+    def write_together(self, calls: list[tuple[Callable, tuple]]) -> list[tuple[Any, Exception | None]] | None:
+        """Each `fn(tx, *args)` of `calls` in one shared transaction: each call's (result, refusal), after the
+        commit. None when the disk is full or any call failed (then none of them is stored): the caller
+        writes each on its own (`write`), which gives each its own outcome and spends the disk reserve.
 
-        For the event loop's fast path, which must never wait for the lock (an import holds it for seconds).
-        """
-        return self._spending_reserve(self._write_if_free, fn, *args, **kwargs)
-
-    def _write_if_free(self, fn: Callable[..., T], *args, **kwargs) -> tuple[bool, T | None]:
+        For manager.group_commit: one commit for the heartbeats that arrive together."""
         txs: list[Tx] = []
-
-        def work(db: Database) -> T:
-            txs.append(Tx(db, self.clock, self.settings))
-            return fn(txs[0], *args, **kwargs)
-
-        done, result = self.store.write_if_free(work)
-        if done:
-            self._wake(txs[0])
-            if txs[0].refusal is not None:
-                raise txs[0].refusal
-        return done, result
+        try:
+            for fn, _ in calls:
+                self.require_room(fn)
+            with self.store.write() as db:
+                results = []
+                for fn, args in calls:
+                    txs.append(Tx(db, self.clock, self.settings))
+                    results.append(fn(txs[-1], *args))
+        except Exception:
+            return None
+        for tx in txs:
+            self._wake(tx)
+        return [(result, tx.refusal) for result, tx in zip(results, txs)]
 
     def _wake(self, tx: Tx) -> None:
         if tx.new_tokens:

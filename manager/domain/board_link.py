@@ -3,7 +3,7 @@
 A board is identified by its own token (`manager.api.identity.require_board_token`)
 and reaches only its own data; a file is fetched by its content hash.
 """
-from manager import asset_access, assets, boards, heartbeats, pairing, playlog, storage
+from manager import asset_access, assets, heartbeats, pairing, playlog, storage
 from manager.auth import Principal, user_from_token
 from manager.domain import db_of, quiet
 from protocol.heartbeat import HeartbeatBatch
@@ -22,8 +22,7 @@ def pairing_status(x, code: str, secret: str):
 
 @storage.essential  # a board acknowledged keeps its uptime, even on a full disk
 def heartbeats_in(x, board_id: str, batch: HeartbeatBatch):
-    # The board's row as this transaction sees it: its last report decides what the new one updates.
-    ack, _, seen = heartbeats.ingest(db_of(x), boards.get(db_of(x), board_id), batch.heartbeats, x.clock.time(),
+    ack, _, seen = heartbeats.ingest(db_of(x), board_id, batch.heartbeats, x.clock.time(),
                                      x.settings.clock_tolerance_s, x.settings.backfill_max_days * 86400, batch.held_s)
     if not seen:
         quiet(x)  # most heartbeats: the same board, online, showing the same; pages need not look again

@@ -31,7 +31,7 @@ def test_incremental_intervals_match_rebuild(tmp_path):
         if not offline or rng.random() < 0.3:
             batch, pending = pending, []
             with store.write() as db:
-                heartbeats.ingest(db, boards.get(db, board_id), batch, max(now, t), 1e9)
+                heartbeats.ingest(db, board_id, batch, max(now, t), 1e9)
     with store.read() as db:
         incremental = uptime_store.intervals(db, board_id, float("-inf"), float("inf"))
     with store.write() as db:

@@ -25,7 +25,7 @@ def test_sealer_prunes_old_raw_heartbeats_and_keeps_the_chain(tmp_path):
         prev = hb.hash
         beats.append(hb)
     with store.write() as db:
-        heartbeats.ingest(db, boards.get(db, board["id"]), beats, time.time(), 120)
+        heartbeats.ingest(db, board["id"], beats, time.time(), 120)
 
     sealed = Sealer(store, Clock(), keep_hours=6).seal_once()
     with store.read() as db:

@@ -24,13 +24,9 @@ def db(tmp_path):
     return db
 
 
-def board(db):
-    return db["boards"].get("b1")
-
-
 def send(db, hbs, received_at):
     with db.atomic():
-        ack, _, _ = heartbeats.ingest(db, board(db), hbs, received_at, 120)
+        ack, _, _ = heartbeats.ingest(db, "b1", hbs, received_at, 120)
     return ack
 
 

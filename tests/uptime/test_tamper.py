@@ -44,7 +44,7 @@ def template(tmp_path_factory):
     day2 = [(t, "error" if T0 + DAY + 10 * 3600 <= t < T0 + DAY + 11 * 3600 else "on") for t in range(int(T0 + DAY), int(NOW), 600)]
     for t, state in day1 + day2:
         with db.atomic():
-            heartbeats.ingest(db, db["boards"].get(board["id"]), [c.beat(t, state=state)], t, 120)
+            heartbeats.ingest(db, board["id"], [c.beat(t, state=state)], t, 120)
     with db.atomic():
         uptime_store.seal(db, board["id"], T0 + DAY, NOW)
     db.close()
@@ -134,7 +134,7 @@ def test_a_late_heartbeat_leaves_sealed_time_as_sealed(db):
     c.seq = last + 1
     c.prev = db.execute("SELECT hash FROM heartbeats WHERE seq = ?", [last]).fetchone()[0]
     with db.atomic():
-        heartbeats.ingest(db, db["boards"].get(db.board_id), [c.beat(T0 + 15 * 3600 + 30, offline=True)], NOW, 120)
+        heartbeats.ingest(db, db.board_id, [c.beat(T0 + 15 * 3600 + 30, offline=True)], NOW, 120)
     assert chain.quick(db, [db.board_id], T0, NOW)[db.board_id].ok
 
 
@@ -185,13 +185,13 @@ def test_after_sealing_the_ingest_continues_from_the_sealed_tail(tmp_path):
     c = Chain(600)
     for t in range(int(T0), int(T0 + 3600), 600):
         with db.atomic():
-            heartbeats.ingest(db, db["boards"].get(board["id"]), [c.beat(t)], t, 120)
+            heartbeats.ingest(db, board["id"], [c.beat(t)], t, 120)
     with db.atomic():
         uptime_store.seal(db, board["id"], T0 + 3600, T0 + 7200)
     assert db["heartbeats"].count == 0
     backlog = [c.beat(t, offline=True) for t in range(int(T0 + 3600), int(T0 + 7200), 600)]
     with db.atomic():
-        heartbeats.ingest(db, db["boards"].get(board["id"]), backlog, T0 + 7300, 120)
+        heartbeats.ingest(db, board["id"], backlog, T0 + 7300, 120)
     stored = uptime_store.intervals(db, board["id"], T0, T0 + 10_000)
     assert [(iv.start - T0, iv.end - T0, iv.connected) for iv in stored] == [(0, 3000 + 1500, True), (4500, 6600 + 1500, False)]
     assert chain.verify(db, board["id"]).ok
