@@ -226,3 +226,20 @@ def test_the_first_answers_go_at_once_and_the_rest_together(fleet, monkeypatch):
     assert woken_early == set(boards_a[:manifest_service.FIRST_ANSWERS])
     assert still_delivering and not delivering_after
 
+
+def test_the_long_poll_checks_its_wait_as_before(fleet):
+    """The manifest route takes the shortcut past FastAPI's routing: a bad `wait` is still a 422 in the usual
+    shape, checked before the token, and the OpenAPI schema still lists the parameter."""
+    live, made, _ = fleet
+    board_id, token = made["b"][0]
+
+    async def run():
+        return [await _poll(live.port, board_id, t, None, wait) for t, wait in
+                ((token, -1), (token, 61), ("not-a-token", "soon"), (token, 0.5), ("not-a-token", 0.5))]
+
+    (below, refused), (above, _), (word, _), (fine, _), (stranger, _) = [(s, json.loads(b) if b else None) for s, b in _run(run)]
+    assert (below, above, word, fine, stranger) == (422, 422, 422, 200, 401)
+    assert refused["error"] == "invalid" and refused["detail"][0]["loc"] == ["query", "wait"]
+    parameters = live.admin.get("/openapi.json").json()["paths"]["/api/v1/boards/{board_id}/manifest"]["get"]["parameters"]
+    assert {"name": "wait", "in": "query", "required": False,
+            "schema": {"type": "number", "maximum": 60, "minimum": 0, "default": 0, "title": "Wait"}} in parameters
