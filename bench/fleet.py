@@ -1,6 +1,8 @@
 """A province of boards against one manager: alert fan-out, schedule change, assets, heartbeats.
 
 Usage: .venv/bin/python bench/fleet.py --boards 1000 5000 10000 [--ingest-seconds 15]
+Diagnostics (not for the tables): --no-acks (boards do not acknowledge the
+alert), --servers manager (no floor, no ratios).
 Needs `wrk` for the heartbeat ingest (apt-get install wrk) and a file limit
 above twice the boards (ulimit -n). Prints Markdown tables for bench/README.md.
 
@@ -257,8 +259,9 @@ def run_wrk(fleet: list[Board], url: str, seconds: int, workdir: Path) -> float:
 
 
 async def run_against(server: str, fleet: list[Board], port: int, pid: int, province: str, admin: str, asset: bytes,
-                      ingest_s: int, workdir: Path, sizes: dict) -> dict:
-    """`sizes`: the manager's answer sizes, which the floor then answers with."""
+                      ingest_s: int, workdir: Path, sizes: dict, acks: bool = True) -> dict:
+    """`sizes`: the manager's answer sizes, which the floor then answers with; `acks`: False to leave out the
+    heartbeats that acknowledge the alert (a diagnostic: what the alert's answers cost without them)."""
     url = f"http://127.0.0.1:{port}"
     await _connect(fleet, port)
     cpu0 = _proc_cpu(pid)
@@ -272,13 +275,15 @@ async def run_against(server: str, fleet: list[Board], port: int, pid: int, prov
             if not alerts:
                 raise RuntimeError(f"{b.id}: answered without the alert")
             sizes["alert"] = len(body)
-            await b.heartbeat(alerts[0]["id"])
+            if acks:
+                await b.heartbeat(alerts[0]["id"])
     else:
         async def publish_alert():
             await asyncio.to_thread(_http, f"{url}/signal?size={sizes['alert']}", "POST", {})
 
         async def ack(b: Board, body: bytes):
-            await b.heartbeat("a-floor")
+            if acks:
+                await b.heartbeat("a-floor")
     alert = await _fan_out(fleet, publish_alert, ack, "alert", pid)
 
     if server == "manager":
@@ -343,6 +348,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--boards", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--ingest-seconds", type=int, default=15)
+    parser.add_argument("--no-acks", action="store_true", help="diagnostic: boards do not acknowledge the alert")
+    parser.add_argument("--servers", nargs="+", choices=("manager", "floor"), default=["manager", "floor"],
+                        help="diagnostic: run only these (the ratios need both)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -361,7 +369,7 @@ def main() -> None:
             fleet, province, admin = make_province(workdir / "bench.db", count)
             asset = _png()
             results, sizes = {}, {}
-            for server in ("manager", "floor"):
+            for server in args.servers:
                 port = 18600 + (count % 1000) + (0 if server == "manager" else 1)
                 url = f"http://127.0.0.1:{port}"
                 cmd = ([sys.executable, "-m", "manager", "--db", str(workdir / "bench.db"), "--port", str(port), "--log-level", "warning"]
@@ -370,7 +378,7 @@ def main() -> None:
                 proc = start(cmd, url)
                 try:
                     results[server] = uvloop.run(run_against(server, fleet, port, proc.pid, province, admin, asset,
-                                                             args.ingest_seconds, workdir, sizes))
+                                                             args.ingest_seconds, workdir, sizes, not args.no_acks))
                 finally:
                     proc.terminate()
                     proc.wait()
@@ -390,11 +398,12 @@ def _print_rows(rows) -> None:
                   f"| {ms(a['then_p95'])} | {ms(a['then_last'])} | {ms(s['published'])} | {ms(s['first'])} | {ms(s['p50'])} "
                   f"| {ms(s['p95'])} | {ms(s['last'])} | {ms(s['then_last'])} | {r['cpu']:.1f} | {r['rss']:.0f} ({r['peak']:.0f}) "
                   f"| {r['heartbeats']:,.0f} |")
-        m, f = results["manager"], results["floor"]
-        ratios = " | ".join(f"{m[phase][key] / f[phase][key]:.1f}x" for phase, keys in (
-            ("alert", ("published", "first", "p50", "p95", "last", "then_p95", "then_last")),
-            ("schedule", ("published", "first", "p50", "p95", "last", "then_last"))) for key in keys)
-        print(f"| {count:,} | manager / floor | {ratios} | {m['cpu'] / f['cpu']:.1f}x | | {m['heartbeats'] / f['heartbeats']:.2f} |")
+        if len(results) == 2:
+            m, f = results["manager"], results["floor"]
+            ratios = " | ".join(f"{m[phase][key] / f[phase][key]:.1f}x" for phase, keys in (
+                ("alert", ("published", "first", "p50", "p95", "last", "then_p95", "then_last")),
+                ("schedule", ("published", "first", "p50", "p95", "last", "then_last"))) for key in keys)
+            print(f"| {count:,} | manager / floor | {ratios} | {m['cpu'] / f['cpu']:.1f}x | | {m['heartbeats'] / f['heartbeats']:.2f} |")
         print(f"(load average at the end of the {count:,} run: {load:.2f})")
 
 

@@ -77,8 +77,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(report_api.router, responses=ERROR_RESPONSES)
     app.include_router(source_api.router, responses=ERROR_RESPONSES)
     app.include_router(report_pages.router)
-    # Before every route above: the heartbeats skip FastAPI's routing (see manager/api/shortcut.py).
-    app.router.routes.insert(0, Shortcut("POST", api.HEARTBEATS, board_api.post_heartbeats))
+    # Before every route above: the heartbeats and the manifest long-polls skip FastAPI's routing (see manager/api/shortcut.py).
+    app.router.routes[0:0] = [Shortcut("POST", api.HEARTBEATS, board_api.post_heartbeats), Shortcut("GET", api.MANIFEST, board_api.manifest)]
     # Outermost: sizes and credentials are checked before the console reads a form or a route parses JSON.
     app.add_middleware(RequestLimits, max_upload_bytes=settings.max_upload_mb * 1024 * 1024)
     return app

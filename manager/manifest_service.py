@@ -5,9 +5,19 @@ for a province still wakes thousands at once. They are not built one thread
 hop each: forty pool threads building one board each fight the event loop
 for the GIL, and the first board waits as long as the last. Instead the
 woken requests queue for one builder thread, which takes all that are
-waiting as one batch, reads in one read transaction, builds from shared parts
-(`manager.manifest_batch`) and hands finished bodies back to the event loop
-every few milliseconds, so answers stream out while the rest are built.
+waiting as one batch, reads in one read transaction and builds from shared
+parts (`manager.manifest_batch`).
+
+It hands the first few answers to the event loop at once, then holds the
+rest until the batch is built (or for `HOLD_AT_MOST_S`) and wakes them in one
+go. Answers handed over a few at a time (every 5 ms, before) let each
+answered board's next requests (the heartbeat that acknowledges an alert,
+its next long-poll) onto the loop ahead of the answers still to go out, and
+while the builder runs, the loop gets the GIL only at switch intervals (every
+callback of uvloop takes it again). Woken in one go, the answers are written
+in one turn of the loop, before it reads anything else. `delivering()` tells
+the heartbeat side that a fan-out is under way, so that it may hold its
+writes back meanwhile.
 
 Every board's version is cached (a few dozen bytes a board, enough for every
 board of a province and more); whole bodies only for the boards asked most
@@ -35,7 +45,8 @@ log = logging.getLogger("bangtin.manifests")
 CACHE_SECONDS = 60
 CACHE_VERSIONS = 200_000
 CACHE_BODIES = 20_000
-HAND_OVER_EVERY_S = 0.005  # how long finished bodies may wait for the event loop
+FIRST_ANSWERS = 20  # handed over as soon as built: the first boards hear of a change at once
+HOLD_AT_MOST_S = 1.0  # how long the other finished answers may wait for the rest of their batch
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,22 @@ class ManifestService:
         self._board_parts = BoardParts()
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._builder: threading.Thread | None = None
+        self._preparing = 0  # prepared changes queued or being built, their boards not yet all woken
         changes.prepare = self._prepare
+
+    def delivering(self) -> bool:
+        """True while a change's answers are being built and not yet all handed to the event loop.
+
+        Cheap enough to ask on every turn of the loop: the heartbeat writes may wait (a few ms
+        at a time) while it holds, so that the alert's answers leave before its acknowledgements
+        are written."""
+        return self._preparing > 0
+
+    def cached(self, board_id: str, generation: int) -> Served | None:
+        """The board's answer if it is in the cache for this generation of the board (the route's fast path)."""
+        now = self.clock.now()
+        with self._lock:
+            return self._bodies.get(board_id, generation, now)
 
     def cached_version(self, board_id: str) -> str | None:
         """The version the board should have now, if known without building; never blocks on the database."""
@@ -105,9 +131,7 @@ class ManifestService:
         return self.cached_version(board_id) or self.current(board_id).version
 
     def _cached_body(self, board_id: str) -> Served | None:
-        generation, now = self.changes.generation_of(board_id), self.clock.now()
-        with self._lock:
-            return self._bodies.get(board_id, generation, now)
+        return self.cached(board_id, self.changes.generation_of(board_id))
 
     def current(self, board_id: str) -> Served:
         """The board's manifest, built in the calling thread if need be (the console's pages)."""
@@ -130,6 +154,8 @@ class ManifestService:
 
     def _prepare(self, board_ids: list[str]) -> None:
         """A change reached these waiting boards: build their answers, then wake them (ChangeFeed.prepare)."""
+        with self._lock:
+            self._preparing += 1
         self._submit((board_ids, None, None))
 
     def _submit(self, request: tuple) -> None:
@@ -144,10 +170,12 @@ class ManifestService:
         while True:
             waiting: dict[str, list] = {}
             prepared: set[str] = set()
+            taken = 0  # prepared changes in this batch
             request = self._requests.get()
             while request is not None:
                 key, loop, future = request
                 if future is None:
+                    taken += 1
                     prepared.update(key)
                     waiting.update((b, waiting.get(b, [])) for b in key)
                 else:
@@ -164,10 +192,13 @@ class ManifestService:
                     for loop, future in pending:
                         loop.call_soon_threadsafe(_resolve_all, [(future, exc)])
                 self.changes.wake(prepared)  # they ask again, and get the error or their answer
+            finally:
+                with self._lock:
+                    self._preparing -= taken
 
     def _build_batch(self, board_ids: list[str], waiting: dict[str, list] | None = None,
                      prepared: set[str] = frozenset()) -> dict[str, Served | Exception]:
-        """Builds the boards in one read transaction; hands answers over as soon as a few are done.
+        """Builds the boards in one read transaction; hands over the first few answers at once, the rest together.
 
         `waiting`: futures to resolve with each board's answer; `prepared`: boards whose long-polls
         a change reached, woken once their answer is in the cache."""
@@ -175,7 +206,7 @@ class ManifestService:
         results: dict[str, Served | Exception] = {}
         ready: dict[asyncio.AbstractEventLoop, list] = {}
         to_wake: list[str] = []
-        last_hand_over = 0.0  # the first answer goes out at once
+        last_hand_over = time.monotonic()
         with self.store.read() as db:
             own_transaction = not db.conn.in_transaction  # the console may ask from inside its own
             if own_transaction:
@@ -198,7 +229,7 @@ class ManifestService:
                         ready.setdefault(loop, []).append((future, result))
                     if board_id in prepared:
                         to_wake.append(board_id)
-                    if now - last_hand_over >= HAND_OVER_EVERY_S:
+                    if len(results) == FIRST_ANSWERS or now - last_hand_over >= HOLD_AT_MOST_S:
                         self._hand_over(ready, to_wake)
                         last_hand_over = now
             finally:

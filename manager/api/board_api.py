@@ -1,7 +1,10 @@
 """The board API: pairing, manifest long-poll and reports (assets: asset_api)."""
 import asyncio
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from manager import playlog
@@ -53,20 +56,42 @@ async def pairing_status(request: Request, code: str = Path(pattern=r"^\d{6}$"),
         await state.changes.wait_beyond(generation, remaining)
 
 
-@router.get(api.MANIFEST, responses={200: {"model": Manifest, "description": "the manifest"}, 304: {"description": "unchanged"}})
+_WAIT = TypeAdapter(Annotated[float, Field(ge=0, le=api.MAX_WAIT_S)])
+_WAIT_DOCUMENTED = {"parameters": [{"name": "wait", "in": "query", "required": False, "schema": {
+    "type": "number", "maximum": api.MAX_WAIT_S, "minimum": 0, "default": 0, "title": "Wait"}}]}
+
+
+def _wait(request: Request) -> float:
+    """The `wait` query parameter, checked as FastAPI would check `wait: float = Query(0, ge=0, le=MAX_WAIT_S)`."""
+    raw = request.query_params.get("wait")
+    if raw is None:
+        return 0
+    try:
+        return _WAIT.validate_python(raw)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", "wait", *e["loc"])} for e in exc.errors()]) from None
+
+
+# Every board long-polls here, and every answer of a fan-out goes out through it: the route takes the
+# shortcut past FastAPI's routing (manager/api/shortcut.py), so it reads its own `wait`.
+@router.get(api.MANIFEST, responses={200: {"model": Manifest, "description": "the manifest"}, 304: {"description": "unchanged"}},
+            openapi_extra=_WAIT_DOCUMENTED)
 @access(who="board")
-async def manifest(board_id: str, request: Request, wait: float = Query(0, ge=0, le=api.MAX_WAIT_S)):
+async def manifest(board_id: str, request: Request):
     """The board's manifest; with If-None-Match and `wait`, answers as soon as it changes."""
     state = request.app.state
+    wait = _wait(request)  # before the token, as FastAPI's own check of a query parameter was
     require_board_token(request, board_id)  # remembered, or one indexed lookup: cheaper inline than a thread hop
     if_none_match = request.headers.get("if-none-match")
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
         generation = state.changes.generation_of(board_id)
-        version = state.manifests.cached_version(board_id) or (await state.manifests.served(board_id)).version
+        # A board woken by a change finds its answer built: one look in the cache, then it is written.
+        served = state.manifests.cached(board_id, generation)
+        version = served.version if served else (state.manifests.cached_version(board_id) or (await state.manifests.served(board_id)).version)
         if not _matches(if_none_match, etag_of(version)):
-            served = await state.manifests.served(board_id)
+            served = served or await state.manifests.served(board_id)
             return Response(served.body, media_type="application/json", headers={"ETag": served.etag, "Cache-Control": "no-cache"})
         remaining = deadline - loop.time()
         if remaining <= 0 or not await state.changes.wait_beyond(generation, remaining, board_id):

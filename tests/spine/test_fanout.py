@@ -12,8 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from manager import alerts, boards, manifest, targets
-from manager.db import connect
+from manager import alerts, boards, manifest, manifest_service, targets
+from manager.clock import Clock
+from manager.db import Store, connect
 from manager.manifest_batch import Batch, BoardParts
 from manager.notify import ChangeFeed
 from protocol.manifest import Manifest
@@ -182,3 +183,63 @@ def test_a_change_without_targets_still_wakes_every_board():
 
     woke, generation, unknown = _run(run)
     assert all(woke) and generation == unknown == 1
+
+
+def test_the_first_answers_go_at_once_and_the_rest_together(fleet, monkeypatch):
+    """The builder wakes the first few boards as soon as their answers are built, the others once the whole
+    batch is; meanwhile `delivering()` tells the heartbeat side to hold its writes back."""
+    live, made, _ = fleet
+    boards_a = [b for b, _ in made["a"][:manifest_service.FIRST_ANSWERS + 10]]
+    gate, held = threading.Event(), threading.Event()
+
+    class GatedBatch(Batch):
+        def build(self, board_ids):
+            for n, built in enumerate(super().build(board_ids)):
+                if n == manifest_service.FIRST_ANSWERS + 5:
+                    held.set()
+                    assert gate.wait(10), "the test never opened the gate"
+                yield built
+
+    monkeypatch.setattr(manifest_service, "Batch", GatedBatch)
+    feed = ChangeFeed()
+    service = manifest_service.ManifestService(Store(live.db_path), Clock(), feed, 7)
+
+    async def run():
+        waiting = {b: asyncio.ensure_future(feed.wait_beyond(feed.generation_of(b), 10.0, b)) for b in boards_a}
+        await asyncio.sleep(0)
+        assert not service.delivering()
+        feed.bump(boards_a)
+        assert service.delivering(), "from the change on, before anything is built"
+        assert await asyncio.to_thread(held.wait, 10)
+        await asyncio.sleep(0.2)  # whatever was handed over has reached this loop by now
+        woken_early = {b for b, w in waiting.items() if w.done()}
+        still_delivering = service.delivering()
+        gate.set()
+        await asyncio.gather(*waiting.values())
+        for _ in range(100):  # the builder counts its batch done just after the last wake
+            if not service.delivering():
+                break
+            await asyncio.sleep(0.01)
+        return woken_early, still_delivering, service.delivering()
+
+    woken_early, still_delivering, delivering_after = _run(run)
+    assert woken_early == set(boards_a[:manifest_service.FIRST_ANSWERS])
+    assert still_delivering and not delivering_after
+
+
+def test_the_long_poll_checks_its_wait_as_before(fleet):
+    """The manifest route takes the shortcut past FastAPI's routing: a bad `wait` is still a 422 in the usual
+    shape, checked before the token, and the OpenAPI schema still lists the parameter."""
+    live, made, _ = fleet
+    board_id, token = made["b"][0]
+
+    async def run():
+        return [await _poll(live.port, board_id, t, None, wait) for t, wait in
+                ((token, -1), (token, 61), ("not-a-token", "soon"), (token, 0.5), ("not-a-token", 0.5))]
+
+    (below, refused), (above, _), (word, _), (fine, _), (stranger, _) = [(s, json.loads(b) if b else None) for s, b in _run(run)]
+    assert (below, above, word, fine, stranger) == (422, 422, 422, 200, 401)
+    assert refused["error"] == "invalid" and refused["detail"][0]["loc"] == ["query", "wait"]
+    parameters = live.admin.get("/openapi.json").json()["paths"]["/api/v1/boards/{board_id}/manifest"]["get"]["parameters"]
+    assert {"name": "wait", "in": "query", "required": False,
+            "schema": {"type": "number", "maximum": 60, "minimum": 0, "default": 0, "title": "Wait"}} in parameters
