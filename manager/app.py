@@ -66,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     reserve.ensure()  # on a disk already full: none, and only essential writes run until there is room
     app.state.domain = Domain(store, app.state.changes, app.state.clock, settings, app.state.manifests, app.state.live,
                               reserve)
-    app.state.heartbeat_writes = GroupCommit(app.state.domain)
+    app.state.heartbeat_writes = GroupCommit(app.state.domain, hold=app.state.manifests.delivering)
     install_handlers(app, console.render_error)
     edge_errors.install(app)
     # Routes match in order: the boards' routes, hit by every board every 30 s, come first.
