@@ -34,6 +34,7 @@ import platform
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -335,6 +336,13 @@ def _upload(url: str, token: str, data: bytes) -> str:
 
 
 def start(cmd: list[str], url: str) -> subprocess.Popen:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: the last run's closed sockets do not count
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:  # else the bench would measure whatever holds it, and fail on its tokens
+            raise SystemExit(f"port {port} is taken (another bench?): choose others with --port") from None
     proc = subprocess.Popen(cmd, cwd=ROOT)
     _wait_up(url)
     return proc
@@ -351,6 +359,8 @@ def main() -> None:
     parser.add_argument("--no-acks", action="store_true", help="diagnostic: boards do not acknowledge the alert")
     parser.add_argument("--servers", nargs="+", choices=("manager", "floor"), default=["manager", "floor"],
                         help="diagnostic: run only these (the ratios need both)")
+    parser.add_argument("--port", type=int, default=18600, help="the manager's port, the floor's the next one "
+                        "(two benches at once on one machine need ports of their own, and measure each other)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -370,7 +380,7 @@ def main() -> None:
             asset = _png()
             results, sizes = {}, {}
             for server in args.servers:
-                port = 18600 + (count % 1000) + (0 if server == "manager" else 1)
+                port = args.port + (0 if server == "manager" else 1)
                 url = f"http://127.0.0.1:{port}"
                 cmd = ([sys.executable, "-m", "manager", "--db", str(workdir / "bench.db"), "--port", str(port), "--log-level", "warning"]
                        if server == "manager" else [sys.executable, str(ROOT / "bench" / "fleet_floor.py"), "--port", str(port),

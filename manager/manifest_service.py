@@ -202,7 +202,7 @@ class ManifestService:
 
         `waiting`: futures to resolve with each board's answer; `prepared`: boards whose long-polls
         a change reached, woken once their answer is in the cache."""
-        generations = {b: self.changes.generation_of(b) for b in board_ids}
+        generations = self.changes.generations_of(board_ids)  # before the snapshot: a change after it is never missed
         results: dict[str, Served | Exception] = {}
         ready: dict[asyncio.AbstractEventLoop, list] = {}
         to_wake: list[str] = []

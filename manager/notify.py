@@ -83,6 +83,13 @@ class ChangeFeed:
         with self._lock:
             return max(self._every_board_since, self._board_since.get(board_id, 0))
 
+    def generations_of(self, board_ids: Iterable[str]) -> dict[str, int]:
+        """`generation_of` for many boards under one taking of the lock: a province's fan-out asks for thousands."""
+        with self._lock:
+            every, since = self._every_board_since, self._board_since
+            # A board's own entry is never older than `every`: a bump of every board clears them all.
+            return {board_id: since.get(board_id, every) for board_id in board_ids}
+
     async def wait_beyond(self, generation: int, timeout: float, board_id: str | None = ANY) -> bool:
         """True once `board_id`'s generation (or, without one, any change) moves past `generation`; False on timeout."""
         loop = asyncio.get_running_loop()

@@ -185,6 +185,16 @@ def test_a_change_without_targets_still_wakes_every_board():
     assert all(woke) and generation == unknown == 1
 
 
+def test_generations_of_many_boards_are_each_board_s_own():
+    feed = ChangeFeed()
+    feed.bump(["b-1"])
+    feed.bump()
+    feed.bump(["b-2", "b-3"])
+    feed.bump(["b-3"])
+    boards = ["b-1", "b-2", "b-3", "b-unknown"]
+    assert feed.generations_of(boards) == {b: feed.generation_of(b) for b in boards} == {"b-1": 2, "b-2": 3, "b-3": 4, "b-unknown": 2}
+
+
 def test_the_first_answers_go_at_once_and_the_rest_together(fleet, monkeypatch):
     """The builder wakes the first few boards as soon as their answers are built, the others once the whole
     batch is; meanwhile `delivering()` tells the heartbeat side to hold its writes back."""
