@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from manager import console, pairing, storage
+from manager import console, gc_pauses, pairing, storage
 from manager.api import admin_api, asset_api, board_api, edge_errors, report_api, source_api
 from manager.api.responses import ERROR_RESPONSES
 from manager.api.shortcut import Shortcut
@@ -31,6 +31,7 @@ log = logging.getLogger("bangtin.manager")
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     """Background work that lives as long as the server: the source link and heartbeat sealing."""
+    gc_pauses.settle()
     sealer = Sealer(app.state.store, app.state.clock, app.state.settings.heartbeat_keep_hours)
     if app.state.settings.heartbeat_keep_hours > 0:
         sealer.start()

@@ -34,6 +34,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from manager import gc_pauses
 from manager.clock import Clock
 from manager.db import Store
 from manager.errors import NotFound
@@ -156,6 +157,7 @@ class ManifestService:
         """A change reached these waiting boards: build their answers, then wake them (ChangeFeed.prepare)."""
         with self._lock:
             self._preparing += 1
+        gc_pauses.defer()  # a collection now would hold up every board the change reached
         self._submit((board_ids, None, None))
 
     def _submit(self, request: tuple) -> None:
@@ -195,6 +197,8 @@ class ManifestService:
             finally:
                 with self._lock:
                     self._preparing -= taken
+                for _ in range(taken):
+                    gc_pauses.resume()
 
     def _build_batch(self, board_ids: list[str], waiting: dict[str, list] | None = None,
                      prepared: set[str] = frozenset()) -> dict[str, Served | Exception]:

@@ -1,4 +1,5 @@
-"""The heartbeat route reached before FastAPI's routing: a shortcut for the route every board calls every 30 s.
+"""Board routes reached before FastAPI's routing: shortcuts for the heartbeat and the manifest long-poll,
+which every board calls every 30 s and every minute, and all at once after an alert.
 
 Measured on the heartbeat route (bench/README.md, issue 15): FastAPI's
 routing (its included routers match each request several times over) and its
@@ -11,7 +12,7 @@ documented, but is never reached. Everything around the router stays: the
 size and credential limits, the exception handlers that shape errors.
 
 Only endpoints that take nothing but their path parameters and `request`
-(they read their own body, `json_body`) can take a shortcut.
+(they read their own body, `json_body`, or query parameters) can take a shortcut.
 """
 import re
 

@@ -1,0 +1,50 @@
+"""Collections wait while a change's answers go out (manager/gc_pauses.py): the real gc module, real timers."""
+import gc
+import time
+
+import pytest
+
+from manager import gc_pauses
+
+
+@pytest.fixture(autouse=True)
+def collections_on_after():
+    yield
+    deadline = time.monotonic() + 5
+    while not gc.isenabled() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gc.enable()
+
+
+def test_collections_wait_until_every_change_is_delivered_and_written():
+    gc_pauses.defer()
+    gc_pauses.defer()  # two changes under way at once
+    assert not gc.isenabled()
+    gc_pauses.resume(0.1)
+    time.sleep(0.25)
+    assert not gc.isenabled()  # the other still goes out
+    gc_pauses.resume(0.1)
+    time.sleep(0.03)
+    assert not gc.isenabled()  # its answers are still being written
+    time.sleep(0.2)
+    assert gc.isenabled()
+
+
+def test_a_change_during_the_grace_keeps_collections_waiting():
+    gc_pauses.defer()
+    gc_pauses.resume(0.05)
+    gc_pauses.defer()
+    time.sleep(0.15)
+    assert not gc.isenabled()
+    gc_pauses.resume(0.05)
+    time.sleep(0.15)
+    assert gc.isenabled()
+
+
+def test_started_objects_are_frozen():
+    gc.unfreeze()
+    gc_pauses.settle()
+    try:
+        assert gc.get_freeze_count() > 1000  # the modules and objects this process made to start
+    finally:
+        gc.unfreeze()
