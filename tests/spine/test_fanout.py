@@ -19,6 +19,7 @@ from manager.manifest_batch import Batch, BoardParts
 from manager.notify import ChangeFeed
 from protocol.manifest import Manifest
 from protocol.timebase import iso, utcnow
+from tests import event_loops
 from tests.live_manager import LiveManager
 
 FLEET = 300  # boards in commune A, all of which the alert must reach
@@ -72,26 +73,6 @@ async def _etags(port: int, fleet_boards: list[tuple[str, str]]) -> list[str]:
     return [f'"{json.loads(body)["version"]}"' for _, body in answers]
 
 
-def _run(make_coro):
-    """asyncio.run in a thread of its own: the session's Playwright (sync API) keeps an event loop
-    marked running on the main thread once a console test has started the browser."""
-    out: list = []
-
-    def target():
-        try:
-            out.append((True, asyncio.run(make_coro())))
-        except BaseException as exc:  # handed back to the test's thread
-            out.append((False, exc))
-
-    worker = threading.Thread(target=target, name="fanout-test")
-    worker.start()
-    worker.join()
-    ok, value = out[0]
-    if not ok:
-        raise value
-    return value
-
-
 def test_alert_reaches_every_board_of_its_commune_and_no_other(fleet):
     live, made, (_, commune_a, commune_b, _) = fleet
 
@@ -105,7 +86,7 @@ def test_alert_reaches_every_board_of_its_commune_and_no_other(fleet):
         alert = await asyncio.to_thread(live.emergency, 5, "Sơ tán khẩn cấp", units=[commune_a])
         return alert, await asyncio.gather(*polls)
 
-    alert, answers = _run(run)
+    alert, answers = event_loops.run(run)
     for status, body in answers[:FLEET]:
         assert status == 200
         assert [a["id"] for a in json.loads(body)["alerts"]] == [alert["id"]]
@@ -167,7 +148,7 @@ def test_a_change_for_one_commune_wakes_no_board_of_another(fleet):
         feed.bump(reached)
         return {b: await w for b, w in waiting.items()}, await follower, feed.woken
 
-    woke, follower_woke, woken = _run(run)
+    woke, follower_woke, woken = event_loops.run(run)
     assert {b for b, w in woke.items() if w} == reached
     assert follower_woke and woken == len(reached) + 1
 
@@ -181,7 +162,7 @@ def test_a_change_without_targets_still_wakes_every_board():
         woke = await asyncio.gather(*waiting)
         return woke, feed.generation_of("b-3"), feed.generation_of("b-unknown")
 
-    woke, generation, unknown = _run(run)
+    woke, generation, unknown = event_loops.run(run)
     assert all(woke) and generation == unknown == 1
 
 
@@ -232,7 +213,7 @@ def test_the_first_answers_go_at_once_and_the_rest_together(fleet, monkeypatch):
             await asyncio.sleep(0.01)
         return woken_early, still_delivering, service.delivering()
 
-    woken_early, still_delivering, delivering_after = _run(run)
+    woken_early, still_delivering, delivering_after = event_loops.run(run)
     assert woken_early == set(boards_a[:manifest_service.FIRST_ANSWERS])
     assert still_delivering and not delivering_after
 
@@ -247,7 +228,7 @@ def test_the_long_poll_checks_its_wait_as_before(fleet):
         return [await _poll(live.port, board_id, t, None, wait) for t, wait in
                 ((token, -1), (token, 61), ("not-a-token", "soon"), (token, 0.5), ("not-a-token", 0.5))]
 
-    (below, refused), (above, _), (word, _), (fine, _), (stranger, _) = [(s, json.loads(b) if b else None) for s, b in _run(run)]
+    (below, refused), (above, _), (word, _), (fine, _), (stranger, _) = [(s, json.loads(b) if b else None) for s, b in event_loops.run(run)]
     assert (below, above, word, fine, stranger) == (422, 422, 422, 200, 401)
     assert refused["error"] == "invalid" and refused["detail"][0]["loc"] == ["query", "wait"]
     parameters = live.admin.get("/openapi.json").json()["paths"]["/api/v1/boards/{board_id}/manifest"]["get"]["parameters"]

@@ -2,7 +2,6 @@
 SQLite file: each caller gets its own result only once it is committed, a failing write takes no other with it,
 writes wait while answers are going out, and a writer holding the lock never stalls the event loop."""
 import asyncio
-import sqlite3
 import threading
 import time
 
@@ -13,6 +12,7 @@ from manager.clock import Clock
 from manager.db import Store, connect
 from manager.domain import Domain
 from manager.group_commit import GroupCommit
+from tests import event_loops
 
 
 class CountingStore(Store):
@@ -69,7 +69,7 @@ def test_writes_arriving_together_share_one_commit_and_each_is_answered_after_it
         return await asyncio.gather(*(one(k) for k in range(40)))
 
     before = store.commits
-    ids = asyncio.run(main())
+    ids = event_loops.run(main)
     assert sorted(ids) == list(range(1, 41)) and len(set(ids)) == 40
     assert all(seen_when_answered.values()) and len(seen_when_answered) == 40
     assert stored_texts(store) == [f"ghi chú {k}" for k in range(40)]
@@ -83,7 +83,7 @@ def test_a_failing_write_takes_no_other_with_it(store):
         return await asyncio.gather(*(writes.write(note, text) for text in ["một", "hỏng", "hai", "ba"]),
                                     return_exceptions=True)
 
-    first, failed, *rest = asyncio.run(main())
+    first, failed, *rest = event_loops.run(main)
     assert isinstance(failed, ValueError) and str(failed) == "không ghi được"
     assert all(isinstance(r, int) for r in [first, *rest])
     assert stored_texts(store) == ["một", "hai", "ba"]
@@ -98,7 +98,7 @@ def test_writes_wait_while_answers_go_out_then_go(store, monkeypatch):
         await writes.write(note, "sau khi trả lời")
         return time.monotonic() - started
 
-    assert asyncio.run(main()) >= 0.25
+    assert event_loops.run(main) >= 0.25
     monkeypatch.setattr(group_commit, "HOLD_AT_MOST_S", 0.2)
     forever = GroupCommit(Domain(store, clock=Clock()), hold=lambda: True)
 
@@ -107,7 +107,7 @@ def test_writes_wait_while_answers_go_out_then_go(store, monkeypatch):
         await forever.write(note, "không chờ mãi")
         return time.monotonic() - started
 
-    assert 0.15 <= asyncio.run(bounded()) < 2  # never held past the bound
+    assert 0.15 <= event_loops.run(bounded) < 2  # never held past the bound
     assert stored_texts(store) == ["sau khi trả lời", "không chờ mãi"]
 
 
@@ -136,6 +136,6 @@ def test_another_writer_holding_the_lock_never_stalls_the_event_loop(store):
         importer.join()
         return ticks, row_id
 
-    ticks, row_id = asyncio.run(main())
+    ticks, row_id = event_loops.run(main)
     assert ticks == 20 and row_id == 2
     assert stored_texts(store) == ["nhập danh mục", "nhịp tim"]
