@@ -41,10 +41,13 @@ def test_a_change_during_the_grace_keeps_collections_waiting():
     assert gc.isenabled()
 
 
-def test_started_objects_are_frozen():
+def test_once_started_what_starting_made_is_frozen_and_young_collections_run_less_often():
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     gc_pauses.settle()
     try:
         assert gc.get_freeze_count() > 1000  # the modules and objects this process made to start
+        assert gc.get_threshold() == (7_000, 10, 100)
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
