@@ -17,7 +17,8 @@ seconds, during the alert too. So:
   manager's CPU fell by about a tenth;
 * from a change until its boards are woken, and a moment for the loop to
   write their answers, no collection runs at all: the objects of that moment
-  are freed by reference counting all the same; only cycles wait.
+  are freed by reference counting all the same; only cycles wait (30 s at
+  most, however many changes follow one another).
 """
 import gc
 import threading
@@ -25,11 +26,13 @@ import time
 
 YOUNG_AFTER, MIDDLE_AFTER, FULL_AFTER = 7_000, 10, 100  # Python's defaults: 700, 10, 10
 WRITE_GRACE_S = 1.0  # after the last board is woken: time for the event loop to write the answers
+HELD_AT_MOST_S = 30.0  # changes one after another never keep the collector away longer
 
 _lock = threading.Lock()
 _holders = 0
 _until = 0.0  # collections wait at least until then (monotonic)
 _timer: threading.Timer | None = None
+_held_since: float | None = None  # when collections were last turned off (monotonic)
 
 
 def settle() -> None:
@@ -40,11 +43,18 @@ def settle() -> None:
 
 
 def defer() -> None:
-    """No collection until the matching `resume`."""
-    global _holders
+    """No collection until the matching `resume`; unless changes have kept collections away for
+    `HELD_AT_MOST_S` already (changes without end, an import's), then collections run meanwhile."""
+    global _holders, _held_since
     with _lock:
         _holders += 1
-        gc.disable()
+        now = time.monotonic()
+        if _held_since is None:
+            _held_since = now
+        if now - _held_since < HELD_AT_MOST_S:
+            gc.disable()
+        else:
+            gc.enable()
 
 
 def resume(after_s: float = WRITE_GRACE_S) -> None:
@@ -65,7 +75,7 @@ def _start(after_s: float) -> threading.Timer:
 
 
 def _release() -> None:
-    global _timer
+    global _timer, _held_since
     with _lock:
         _timer = None
         if _holders > 0:
@@ -74,4 +84,5 @@ def _release() -> None:
         if wait > 0:
             _timer = _start(wait)
         else:
+            _held_since = None
             gc.enable()
