@@ -17,7 +17,7 @@ while the builder runs, the loop gets the GIL only at switch intervals (every
 callback of uvloop takes it again). Woken in one go, the answers are written
 in one turn of the loop, before it reads anything else. `delivering()` tells
 the heartbeat side that a fan-out is under way, so that it may hold its
-writes back meanwhile.
+writes back meanwhile; Python's collector waits too (`manager.gc_pauses`).
 
 Every board's version is cached (a few dozen bytes a board, enough for every
 board of a province and more); whole bodies only for the boards asked most

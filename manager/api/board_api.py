@@ -103,8 +103,8 @@ async def manifest(board_id: str, request: Request):
 async def post_heartbeats(board_id: str, request: Request):
     require_board_token(request, board_id)
     batch = await json_body.parse(request, HeartbeatBatch)
-    # The hottest route (every board, every 30 s): heartbeats that arrive together share one transaction
-    # and one commit, on the event loop when the write lock is free, never waiting for it there.
+    # The hottest route (every board, every 30 s): heartbeats that arrive together share one transaction and
+    # one commit, in the writer thread (manager/group_commit.py); the event loop never waits for the write lock.
     ack = await request.app.state.heartbeat_writes.write(board_link.heartbeats_in, board_id, batch)
     return Response(ack.model_dump_json(), media_type="application/json")  # already an ack: not validated again
 
