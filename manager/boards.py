@@ -55,12 +55,10 @@ def revoke(db: Database, board_id: str) -> None:
 
 
 def get(db: Database, board_id: str) -> dict:
-    # A plain cursor: every heartbeat reads its board, and sqlite-utils' query wraps each read in a savepoint.
-    cursor = db.conn.execute("SELECT * FROM boards WHERE id = ?", [board_id])
-    row = cursor.fetchone()
-    if row is None:
+    rows = list(db.query("SELECT * FROM boards WHERE id = ?", [board_id]))
+    if not rows:
         raise NotFound(f"Không có bảng tin {board_id}", f"no board {board_id}")
-    return dict(zip([column[0] for column in cursor.description], row))
+    return rows[0]
 
 
 def public(row: dict) -> dict:
